@@ -1,0 +1,26 @@
+"""layerwise: fully connected neural networks from first principles, in the course's notation."""
+from importlib import import_module
+
+__version__ = "0.1.0"
+
+# Public names served lazily, so that importing the core never pulls optional dependencies.
+_LAZY = {
+    "NeuralNetClassifier": "layerwise.estimators",
+    "NeuralNetRegressor": "layerwise.estimators",
+    "save": "layerwise.persistence",
+    "load": "layerwise.persistence",
+    "export_onnx": "layerwise.onnx_export",
+}
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        return getattr(import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'layerwise' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(list(globals()) + list(_LAZY))
+
+
+__all__ = ["__version__", *_LAZY]

@@ -1,0 +1,54 @@
+"""Array namespaces and the dtype policy.
+
+Every function that touches data asks ``namespace(*arrays)`` for its array module, so the same
+code runs on NumPy, CuPy and ``array_api_strict`` (array-api-compat wraps the first two).
+
+Dtype policy (DESIGN.md section 4): float32 input stays float32; everything else becomes float64.
+"""
+from __future__ import annotations
+
+import numpy as np
+from array_api_compat import array_namespace, device, is_numpy_namespace, to_device
+
+
+def namespace(*arrays):
+    """The array-API namespace shared by ``arrays`` (NumPy's when none is an array)."""
+    arrays = [a for a in arrays if a is not None and not isinstance(a, (int, float, bool))]
+    if not arrays:
+        return array_namespace(np.empty(0))
+    return array_namespace(*arrays)
+
+
+def float_dtype(xp, X):
+    """float32 if ``X`` is float32, else float64 (the namespace's own dtype objects)."""
+    return xp.float32 if X.dtype == xp.float32 else xp.float64
+
+
+def as_float(X, xp=None):
+    """``X`` as an array of the policy's floating dtype, in its own namespace and device."""
+    xp = xp or namespace(X)
+    dtype = float_dtype(xp, X)
+    return X if X.dtype == dtype else xp.astype(X, dtype)
+
+
+def host(X):
+    """A NumPy copy (or view) of ``X``: the one place data leaves a device."""
+    if isinstance(X, np.ndarray):
+        return X
+    xp = namespace(X)
+    if is_numpy_namespace(xp):
+        return np.asarray(X)
+    if hasattr(X, "get"):  # CuPy
+        return X.get()
+    return np.asarray(to_device(X, "cpu"))
+
+
+def like(A, X):
+    """The NumPy array ``A`` moved to the namespace and device of ``X`` (host draws -> device)."""
+    xp = namespace(X)
+    if is_numpy_namespace(xp):
+        return A
+    return xp.asarray(A, device=device(X))
+
+
+__all__ = ["namespace", "float_dtype", "as_float", "host", "like", "device", "is_numpy_namespace"]

@@ -1,0 +1,79 @@
+"""Weight initializers by name; biases always start at zero.
+
+An initializer is ``Initializer(name, scale)`` with ``scale(n_prev) -> float``:
+``W[l] = standard_normal((n[l], n[l-1])) * scale(n[l-1])``.
+
+Randomness is an argument: an integer ``random_state`` means NumPy's legacy ``RandomState(seed)``,
+and the layers are drawn in order l = 1..L, exactly what the course's ``np.random.seed(s)`` followed by
+``np.random.randn(n[l], n[l-1])`` draws. Draws happen on the host (NumPy) and are moved to the
+device afterwards, so every backend starts from bitwise the same weights.
+"""
+from __future__ import annotations
+
+import math
+from typing import Callable, NamedTuple
+
+import numpy as np
+from sklearn.utils import check_random_state
+
+
+class Initializer(NamedTuple):
+    name: str
+    scale: Callable  # n_prev -> float; 0.0 means zeros (no draw)
+
+
+INITIALIZERS: dict[str, Initializer] = {
+    "zeros": Initializer("zeros", lambda n_prev: 0.0),
+    "random": Initializer("random", lambda n_prev: 0.01),
+    "xavier": Initializer("xavier", lambda n_prev: math.sqrt(1.0 / n_prev)),
+    "he": Initializer("he", lambda n_prev: math.sqrt(2.0 / n_prev)),
+}
+
+
+def get_initializer(init) -> Initializer:
+    """The ``Initializer`` named ``init`` (or ``init`` itself if it is one)."""
+    if isinstance(init, Initializer):
+        return init
+    try:
+        return INITIALIZERS[init]
+    except (KeyError, TypeError):
+        known = ", ".join(sorted(INITIALIZERS))
+        raise ValueError(f"unknown initializer {init!r}; expected one of: {known} (or an Initializer)") from None
+
+
+def draw_weights(layer_dims, init="random", random_state=None, dtype=np.float64):
+    """Host (NumPy) weights and zero biases, layer by layer.
+
+    layer_dims [n[0], ..., n[L]] -> [(W[l] (n[l], n[l-1]), b[l] (n[l], 1)) for l = 1..L]
+    ``init`` is one name for all layers or a sequence of L names.
+    """
+    layer_dims = check_layer_dims(layer_dims)
+    L = len(layer_dims) - 1
+    inits = [init] * L if isinstance(init, (str, Initializer)) else list(init)
+    if len(inits) != L:
+        raise ValueError(f"expected one initializer or {L} (one per layer), got {len(inits)}")
+    rng = check_random_state(random_state)
+    layers = []
+    for l in range(1, L + 1):
+        n, n_prev = layer_dims[l], layer_dims[l - 1]
+        scale = get_initializer(inits[l - 1]).scale(n_prev)
+        if scale == 0.0:
+            W = np.zeros((n, n_prev))
+        else:
+            W = rng.standard_normal((n, n_prev)) * scale  # same stream as np.random.randn(n, n_prev)
+        layers.append((W.astype(dtype, copy=False), np.zeros((n, 1), dtype=dtype)))
+    return layers
+
+
+def check_layer_dims(layer_dims):
+    """``layer_dims`` as a list of positive ints, at least [n_x, n_y]; ValueError otherwise."""
+    dims = list(layer_dims)
+    if len(dims) < 2:
+        raise ValueError(f"layer_dims needs at least [n_x, n_y], got {dims!r}")
+    for l, n in enumerate(dims):
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+            raise ValueError(
+                f"layer size n[{l}] must be a positive integer, got {n!r}; "
+                "give every layer at least one unit"
+            )
+    return [int(n) for n in dims]
