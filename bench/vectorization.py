@@ -12,7 +12,6 @@ m / m' (its cost is linear in m); the row's note says so.
 """
 from __future__ import annotations
 
-import math
 import time
 
 import numpy as np
@@ -42,32 +41,6 @@ def vectorized_step(w, b, X, Y):
     return w - ALPHA * g.dW.T, b - ALPHA * float(g.db[0, 0]), float(cost)
 
 
-def _example_loop(w, b, X, Y):
-    """``reference.propagate_example_loop``; on NumPy >= 2.4 that function's float() of a (1, 1)
-    array raises TypeError (reported to the lead), so the same loop with ``.item()`` stands in."""
-    n_x, m = X.shape
-    J, dw, db = 0.0, np.zeros((n_x, 1)), 0.0
-    for i in range(m):
-        x = X[:, i:i + 1]  # (n_x, 1)
-        a = reference._sigma((w.T @ x).item() + float(b))
-        y = float(Y[0, i])
-        J += -(y * math.log(a) + (1 - y) * math.log(1 - a))
-        dz = a - y
-        dw += x * dz
-        db += dz
-    return dw / m, db / m, J / m
-
-
-def example_loop():
-    """The reference's example loop if it runs on this NumPy, else the stand-in above."""
-    X, Y, w, b = make_data(2, 1)
-    try:
-        reference.propagate_example_loop(w, b, X, Y)
-        return reference.propagate_example_loop
-    except TypeError:
-        return _example_loop
-
-
 def loop_step(propagate):
     def step(w, b, X, Y):
         dw, db, cost = propagate(w, b, X, Y)
@@ -80,7 +53,7 @@ def check_agree(w, b, X, Y):
     """The three versions give the same step on a slice of the data; AssertionError otherwise."""
     Xs, Ys = X[:, :50], Y[:, :50]
     ref = loop_step(reference.propagate_loops)(w, b, Xs, Ys)
-    for step in (loop_step(example_loop()), vectorized_step):
+    for step in (loop_step(reference.propagate_example_loop), vectorized_step):
         got = step(w, b, Xs, Ys)
         assert np.allclose(got[0], ref[0], rtol=1e-10, atol=1e-14), "w after one step differs"
         assert abs(got[1] - ref[1]) < 1e-12 and abs(got[2] - ref[2]) < 1e-10, "b or cost differs"
@@ -103,8 +76,7 @@ def run(quick=False, repeats=5):
     check_agree(w, b, X, Y)
     m_loop = loop_subset(m, repeats + 1, w, b, X, Y)
     Xl, Yl = np.ascontiguousarray(X[:, :m_loop]), Y[:, :m_loop]
-    loop1 = example_loop()
-    double, single = loop_step(reference.propagate_loops), loop_step(loop1)
+    double, single = loop_step(reference.propagate_loops), loop_step(reference.propagate_example_loop)
     c = {
         "double loop": lambda: double(w, b, Xl, Yl),
         "example loop": lambda: single(w, b, X, Y),
@@ -118,7 +90,5 @@ def run(quick=False, repeats=5):
     rows = []
     for impl, ts in times.items():
         note = f"timed on {m_loop} examples, scaled x{scale:.1f}" if impl == "double loop" and scale > 1 else ""
-        if impl == "example loop" and loop1 is _example_loop:
-            note = "bench stand-in: reference.propagate_example_loop raises TypeError on this NumPy"
         rows.append(Row("vec", name, impl, median(ts), ts, examples=m, flop=flop, peak_key="f64", note=note))
     return rows
