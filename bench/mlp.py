@@ -17,7 +17,7 @@ from .peak import matmul_contender
 LEARNING_RATES = {"sgd": 0.01, "adam": 0.001}
 
 
-IMPLS = ("layerwise", "pytorch", "sklearn")
+IMPLS = ("layerwise", "pytorch", "sklearn", "layerwise fit")
 
 
 def contenders(X, y, dims, solver, batch_size, impls=IMPLS, info=None):
@@ -28,8 +28,10 @@ def contenders(X, y, dims, solver, batch_size, impls=IMPLS, info=None):
         "layerwise": lambda: layerwise_side.mlp_epoch(X, y, params, solver, lr, batch_size),
         "pytorch": lambda: torch_side.mlp_epoch(X, y, params, solver, lr, batch_size),
         "sklearn": lambda: sklearn_side.mlp_epoch(X, y, dims[1:-1], solver, lr, batch_size, info=info),
+        "layerwise fit": lambda: layerwise_side.estimator_epoch(X, y, dims[1:-1], solver, lr, batch_size),
     }
-    return {impl: make[impl]() for impl in impls}
+    built = {impl: make[impl]() for impl in impls}
+    return {impl: fn for impl, fn in built.items() if fn is not None}  # no estimator before it lands
 
 
 def run_mlp(quick=False, repeats=5):
@@ -41,9 +43,9 @@ def run_mlp(quick=False, repeats=5):
         times = interleaved(contenders(X, y, dims, solver, batch, info=info), repeats=repeats)
         name = f"{'-'.join(map(str, dims))} {solver} b{batch}"
         for impl, ts in times.items():
-            note = f"sklearn weights {info.get('dtype')}" if impl == "sklearn" else ""
-            if impl == "layerwise":
-                note = layerwise_side.IMPLEMENTATION
+            note = {"sklearn": f"MLPClassifier.fit, max_iter=1; weights {info.get('dtype')}",
+                    "layerwise": layerwise_side.IMPLEMENTATION,
+                    "layerwise fit": "NeuralNetClassifier.fit, max_iter=1"}.get(impl, "")
             rows.append(Row(f"mlp-{solver}", name, impl, median(ts), ts, examples=m, flop=epoch_flop(dims, m, batch),
                             peak_key="f32", note=note))
     return rows
@@ -52,7 +54,7 @@ def run_mlp(quick=False, repeats=5):
 def run_wide(quick=False, repeats=5, with_sklearn=True):
     m, dims, batch, n = (1024, [784, 256, 256, 10], 256, 256) if quick else (16_384, [784, 2048, 2048, 10], 1024, 2048)
     X, y = teacher_data(m, dims[0], dims[-1])
-    c = contenders(X, y, dims, "sgd", batch, impls=IMPLS if with_sklearn else IMPLS[:2])
+    c = contenders(X, y, dims, "sgd", batch, impls=IMPLS[:3] if with_sklearn else IMPLS[:2])
     c["matmul peak"] = matmul_contender(n, np.float32)
     times = interleaved(c, repeats=repeats)
     name = f"{'-'.join(map(str, dims))} sgd b{batch}"
