@@ -27,7 +27,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
-from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted, column_or_1d, validate_data
 
 from . import core
 from .core import LayerParams
@@ -145,7 +145,7 @@ class _BaseNeuralNet(BaseEstimator):
         X, y = validate_data(self, X, y, reset=first, dtype=self._float_dtype(first), order="C",
                              multi_output=True, y_numeric=not self._is_classifier)
         if X.shape[0] < 2 and not incremental:
-            raise ValueError(f"need at least 2 samples to train, got {X.shape[0]}")
+            raise ValueError(f"need at least 2 samples to train, got {X.shape[0]} sample(s)")
         Y = self._encode_targets(y, first, classes, X.dtype)  # (m, n[L])
         w = self._example_weights(y, sample_weight, X)
         rs = check_random_state(self.random_state)
@@ -248,7 +248,8 @@ class _BaseNeuralNet(BaseEstimator):
 
     def _validation(self, net, X_val, Y_val, y_val):
         params = tuple(LayerParams(W, b) for W, b in zip(net.W, net.b))
-        AL, caches = core.model_forward(X_val.T, params, self.activations_ or "relu", self.loss_)
+        with np.errstate(under="ignore"):
+            AL, caches = core.model_forward(X_val.T, params, self.activations_, self.loss_)
         cost = float(core.compute_cost(caches, Y_val.T, self.loss_))  # host sync: logged
         return cost, self._score_outputs(AL.T, y_val)
 
@@ -266,7 +267,8 @@ class _BaseNeuralNet(BaseEstimator):
         """X (n_samples, n_features) -> (AL (n_samples, n[L]), ZL (n_samples, n[L]))."""
         check_is_fitted(self, "params_")
         X = validate_data(self, X, reset=False, dtype=self.params_[0].W.dtype)
-        AL, caches = core.model_forward(X.T, self.params_, self.activations_ or "relu", self.loss_)
+        with np.errstate(under="ignore"):  # exp underflowing to 0 in a saturated unit is exact enough
+            AL, caches = core.model_forward(X.T, self.params_, self.activations_, self.loss_)
         return AL.T, caches[-1].Z.T
 
     def summary(self, m=None):
@@ -418,7 +420,7 @@ class NeuralNetClassifier(ClassifierMixin, _BaseNeuralNet):
                 self.classes_ = np.arange(y.shape[1])
                 self.output_type_, self.loss_ = kind, "binary_crossentropy"
             else:
-                y = _column_or_1d(y)
+                y = column_or_1d(y, warn=True)  # a column vector y gets scikit-learn's DataConversionWarning
                 self.classes_ = np.unique(y) if classes is None else np.unique(np.asarray(classes))
                 if len(self.classes_) < 2:
                     raise ValueError(f"the target has only one class ({self.classes_[0]!r}); a classifier needs "

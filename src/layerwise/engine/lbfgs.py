@@ -36,7 +36,8 @@ def fit_lbfgs(net, X, Y, w, alpha, max_iter, tol, max_fun=15000, progress=None, 
             if progress is not None:
                 progress(state)
 
-    result = minimize(fun, net.theta.astype(np.float64), jac=True, method="L-BFGS-B", callback=callback,
-                      options={"maxiter": max_iter, "maxfun": max_fun, "gtol": tol})
+    with np.errstate(all="ignore"):  # a non-finite cost is handled in fun
+        result = minimize(fun, net.theta.astype(np.float64), jac=True, method="L-BFGS-B", callback=callback,
+                          options={"maxiter": max_iter, "maxfun": max_fun, "gtol": tol})
     np.copyto(net.theta, result.x, casting="same_kind")
     return result

@@ -148,7 +148,8 @@ def train(net, opt, X, Y, w, cfg, state, rng, validate=None, progress=None, max_
     order = np.arange(X.shape[0])
     state.stopped = False
     for _ in range(cfg.max_iter if max_epochs is None else max_epochs):
-        cost = run_epoch(net, opt, X, Y, w, cfg, state, rng, order)
+        with np.errstate(all="ignore"):  # a non-finite cost is detected and reported by run_epoch itself
+            cost = run_epoch(net, opt, X, Y, w, cfg, state, rng, order)
         stop = end_epoch(net, cfg, state, cost, validate() if validate is not None else None)
         if progress is not None:
             progress(state)
