@@ -83,6 +83,8 @@ def main(argv=None):
     print(f"\nMachine: {machine['cpu']}, {machine['cores']} cores; numpy {machine['numpy']}, "
           f"torch {machine.get('torch')}, scikit-learn {machine['sklearn']}")
     print("\n" + table(rows) + "\n\n" + targets_table(targets))
+    if args.quick:
+        print("\n(--quick: tiny sizes, a smoke test of the harness; the targets speak of the full sizes)")
     for name, report in extras.items():
         print(f"\n{name}: {report}")
     stamp = datetime.datetime.fromtimestamp(started).strftime("%Y%m%d-%H%M%S")

@@ -52,7 +52,7 @@ def load_data():
 
 
 def run(quick=False, repeats=5):
-    dims, iterations = ([512, 20, 7, 5, 1], 10) if quick else (DIMS, ITERATIONS)
+    dims, iterations = ([512, 20, 7, 5, 1], 5) if quick else (DIMS, ITERATIONS)
     X64, y, source = load_data()
     X64 = np.ascontiguousarray(X64[:, :dims[0]])
     m = X64.shape[0]

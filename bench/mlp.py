@@ -35,7 +35,7 @@ def contenders(X, y, dims, solver, batch_size, impls=IMPLS, info=None):
 
 
 def run_mlp(quick=False, repeats=5):
-    m, dims, batch = (2048, [784, 64, 64, 10], 256) if quick else (60_000, [784, 256, 256, 10], 256)
+    m, dims, batch = (1024, [784, 32, 32, 10], 256) if quick else (60_000, [784, 256, 256, 10], 256)
     X, y = teacher_data(m, dims[0], dims[-1])
     rows = []
     for solver in ("sgd", "adam"):
