@@ -11,8 +11,8 @@ import sys
 import time
 
 from . import course_deep, memory, mlp, peak, vectorization
-from .common import machine_info, write_json_atomic
-from .report import annotate, table, targets_table
+from .common import machine_info, write_json_atomic, write_text_atomic
+from .report import annotate, markdown, table, targets_table
 from .targets import evaluate
 
 
@@ -46,6 +46,7 @@ def parse_args(argv):
     p.add_argument("--repeats", type=int, default=None, help="timed rounds per case after the warm-up (>= 5; quick: 2)")
     p.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "results"),
                    help="folder for the JSON results (default: bench/results)")
+    p.add_argument("--markdown", metavar="PATH", help="also write the machine, table and targets as Markdown to PATH")
     args = p.parse_args(argv)
     only = [n.strip() for arg in args.only for n in arg.split(",") if n.strip()]
     unknown = sorted(set(only) - set(CASES) - set(EXTRAS))
@@ -94,6 +95,9 @@ def main(argv=None):
     path = os.path.join(args.out, f"bench-{stamp}{'-quick' if args.quick else ''}.json")
     write_json_atomic(path, result)
     print(f"\nwrote {path}")
+    if args.markdown:
+        write_text_atomic(args.markdown, markdown(result, rows, targets))
+        print(f"wrote {args.markdown}")
     return 0
 
 

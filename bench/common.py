@@ -146,15 +146,20 @@ def machine_info():
     return info
 
 
-def write_json_atomic(path, obj):
-    """Write ``obj`` as JSON to ``path`` through a temporary file in the same folder, then rename."""
+def write_text_atomic(path, text):
+    """Write ``text`` to ``path`` through a temporary file in the same folder, then rename."""
     folder = os.path.dirname(os.path.abspath(path))
     os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".json")
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
     try:
         with os.fdopen(fd, "w") as f:
-            json.dump(obj, f, indent=2, default=float)
+            f.write(text)
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)
         raise
+
+
+def write_json_atomic(path, obj):
+    """Write ``obj`` as JSON to ``path``, atomically."""
+    write_text_atomic(path, json.dumps(obj, indent=2, default=float))

@@ -17,6 +17,17 @@ from .mlp import LEARNING_RATES
 from .peak import matmul_contender
 
 
+def numpy_axpy(a, x, y, _scratch={}):
+    """y := y + a x with NumPy ufuncs into a cached scratch vector: no SciPy BLAS, no allocation."""
+    key = (x.shape, x.dtype)
+    t = _scratch.get(key)
+    if t is None:
+        t = _scratch[key] = np.empty_like(x)
+    np.multiply(x, a, out=t)
+    np.add(y, t, out=y)
+    return y
+
+
 class Timed:
     """Replace ``owner.name`` by a timing wrapper while inside the ``with`` block."""
 
@@ -40,8 +51,18 @@ class Timed:
         setattr(self.owner, self.name, self.orig)
 
 
-def breakdown(solver="sgd", m=15_000, dims=(784, 256, 256, 10), batch=256, epochs=3):
+def breakdown(solver="sgd", m=15_000, dims=(784, 256, 256, 10), batch=256, epochs=3, numpy_update=False):
+    """The breakdown as text. ``numpy_update`` swaps the engine's SciPy-BLAS ``axpy`` for
+    ``numpy_axpy`` during the run (a what-if for the engine; nothing is changed on disk)."""
     from layerwise import engine
+
+    if numpy_update:
+        saved = engine.optimizers.axpy, engine.network.axpy
+        engine.optimizers.axpy = engine.network.axpy = numpy_axpy
+        try:
+            return breakdown(solver, m, dims, batch, epochs) + "\n  (axpy through NumPy ufuncs instead of SciPy's BLAS)"
+        finally:
+            engine.optimizers.axpy, engine.network.axpy = saved
 
     from . import layerwise_side
 
@@ -77,5 +98,7 @@ if __name__ == "__main__":
     p.add_argument("m", nargs="?", type=int, default=15_000)
     p.add_argument("--dims", default="784,256,256,10")
     p.add_argument("--batch", type=int, default=256)
+    p.add_argument("--numpy-update", action="store_true",
+                   help="what-if: the engine's axpy through NumPy ufuncs instead of SciPy's BLAS")
     a = p.parse_args()
-    print(breakdown(a.solver, a.m, tuple(int(d) for d in a.dims.split(",")), a.batch))
+    print(breakdown(a.solver, a.m, tuple(int(d) for d in a.dims.split(",")), a.batch, numpy_update=a.numpy_update))

@@ -47,3 +47,25 @@ def targets_table(results):
     lines = ["| target | measured | status |", "|---|---|---|"]
     lines += [f"| {t['target']} | {t['value']} | {t['status']} |" for t in results]
     return "\n".join(lines)
+
+
+def machine_lines(machine):
+    """The machine as Markdown bullet lines: CPU, cores, versions, BLAS, OpenBLAS environment."""
+    blas = "; ".join(f"{b.get('internal_api')} {b.get('version')} ({b.get('prefix')}, {b.get('architecture')}, "
+                     f"{b.get('num_threads')} threads)" for b in machine["blas"] if b.get("user_api") == "blas")
+    return [
+        f"- CPU: {machine['cpu']}, {machine['cores']} cores",
+        f"- Python {machine['python']}, NumPy {machine['numpy']}, PyTorch {machine.get('torch')} "
+        f"({machine.get('torch_threads')} threads), scikit-learn {machine['sklearn']}",
+        f"- BLAS: {blas}",
+        f"- environment: {', '.join(f'{k}={v}' for k, v in sorted(machine['env'].items())) or 'none set'}",
+    ]
+
+
+def markdown(result, rows, targets):
+    """The run as a Markdown document: machine, table, targets."""
+    return "\n".join([
+        f"## Run of {result['started']} ({result['seconds']:.0f} s, median of {result['repeats']} rounds"
+        f"{', quick sizes' if result['quick'] else ''})", "",
+        *machine_lines(result["machine"]), "", table(rows), "", targets_table(targets), "",
+    ])
