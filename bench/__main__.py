@@ -64,12 +64,14 @@ def main(argv=None):
     args = parse_args(argv)
     started = time.time()
     machine = machine_info()
-    rows, extras = [], {}
+    rows, extras, load = [], {}, {}
     for name, fn in CASES.items():
         if name in args.only:
-            t0 = time.perf_counter()
+            t0, before = time.perf_counter(), os.getloadavg()[0]
             rows += fn(quick=args.quick, repeats=args.repeats)
-            print(f"[bench] {name}: {time.perf_counter() - t0:.1f} s", file=sys.stderr, flush=True)
+            load[name] = [before, os.getloadavg()[0]]  # 1-minute load average before and after: noise
+            print(f"[bench] {name}: {time.perf_counter() - t0:.1f} s, load {load[name][0]:.1f} -> "
+                  f"{load[name][1]:.1f}", file=sys.stderr, flush=True)
     peaks = peak.peaks_from(rows)
     annotate(rows, peaks)
     for name, fn in EXTRAS.items():
@@ -90,7 +92,7 @@ def main(argv=None):
         print(f"\n{name}: {report}")
     stamp = datetime.datetime.fromtimestamp(started).strftime("%Y%m%d-%H%M%S")
     result = {"started": stamp, "seconds": time.time() - started, "quick": args.quick, "repeats": args.repeats,
-              "only": args.only, "machine": machine, "peaks_gflops": peaks,
+              "only": args.only, "machine": machine, "load_average": load, "peaks_gflops": peaks,
               "rows": [r.as_dict() for r in rows], "targets": targets, "extras": extras}
     path = os.path.join(args.out, f"bench-{stamp}{'-quick' if args.quick else ''}.json")
     write_json_atomic(path, result)

@@ -109,7 +109,12 @@ def blas_info():
     except ImportError:
         return [{"error": "threadpoolctl not installed (pip install threadpoolctl, or the bench extra)"}]
     keep = ("user_api", "internal_api", "version", "num_threads", "architecture", "threading_layer", "prefix")
-    return [{k: lib.get(k) for k in keep if k in lib} for lib in threadpool_info()]
+    libs = []
+    for lib in threadpool_info():
+        d = {k: lib.get(k) for k in keep if k in lib}
+        d["shipped_with"] = os.path.basename(os.path.dirname(lib.get("filepath", "")))  # numpy.libs, scipy.libs, ...
+        libs.append(d)
+    return libs
 
 
 def cpu_model():

@@ -92,6 +92,52 @@ def breakdown(solver="sgd", m=15_000, dims=(784, 256, 256, 10), batch=256, epoch
     return "\n".join(lines)
 
 
+def whatif(solver="sgd", m=15_000, dims=(784, 256, 256, 10), batch=256, repeats=5):
+    """Interleaved medians of one epoch: the engine as it is, the engine with ``numpy_axpy``, and the
+    engine with SciPy's OpenBLAS held to one thread, next to PyTorch and scikit-learn (a what-if for
+    the engine's update step; nothing is changed on disk)."""
+    from threadpoolctl import ThreadpoolController
+
+    from layerwise import engine
+
+    from .common import interleaved, median
+    from .mlp import contenders
+
+    X, y = teacher_data(m, dims[0], dims[-1])
+    c = contenders(X, y, list(dims), solver, batch, impls=("layerwise", "pytorch", "sklearn"))
+    patched = contenders(X, y, list(dims), solver, batch, impls=("layerwise",))["layerwise"]
+    one_thread = contenders(X, y, list(dims), solver, batch, impls=("layerwise",))["layerwise"]
+    scipy_blas = [lc for lc in ThreadpoolController().lib_controllers if "scipy.libs" in lc.filepath]
+
+    def with_numpy_axpy():
+        saved = engine.optimizers.axpy
+        engine.optimizers.axpy = numpy_axpy
+        try:
+            patched()
+        finally:
+            engine.optimizers.axpy = saved
+
+    def with_scipy_blas_1_thread():
+        before = [lc.num_threads for lc in scipy_blas]
+        for lc in scipy_blas:
+            lc.set_num_threads(1)
+        try:
+            one_thread()
+        finally:
+            for lc, n in zip(scipy_blas, before):
+                lc.set_num_threads(n)
+
+    c["layerwise, axpy via numpy"] = with_numpy_axpy
+    c["layerwise, scipy BLAS 1 thread"] = with_scipy_blas_1_thread
+    times = interleaved(c, repeats=repeats)
+    ref = {k: median(times[k]) for k in ("pytorch", "sklearn")}
+    lines = [f"{solver} {'-'.join(map(str, dims))} m={m} batch={batch}, median of {repeats} interleaved rounds:"]
+    for name, ts in times.items():
+        t = median(ts)
+        lines.append(f"  {name:32s} {t:7.3f} s   x PyTorch {t / ref['pytorch']:5.2f}   x sklearn {t / ref['sklearn']:5.2f}")
+    return "\n".join(lines)
+
+
 if __name__ == "__main__":
     p = argparse.ArgumentParser(prog="python -m bench.profile")
     p.add_argument("solver", nargs="?", default="sgd", choices=["sgd", "adam"])
@@ -100,5 +146,11 @@ if __name__ == "__main__":
     p.add_argument("--batch", type=int, default=256)
     p.add_argument("--numpy-update", action="store_true",
                    help="what-if: the engine's axpy through NumPy ufuncs instead of SciPy's BLAS")
+    p.add_argument("--whatif", action="store_true",
+                   help="interleaved epochs: engine as is, with numpy axpy, with SciPy's BLAS at 1 thread, PyTorch, sklearn")
     a = p.parse_args()
-    print(breakdown(a.solver, a.m, tuple(int(d) for d in a.dims.split(",")), a.batch, numpy_update=a.numpy_update))
+    dims = tuple(int(d) for d in a.dims.split(","))
+    if a.whatif:
+        print(whatif(a.solver, a.m, dims, a.batch))
+        raise SystemExit(0)
+    print(breakdown(a.solver, a.m, dims, a.batch, numpy_update=a.numpy_update))

@@ -51,7 +51,7 @@ def targets_table(results):
 
 def machine_lines(machine):
     """The machine as Markdown bullet lines: CPU, cores, versions, BLAS, OpenBLAS environment."""
-    blas = "; ".join(f"{b.get('internal_api')} {b.get('version')} ({b.get('prefix')}, {b.get('architecture')}, "
+    blas = "; ".join(f"{b.get('internal_api')} {b.get('version')} ({b.get('shipped_with')}, {b.get('architecture')}, "
                      f"{b.get('num_threads')} threads)" for b in machine["blas"] if b.get("user_api") == "blas")
     return [
         f"- CPU: {machine['cpu']}, {machine['cores']} cores",
@@ -67,5 +67,8 @@ def markdown(result, rows, targets):
     return "\n".join([
         f"## Run of {result['started']} ({result['seconds']:.0f} s, median of {result['repeats']} rounds"
         f"{', quick sizes' if result['quick'] else ''})", "",
-        *machine_lines(result["machine"]), "", table(rows), "", targets_table(targets), "",
+        *machine_lines(result["machine"]),
+        "- 1-minute load average before -> after each case (2 cores; above 2 the cases compete with other work): "
+        + ", ".join(f"{k} {a:.1f} -> {b:.1f}" for k, (a, b) in result.get("load_average", {}).items()),
+        "", table(rows), "", targets_table(targets), "",
     ])
