@@ -1,8 +1,7 @@
 """Week 2: vectorization. One gradient step of logistic regression three ways, timed, same result.
 
 1. two explicit loops, over the m examples and the n_x features (``core.reference.propagate_loops``);
-2. one loop over the examples, each example's features as a vector (``example_loop`` below, the
-   lecture's code; ``core.reference.propagate_example_loop`` is the same loop);
+2. one loop over the examples, each example's features as a vector (``core.reference.propagate_example_loop``);
 3. no loop: dw = X (A - Y)^T / m, db = sum(A - Y) / m (``layerwise.course.propagate``, over ``core``).
 
 All three give the same cost and gradients (to rounding); only the time differs. The lecture's
@@ -27,22 +26,6 @@ def timed(fn, *args, repeat=1):
         out = fn(*args)
         best = min(best, time.perf_counter() - start)
     return out, best
-
-
-def example_loop(w, b, X, Y):
-    """One loop, over the m examples: z(i) = w^T x(i) + b, dz(i) = a(i) - y(i), dw += x(i) dz(i)."""
-    n_x, m = X.shape
-    J, dw, db = 0.0, np.zeros((n_x, 1)), 0.0
-    for i in range(m):
-        x = X[:, i:i + 1]  # (n_x, 1)
-        z = (w.T @ x).item() + b
-        a = 1.0 / (1.0 + np.exp(-z))
-        y = Y[0, i]
-        J += -(y * np.log(a) + (1 - y) * np.log(1 - a))
-        dz = a - y
-        dw += x * dz  # (n_x, 1)
-        db += dz
-    return dw / m, db / m, J / m
 
 
 def dot_loop(a, b):
@@ -74,7 +57,7 @@ def main(argv=None):
 
     versions = {
         "two loops (examples, features)": lambda: reference.propagate_loops(w, b0, X, Y),
-        "one loop (examples)": lambda: example_loop(w, b0, X, Y),
+        "one loop (examples)": lambda: reference.propagate_example_loop(w, b0, X, Y),
         "vectorized": lambda: _vectorized(course, w, b0, X, Y),
     }
     results, times = {}, {}

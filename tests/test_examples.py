@@ -253,7 +253,7 @@ def test_deep_networks_quick_give_the_course_costs(capsys, tmp_path):
 def test_deep_networks_full_give_the_course_accuracies(capsys, tmp_path):
     text, _ = run_example("week4_deep_networks", capsys, tmp_path, "--data-dir", str(CAT_DIR), quick=False)
     found = re.findall(r"train accuracy ([\d.]+), test accuracy ([\d.]+)", text)
-    assert [(float(a), float(b)) for a, b in found] == pytest.approx([(1.0, 0.72), (0.9856, 0.80)], abs=1e-4)
+    assert [float(v) for pair in found for v in pair] == pytest.approx([1.0, 0.72, 0.9856, 0.80], abs=1e-4)
 
 
 def test_why_deep_parity(capsys, tmp_path):
@@ -285,3 +285,29 @@ def test_hyperparameter_search(capsys, tmp_path):
     n_h = int(m.group(2))
     (count,) = [int(c) for c in re.findall(r": (\d+) numbers", text)]
     assert count == n_h * (2 + 1) + 1 * (n_h + 1)  # W1 (n_h, 2), b1 (n_h, 1), W2 (1, n_h), b2 (1, 1)
+
+
+# ------------------------------------------------------------------ documentation
+def test_course_map_names_exist():
+    """Every layerwise name the course map (docs/course-map.md) points to can be imported."""
+    text = (ROOT / "docs" / "course-map.md").read_text()
+    names = sorted(set(re.findall(r"`(layerwise(?:\.\w+)+)`", text)))
+    assert len(names) > 30
+    for name in names:
+        parts = name.split(".")
+        for split in range(len(parts), 0, -1):  # the longest importable module, then attributes
+            try:
+                obj = importlib.import_module(".".join(parts[:split]))
+            except ImportError:
+                continue
+            for attr in parts[split:]:
+                obj = getattr(obj, attr)
+            break
+        assert callable(obj) or isinstance(obj, (dict, type(re))), name  # a function, class, registry or module
+    # every course function of the brief appears in the map's first column
+    for function in ("sigmoid initialize_with_zeros propagate optimize predict layer_sizes initialize_parameters "
+                     "forward_propagation compute_cost backward_propagation update_parameters nn_model "
+                     "initialize_parameters_deep linear_forward linear_activation_forward L_model_forward "
+                     "linear_backward linear_activation_backward L_model_backward two_layer_model "
+                     "L_layer_model").split():
+        assert re.search(rf"^\| `{function}\(", text, re.M), function
