@@ -51,13 +51,13 @@ def parser(name, description, cats=False):
 
 def load_cats(data_dir):
     """The cat images in the course's layout, X (12288, m), Y (1, m); exits with a clear message if absent."""
-    from layerwise.datasets import load_catvnoncat
-
     folder = Path(data_dir) if data_dir is not None else default_cat_dir()
     if not (folder / "train_catvnoncat.h5").is_file() or not (folder / "test_catvnoncat.h5").is_file():
         tried = [str(folder)] if data_dir is not None else [str(c) for c in cat_dir_candidates()]
         sys.exit("error: the course's cat images (train_catvnoncat.h5, test_catvnoncat.h5) were not found in "
                  + ", ".join(tried) + ". Pass --data-dir FOLDER or set LAYERWISE_CAT_DIR.")
+    from layerwise.datasets import load_catvnoncat  # imported after the check: a missing folder fails fast
+
     return load_catvnoncat(str(folder), layout="course")
 
 

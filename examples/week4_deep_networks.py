@@ -38,10 +38,9 @@ def accuracy(X, Y, parameters):
 
 
 def main(argv=None):
-    from layerwise import course
-
     args = _common.parser("week4_deep_networks", __doc__.splitlines()[0], cats=True).parse_args(argv)
     data = _common.load_cats(args.data_dir)  # X (12288, 209), Y (1, 209)
+    from layerwise import course
     iterations = 101 if args.quick else 2500
     fig, ax = _common.new_figure()
     for name, (function, layer_dims) in MODELS.items():
