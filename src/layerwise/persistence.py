@@ -57,13 +57,17 @@ def _export_preprocessing(step):
     """A fitted scaler -> ({"preprocessing.<attr>": array}, JSON-able description)."""
     for kind, (_, attrs) in _PREPROCESSING.items():
         if type(step) is _preprocessing_class(kind):
-            arrays = {f"preprocessing.{a.rstrip('_')}": np.ascontiguousarray(getattr(step, a), dtype=np.float64)
-                      for a in attrs}
+            arrays = {f"preprocessing.{a.rstrip('_')}": _float_array(getattr(step, a)) for a in attrs}
             desc = {"kind": kind, "params": _jsonable(step.get_params()), "n_features_in": int(step.n_features_in_),
                     "tensors": sorted(arrays)}
             return arrays, desc
     known = ", ".join(v[0].rpartition(".")[2] for v in _PREPROCESSING.values())
     raise TypeError(f"preprocessing must be a fitted {known} (or None), got {type(step).__name__}")
+
+
+def _float_array(a):
+    a = np.asarray(a)
+    return np.ascontiguousarray(a if a.dtype in (np.float32, np.float64) else a.astype(np.float64))
 
 
 def _import_preprocessing(desc, arrays):
@@ -229,15 +233,15 @@ def _check_layers(path, doc, arrays):
     if pre is not None:
         if not isinstance(pre, dict) or pre.get("kind") not in _PREPROCESSING:
             raise ModelFileError(path, f"unknown preprocessing {pre!r}; known kinds: {sorted(_PREPROCESSING)}")
-        expected.update({f"preprocessing.{a.rstrip('_')}": ((dims[0],), "float64")
-                         for a in _PREPROCESSING[pre["kind"]][1]})
+        expected.update({f"preprocessing.{a.rstrip('_')}": ((dims[0],), None)
+                         for a in _PREPROCESSING[pre["kind"]][1]})  # either float dtype
     if set(arrays) != set(expected):
         missing, extra = sorted(set(expected) - set(arrays)), sorted(set(arrays) - set(expected))
         raise ModelFileError(path, f"tensors do not match layer_dims {dims}: missing {missing}, unexpected {extra}")
     for name, (shape, dt) in expected.items():
-        if arrays[name].shape != shape or arrays[name].dtype != dt:
+        if arrays[name].shape != shape or dt is not None and arrays[name].dtype != dt:
             raise ModelFileError(path, f"tensor {name!r} is {arrays[name].dtype}{list(arrays[name].shape)}, "
-                                 f"expected {dt}{list(shape)} from the metadata")
+                                 f"expected {dt or 'float'}{list(shape)} from the metadata")
 
 
 def _estimator_classes():
