@@ -78,7 +78,7 @@ def _classifier_outputs(g, Z, meta):
         label = g.add("Gather", [g.const("classes", classes), index], "label")
         return [(proba, g.np_dtype, ["N", k]), (label, classes.dtype, ["N"])]
     p = g.add("Sigmoid", [Z], "p")  # (N, n[L])
-    positive = g.add("Greater", [Z, g.const("zero", np.zeros((), g.np_dtype))], "positive")  # p > 0.5
+    positive = g.add("Greater", [p, g.const("half", np.array(0.5, g.np_dtype))], "positive")  # the course's 0.5
     if meta["output_type"] == "multilabel-indicator":
         return [(g.add("Identity", [p], "probabilities"), g.np_dtype, ["N", k]),
                 (g.add("Cast", [positive], "label", to=7), np.dtype(np.int64), ["N", k])]

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import struct
 import tempfile
@@ -212,7 +213,7 @@ def _tensors(path, header, buffer):
             ok = False
         if not ok:
             raise ModelFileError(path, f"tensor {name!r} has a malformed header entry (dtype, shape, offsets)")
-        size = dtype.itemsize * int(np.prod(shape, dtype=np.int64))
+        size = dtype.itemsize * math.prod(shape)  # Python ints: a forged huge shape cannot overflow
         if not start <= end <= len(buffer) or end - start != size:
             raise ModelFileError(path, f"tensor {name!r} does not fit the file's data ({size} bytes expected at "
                                  f"offsets {start}..{end} of {len(buffer)}): the file is truncated or corrupted")
@@ -232,7 +233,8 @@ def _check_layers(path, doc, arrays):
         expected[f"W{l}"], expected[f"b{l}"] = ((dims[l], dims[l - 1]), dtype), ((dims[l], 1), dtype)
     if pre is not None:
         if not isinstance(pre, dict) or pre.get("kind") not in _PREPROCESSING:
-            raise ModelFileError(path, f"unknown preprocessing {pre!r}; known kinds: {sorted(_PREPROCESSING)}")
+            kind = pre.get("kind") if isinstance(pre, dict) else pre
+            raise ModelFileError(path, f"unknown preprocessing {kind!r}; known kinds: {sorted(_PREPROCESSING)}")
         expected.update({f"preprocessing.{a.rstrip('_')}": ((dims[0],), None)
                          for a in _PREPROCESSING[pre["kind"]][1]})  # either float dtype
     if set(arrays) != set(expected):
