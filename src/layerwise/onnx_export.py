@@ -18,11 +18,20 @@ import numpy as np
 
 OPSET = 17
 
-# hidden activation name -> (ONNX op, attributes)
-_ACTIVATIONS = {
-    "relu": ("Relu", {}), "tanh": ("Tanh", {}), "sigmoid": ("Sigmoid", {}), "logistic": ("Sigmoid", {}),
-    "leaky_relu": ("LeakyRelu", {"alpha": 0.01}), "linear": ("Identity", {}), "identity": ("Identity", {}),
-}
+
+def _op(op_type):
+    return lambda g, Z, out: g.add(op_type, [Z], out)
+
+
+def _leaky_relu(g, Z, out):
+    # max(Z, 0.01 Z) with the slope in the model's dtype (LeakyRelu's alpha attribute is only float32)
+    slope = g.const(f"{out}_slope", np.array(0.01, g.np_dtype))
+    return g.add("Max", [Z, g.add("Mul", [Z, slope], f"{out}_slope_Z")], out)
+
+
+# hidden activation name -> builder (graph, input name, output name) -> output name
+_ACTIVATIONS = {"relu": _op("Relu"), "tanh": _op("Tanh"), "sigmoid": _op("Sigmoid"), "logistic": _op("Sigmoid"),
+                "leaky_relu": _leaky_relu, "linear": _op("Identity"), "identity": _op("Identity")}
 
 
 def _onnx():
@@ -62,8 +71,7 @@ def _hidden(g, arrays, meta):
         name = meta["activations"][l - 1]
         if name not in _ACTIVATIONS:
             raise ValueError(f"activation {name!r} has no ONNX export; supported: {sorted(_ACTIVATIONS)}")
-        op, attrs = _ACTIVATIONS[name]
-        A = g.add(op, [Z], f"A{l}", **attrs)
+        A = _ACTIVATIONS[name](g, Z, f"A{l}")
 
 
 def _classifier_outputs(g, Z, meta):
