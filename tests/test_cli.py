@@ -17,16 +17,10 @@ from layerwise.estimators import NeuralNetClassifier, NeuralNetRegressor
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
 
-@pytest.fixture(autouse=True)
-def _raise_on_float_errors():
-    with np.errstate(all="raise"):
-        yield
-
-
 def _env():
     """PYTHONPATH with the folder this layerwise was imported from (the repo's src, or the install)."""
-    env = dict(os.environ, TQDM_DISABLE="", PYTHONWARNINGS="ignore")
-    env.pop("TQDM_DISABLE")
+    env = dict(os.environ)
+    env.pop("TQDM_DISABLE", None)  # so a bar would show if the not-a-terminal check failed
     src = str(Path(layerwise.__file__).resolve().parents[1])
     env["PYTHONPATH"] = os.pathsep.join(p for p in [src, os.environ.get("PYTHONPATH", "")] if p)
     return env

@@ -3,21 +3,12 @@
 Every expected array is built here, independently, and written with a different tool than the one
 that reads it (plain text for CSV, pyarrow's writer for Parquet, h5py for HDF5).
 """
-import os
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from layerwise.datasets import load_table
 
 pa = pytest.importorskip("pyarrow")
-
-
-@pytest.fixture(autouse=True)
-def _raise_on_float_errors():
-    with np.errstate(all="raise"):
-        yield
 
 
 def _write_csv(path, header, rows):
@@ -95,21 +86,10 @@ def test_hdf5_image_set_like_the_course(tmp_path):
     assert X.shape == (5, 48) and len(names) == 48
 
 
-def _cat_dir():
-    env = os.environ.get("LAYERWISE_CAT_DIR")
-    candidates = [Path(env)] if env else []
-    candidates += [Path(__file__).resolve().parents[1].parent / "shared" / "datasets" / "catvnoncat",
-                   Path("/work/shared/datasets/catvnoncat")]
-    return next((p for p in candidates if (p / "train_catvnoncat.h5").is_file()), None)
-
-
-def test_hdf5_course_cat_file():
+def test_hdf5_course_cat_file(cat_dir):  # cat_dir: the lead's fixture in conftest.py (skips when absent)
     h5py = pytest.importorskip("h5py")
-    folder = _cat_dir()
-    if folder is None:
-        pytest.skip("the course's cat images are not available")
-    X, y, _ = load_table(folder / "test_catvnoncat.h5", target="test_set_y")
-    with h5py.File(folder / "test_catvnoncat.h5", "r") as f:
+    X, y, _ = load_table(cat_dir / "test_catvnoncat.h5", target="test_set_y")
+    with h5py.File(cat_dir / "test_catvnoncat.h5", "r") as f:
         raw, labels = f["test_set_x"][:], f["test_set_y"][:]
     assert X.shape == (50, 12288)
     np.testing.assert_array_equal(X, raw.reshape(50, -1) / 255.0)

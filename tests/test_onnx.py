@@ -11,12 +11,6 @@ from layerwise.estimators import NeuralNetClassifier, NeuralNetRegressor  # noqa
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
 
-@pytest.fixture(autouse=True)
-def _raise_on_float_errors():
-    with np.errstate(all="raise"):
-        yield
-
-
 RNG = np.random.default_rng(1)
 X = RNG.standard_normal((60, 4))
 CASES = {

@@ -24,12 +24,6 @@ from layerwise.persistence import ModelFileError
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
 
-@pytest.fixture(autouse=True)
-def _raise_on_float_errors():
-    with np.errstate(all="raise"):
-        yield
-
-
 RNG = np.random.default_rng(0)
 X = RNG.standard_normal((40, 3))
 CONFIGS = {  # name -> (estimator, X, y)

@@ -13,12 +13,6 @@ matplotlib.use("Agg")
 from layerwise import plotting  # noqa: E402
 
 
-@pytest.fixture(autouse=True)
-def _raise_on_float_errors():
-    with np.errstate(all="raise"):
-        yield
-
-
 def _legend(ax):
     return [t.get_text() for t in ax.get_legend().get_texts()]
 
