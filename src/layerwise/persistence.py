@@ -274,7 +274,7 @@ def load(path):
 def build(path, doc, arrays):
     """The estimator described by ``read(path)``'s (doc, arrays)."""
     classes = _estimator_classes()
-    if doc.get("estimator") not in classes:
+    if not isinstance(doc.get("estimator"), str) or doc["estimator"] not in classes:
         raise ModelFileError(path, f"unknown estimator {doc.get('estimator')!r}; expected one of {sorted(classes)}")
     meta = {k: v for k, v in doc.items() if k not in _OWN_KEYS}
     layers = {k: v for k, v in arrays.items() if not k.startswith("preprocessing.")}
