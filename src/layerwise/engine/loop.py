@@ -69,7 +69,8 @@ def run_epoch(net, opt, X, Y, w, cfg, state, rng, order):
     if cfg.shuffle:
         rng.shuffle(order)
     lr = _lr(cfg, state)
-    snapshot = net.theta.copy()  # restore point if this epoch diverges
+    snapshot = net.snapshot  # restore point if this epoch diverges
+    np.copyto(snapshot, net.theta)
     total_w = m if w is None else float(w.sum())
     cost_sum = 0.0
     for start in range(0, m, B):
