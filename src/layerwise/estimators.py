@@ -33,6 +33,7 @@ from . import core
 from .core import LayerParams
 from .engine import DivergenceError, FitConfig, Network, TrainState, make_optimizer, train
 from .engine.lbfgs import fit_lbfgs
+from .engine.threads import blas_threads_for
 from .progress import Progress
 
 _HIDDEN = {"relu": "relu", "leaky_relu": "leaky_relu", "tanh": "tanh", "sigmoid": "sigmoid",
@@ -154,11 +155,13 @@ class _BaseNeuralNet(BaseEstimator):
         net = Network(self.layer_dims_, self.activations_, self.loss_, X.dtype)
         net.set_params(self.params_)
         rng = np.random.default_rng(rs.randint(np.iinfo(np.int32).max))
+        batch = X.shape[0] if self.solver in ("gd", "lbfgs") else self._config(X.shape[0]).batch_size
         try:
-            if self.solver == "lbfgs":
-                self._fit_lbfgs(net, X, Y, w, first)
-            else:
-                self._fit_stochastic(net, X, y, Y, w, rs, rng, first, incremental)
+            with blas_threads_for(self.layer_dims_, batch):
+                if self.solver == "lbfgs":
+                    self._fit_lbfgs(net, X, Y, w, first)
+                else:
+                    self._fit_stochastic(net, X, y, Y, w, rs, rng, first, incremental)
         except DivergenceError:
             self._store(net)
             raise
