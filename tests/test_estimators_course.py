@@ -54,8 +54,8 @@ def _check_deep(cat, n):
     return est
 
 
-def test_cat_deep_network_first_100_iterations(cat):
-    est = _check_deep(cat, 100)
+def test_cat_deep_network_first_300_iterations(cat):
+    est = _check_deep(cat, 300)
     assert abs(est.history_["cost"][0] - 0.771749) < 1e-6  # the notebook's "Cost after iteration 0: 0.771749"
 
 
