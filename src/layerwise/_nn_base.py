@@ -39,6 +39,7 @@ from .progress import Progress
 
 _HIDDEN = {"relu": "relu", "leaky_relu": "leaky_relu", "tanh": "tanh", "sigmoid": "sigmoid",
            "logistic": "sigmoid", "linear": "linear", "identity": "linear"}
+_PREDICT_CHUNK = 4096  # rows per forward pass at prediction
 _RELU_LIKE = {"relu", "leaky_relu"}
 _INITS = {"auto", "random", "xavier", "he", "zeros"}
 # solver -> (engine optimizer, its hyperparameters from the estimator)
@@ -268,9 +269,17 @@ class _BaseNeuralNet(_StateMixin, BaseEstimator):
 
     # ------------------------------------------------------------ prediction
     def _forward(self, X):
-        """X (n_samples, n_features) -> (AL (n_samples, n[L]), ZL (n_samples, n[L]))."""
+        """X (n_samples, n_features) -> (AL (n_samples, n[L]), ZL (n_samples, n[L])).
+
+        The core's forward pass, in chunks of ``_PREDICT_CHUNK`` rows so that its caches stay small.
+        """
         check_is_fitted(self, "params_")
         X = validate_data(self, X, reset=False, dtype=self.params_[0].W.dtype)
-        with np.errstate(under="ignore"):  # exp underflowing to 0 in a saturated unit is exact enough
-            AL, caches = core.model_forward(X.T, self.params_, self.activations_, self.loss_)
-        return AL.T, caches[-1].Z.T
+        AL, ZL = [], []
+        for start in range(0, X.shape[0], _PREDICT_CHUNK):
+            with np.errstate(under="ignore"):  # exp underflowing to 0 in a saturated unit is exact enough
+                A, caches = core.model_forward(X[start:start + _PREDICT_CHUNK].T, self.params_, self.activations_,
+                                               self.loss_)
+            AL.append(A.T)
+            ZL.append(caches[-1].Z.T)
+        return (AL[0], ZL[0]) if len(AL) == 1 else (np.concatenate(AL), np.concatenate(ZL))
