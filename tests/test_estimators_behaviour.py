@@ -273,3 +273,11 @@ def test_prediction_in_chunks_equals_one_pass(monkeypatch):
     whole = clf.predict_proba(X)
     monkeypatch.setattr(base, "_PREDICT_CHUNK", 7)
     np.testing.assert_allclose(clf.predict_proba(X), whole, rtol=1e-14)
+
+
+def test_class_weight_dict_scales_the_examples_of_a_class():
+    X, y = _data(80)
+    kw = dict(hidden_layer_sizes=(4,), solver="lbfgs", max_iter=50, random_state=0)
+    a = NeuralNetClassifier(**kw, class_weight={1: 3.0}).fit(X, y)
+    b = NeuralNetClassifier(**kw).fit(X, y, sample_weight=np.where(y == 1, 3.0, 1.0))
+    np.testing.assert_allclose(a.predict_proba(X), b.predict_proba(X), rtol=1e-10)

@@ -213,7 +213,7 @@ class _BaseNeuralNet(_StateMixin, BaseEstimator):
             X, X_val, Y, Y_val, y_val, w = self._split(X, y, Y, w, rs)
             validate = lambda: self._validation(net, X_val, Y_val, y_val)  # noqa: E731
         if not incremental and not first:
-            self._state.no_improve, self._state.best_loss = 0, float("inf")
+            self._state.no_improve, self._state.best_loss, self._state.best_score = 0, float("inf"), float("-inf")
         with Progress(self.verbose, total=1 if incremental else cfg.max_iter) as progress:
             state = train(net, opt, X, Y, w, cfg, self._state, rng, validate, progress,
                           max_epochs=1 if incremental else None)

@@ -100,9 +100,10 @@ class NeuralNetClassifier(ClassifierMixin, _BaseNeuralNet):
                 raise ValueError("class_weight is not supported for multilabel targets; pass sample_weight")
             return np.ones(len(y))
         y = _column_or_1d(y)
-        present = np.unique(y)
-        cw = compute_class_weight(self.class_weight, classes=present, y=y)
-        per_class = dict(zip(present.tolist(), cw))
+        # "balanced": n / (n_classes * count) over the classes present in this y; a dict: its weights, 1 elsewhere
+        classes = np.unique(y) if self.class_weight == "balanced" else self.classes_
+        cw = compute_class_weight(self.class_weight, classes=classes, y=y)
+        per_class = dict(zip(classes.tolist(), cw))
         return np.array([per_class[v] for v in y.tolist()], dtype=np.float64)
 
     def _decode(self, AL):
