@@ -91,9 +91,6 @@ class _StateMixin:
         est._state = est._opt_state = None
         return est
 
-    def __getstate__(self):
-        return dict(self.__dict__)
-
 
 def _json_scalar(v):
     return v.item() if isinstance(v, np.generic) else v
