@@ -248,3 +248,36 @@ def test_progress_bar_on_a_terminal_and_lines_with_verbose_2(capsys, monkeypatch
         NeuralNetClassifier(hidden_layer_sizes=(3,), max_iter=4, verbose=2).fit(X, y)
     lines = capsys.readouterr().out.strip().splitlines()
     assert len(lines) == 4 and lines[0].startswith("Iteration 1, cost = ")
+
+
+def test_progress_bar_is_drawn_when_enabled(monkeypatch):
+    from layerwise import progress
+
+    err = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", err)
+    monkeypatch.setattr(progress, "bar_enabled", lambda stream=None: True)
+    X, y = _data()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        NeuralNetClassifier(hidden_layer_sizes=(3,), max_iter=4, verbose=1, early_stopping=True,
+                            random_state=0).fit(X, y)
+    out = err.getvalue()
+    assert "4/4" in out and "cost=" in out and "val_score=" in out
+
+
+def test_prediction_in_chunks_equals_one_pass(monkeypatch):
+    import layerwise._nn_base as base
+
+    X, y = _data(100)
+    clf = NeuralNetClassifier(hidden_layer_sizes=(5,), solver="lbfgs", random_state=0).fit(X, y)
+    whole = clf.predict_proba(X)
+    monkeypatch.setattr(base, "_PREDICT_CHUNK", 7)
+    np.testing.assert_allclose(clf.predict_proba(X), whole, rtol=1e-14)
+
+
+def test_class_weight_dict_scales_the_examples_of_a_class():
+    X, y = _data(80)
+    kw = dict(hidden_layer_sizes=(4,), solver="lbfgs", max_iter=50, random_state=0)
+    a = NeuralNetClassifier(**kw, class_weight={1: 3.0}).fit(X, y)
+    b = NeuralNetClassifier(**kw).fit(X, y, sample_weight=np.where(y == 1, 3.0, 1.0))
+    np.testing.assert_allclose(a.predict_proba(X), b.predict_proba(X), rtol=1e-10)
