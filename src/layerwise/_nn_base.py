@@ -11,6 +11,7 @@ Training choices (docs/guide/estimators.md has the formulas):
 - ``solver="sgd"`` is the course's momentum, v = beta v + (1 - beta) dW, W -= alpha v (Nesterov's look-
   ahead with ``nesterovs_momentum``). scikit-learn's sgd with learning rate a equals ours with a / (1 - beta).
 - ``rmsprop`` uses ``beta_2`` as its decay (the course's notation); ``adam`` the course's bias-corrected form.
+- ``alpha="auto"`` (the default) is scikit-learn's 1e-4 for every solver but ``gd``, where it is 0.
 - L2 as scikit-learn: J += alpha / (2 m) sum ||W[l]||^2, dW[l] += alpha / m W[l] (m: batch size, or the
   batch's sum of sample weights); biases are not penalized.
 """
@@ -67,7 +68,7 @@ class _BaseNeuralNet(_StateMixin, BaseEstimator):
         "beta_1": [Interval(numbers.Real, 0, 1, closed="left")],
         "beta_2": [Interval(numbers.Real, 0, 1, closed="left")],
         "epsilon": [Interval(numbers.Real, 0, None, closed="neither")],
-        "alpha": [Interval(numbers.Real, 0, None, closed="left")],
+        "alpha": [Interval(numbers.Real, 0, None, closed="left"), StrOptions({"auto"})],
         "dropout": [Interval(numbers.Real, 0, 1, closed="left")],
         "tol": [Interval(numbers.Real, 0, None, closed="left")],
         "n_iter_no_change": [Interval(numbers.Integral, 1, None, closed="left")],
@@ -83,7 +84,7 @@ class _BaseNeuralNet(_StateMixin, BaseEstimator):
     def __init__(self, hidden_layer_sizes=(100,), activation="relu", init="auto", solver="adam",
                  learning_rate=0.001, learning_rate_schedule="constant", batch_size="auto", max_iter=200,
                  shuffle=True, momentum=0.9, nesterovs_momentum=True, beta_1=0.9, beta_2=0.999, epsilon=1e-8,
-                 alpha=1e-4, dropout=0.0, tol=1e-4, n_iter_no_change=10, early_stopping=False,
+                 alpha="auto", dropout=0.0, tol=1e-4, n_iter_no_change=10, early_stopping=False,
                  validation_fraction=0.1, warm_start=False, random_state=None, verbose=0, dtype=None,
                  device="cpu"):
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -191,13 +192,20 @@ class _BaseNeuralNet(_StateMixin, BaseEstimator):
         self.best_loss_ = min(self.loss_curve_) if self.loss_curve_ and self.validation_scores_ is None else None
         self.best_validation_score_ = max(self.validation_scores_) if self.validation_scores_ else None
 
+    def _alpha(self):
+        """L2 strength: ``alpha="auto"`` is scikit-learn's 1e-4, except for ``solver="gd"``, the course's
+        plain gradient descent, which has no L2 (so the course's recipes reproduce as written)."""
+        if self.alpha == "auto":
+            return 0.0 if self.solver == "gd" else 1e-4
+        return float(self.alpha)
+
     def _config(self, m):
         batch = m if self.solver == "gd" else (min(200, m) if self.batch_size == "auto" else int(self.batch_size))
         if self.solver != "gd" and self.batch_size != "auto" and batch > m:
             warnings.warn(f"batch_size {batch} is larger than the {m} training samples; using {m}", UserWarning)
         return FitConfig(batch_size=min(batch, m), max_iter=self.max_iter, learning_rate=float(self.learning_rate),
                          schedule=self.learning_rate_schedule, shuffle=bool(self.shuffle) and self.solver != "gd",
-                         alpha=float(self.alpha), keep_prob=1.0 - float(self.dropout), tol=float(self.tol),
+                         alpha=self._alpha(), keep_prob=1.0 - float(self.dropout), tol=float(self.tol),
                          n_iter_no_change=int(self.n_iter_no_change), use_tol=self.solver != "gd")
 
     def _fit_stochastic(self, net, X, y, Y, w, rs, rng, first, incremental):
@@ -233,7 +241,7 @@ class _BaseNeuralNet(_StateMixin, BaseEstimator):
         if first or self._state is None:
             self._state = TrainState(float(self.learning_rate))
         with Progress(self.verbose, total=self.max_iter) as progress:
-            result = fit_lbfgs(net, X, Y, w, float(self.alpha), self.max_iter, float(self.tol),
+            result = fit_lbfgs(net, X, Y, w, self._alpha(), self.max_iter, float(self.tol),
                                progress=progress, state=self._state)
         if result.status == 1:
             warnings.warn(f"{type(self).__name__}: lbfgs stopped after max_iter={self.max_iter} iterations "

@@ -92,7 +92,7 @@ def _configure_train(p):
                    help="maximum passes over the data (max_iter; default 200)")
     p.add_argument("--batch-size", type=_batch_size, default="auto", metavar="B",
                    help="minibatch size, or auto (default: min(200, m))")
-    p.add_argument("--alpha", type=float, default=1e-4, help="L2 penalty (default 1e-4)")
+    p.add_argument("--alpha", type=float, default=1e-4, help="L2 penalty (default 1e-4, as scikit-learn)")
     p.add_argument("--validation-fraction", type=_fraction, default=0.1, metavar="F",
                    help="share of the data held out to score each epoch and stop early (default 0.1; 0: none)")
     p.add_argument("--scale", choices=["standard", "minmax", "none"], default="standard",

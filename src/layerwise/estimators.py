@@ -32,7 +32,7 @@ class NeuralNetClassifier(ClassifierMixin, _BaseNeuralNet):
     def __init__(self, hidden_layer_sizes=(100,), activation="relu", init="auto", solver="adam",
                  learning_rate=0.001, learning_rate_schedule="constant", batch_size="auto", max_iter=200,
                  shuffle=True, momentum=0.9, nesterovs_momentum=True, beta_1=0.9, beta_2=0.999, epsilon=1e-8,
-                 alpha=1e-4, dropout=0.0, tol=1e-4, n_iter_no_change=10, early_stopping=False,
+                 alpha="auto", dropout=0.0, tol=1e-4, n_iter_no_change=10, early_stopping=False,
                  validation_fraction=0.1, warm_start=False, random_state=None, verbose=0, dtype=None,
                  device="cpu", class_weight=None):
         super().__init__(hidden_layer_sizes, activation, init, solver, learning_rate, learning_rate_schedule,
