@@ -11,6 +11,7 @@ import contextlib
 import datetime
 import logging
 import os
+from typing import NamedTuple
 
 import numpy as np
 
@@ -79,7 +80,11 @@ def connect(address=None, client=None, n_workers=None):
             yield c
         return
     n = n_workers or os.cpu_count() or 1
-    with distributed.LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
+    import dask
+    # Our own scheduler keeps every broadcast copy of the data (the active memory manager would drop
+    # copies nobody waits on, so a worker would fetch the data again for its next trial).
+    with dask.config.set({"distributed.scheduler.active-memory-manager.start": False}), \
+            distributed.LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
                                   silence_logs=logging.ERROR, env=BLAS_ENV) as cluster, \
             distributed.Client(cluster) as c:
         check_versions(c)
@@ -106,6 +111,17 @@ def _row(proposal, status, out, spent, workers):
     return row
 
 
+class _Task(NamedTuple):
+    """What a future in flight stands for: one rung of one trial, and its history so far."""
+
+    proposal: object
+    rung: int = 0
+    states: object = None  # fold estimators from the previous rung (pruning), else None
+    spent: float = 0.0  # seconds of fitting in earlier rungs
+    workers: tuple = ()
+    attempt: int = 0  # resubmissions after the cluster failed this task
+
+
 class _Loop:
     """The bookkeeping of one search run: futures in flight and what each stands for."""
 
@@ -113,16 +129,38 @@ class _Loop:
         self.client, self.sampler, self.table, self.job = client, sampler, table, job
         self.max_in_flight, self.retries, self.plan, self.bar, self.callback = \
             max_in_flight, retries, plan, bar, callback
-        self.pending = {}  # future -> (proposal, rung, seconds so far, workers so far)
+        self.pending = {}  # future -> _Task
         self.done = _distributed().as_completed()
+        self.scatter()
 
-    def submit(self, proposal, rung=0, states=None, spent=0.0, workers=()):
-        params = {k: to_estimator(v) for k, v in proposal.params.items()}
-        epochs = self.plan(params)[rung] if self.plan else None
-        fut = self.client.submit(run_trial, self.job["estimator"], params, self.job["X"], self.job["y"],
-                                 self.job["folds"], self.job["scoring"], epochs, states, 1,
+    def scatter(self):
+        """Send the data to every worker once (again only if every copy of it was lost)."""
+        self.data = self.client.scatter([self.job["X"], self.job["y"], self.job["folds"]], broadcast=True,
+                                        hash=False)
+
+    def data_lost(self):
+        """True when no worker holds a copy of the data any more (Dask's active memory manager may
+        have dropped the broadcast copies down to one, and that worker died)."""
+        if any(f.status != "finished" for f in self.data):
+            return True
+        try:
+            who_has = self.client.who_has(self.data)
+        except Exception:  # the futures were cancelled between the check above and this call
+            return True
+        return not all(who_has.get(f.key) for f in self.data)
+
+    def epochs(self, task):
+        return self.plan(self.params(task.proposal)) if self.plan else [None]
+
+    @staticmethod
+    def params(proposal):
+        return {k: to_estimator(v) for k, v in proposal.params.items()}
+
+    def submit(self, task):
+        fut = self.client.submit(run_trial, self.job["estimator"], self.params(task.proposal), *self.data,
+                                 self.job["scoring"], self.epochs(task)[task.rung], task.states, 1,
                                  retries=self.retries, pure=False)
-        self.pending[fut] = (proposal, rung, spent, workers)
+        self.pending[fut] = task
         self.done.add(fut)
 
     def fill(self):
@@ -130,12 +168,12 @@ class _Loop:
             proposal = self.sampler.ask()
             if proposal is None:
                 return
-            self.submit(proposal)
+            self.submit(_Task(proposal))
 
-    def finish(self, proposal, status, out, spent, workers):
+    def finish(self, task, status, out):
         score = float(np.mean(out["scores"])) if out.get("scores") else None
-        self.sampler.tell(proposal, score, status)
-        row = _row(proposal, status, out, spent, workers)
+        self.sampler.tell(task.proposal, score, status)
+        row = _row(task.proposal, status, out, task.spent, task.workers)
         self.table.add(row)
         best = self.table.best()
         self.bar.update(1)
@@ -145,25 +183,29 @@ class _Loop:
             self.callback(row)
 
     def step(self, fut):
-        proposal, rung, spent, workers = self.pending.pop(fut)
+        task = self.pending.pop(fut)
         try:
             out = fut.result()
-        except Exception as exc:  # KilledWorker after the allowed retries, or a task that cannot run
-            out = {"error": f"{type(exc).__name__}: {exc}"}
+        except Exception as exc:  # the cluster failed the task (run_trial itself catches estimator errors):
+            # a dead worker held the last copy of the data, or KilledWorker after the scheduler's retries
+            fut.release()
+            if task.attempt < self.retries:
+                if self.data_lost():
+                    self.scatter()
+                return self.submit(task._replace(attempt=task.attempt + 1))
+            return self.finish(task, "failed", {"error": f"{type(exc).__name__}: {exc}"})
         fut.release()
-        spent += out.get("fit_time", 0.0)
-        workers = (*workers, out["worker"]) if "worker" in out else workers
+        task = task._replace(spent=task.spent + out.get("fit_time", 0.0), workers=(*task.workers, out["worker"]))
         if "error" in out:
-            return self.finish(proposal, "failed", out, spent, workers)
-        plan = self.plan({k: to_estimator(v) for k, v in proposal.params.items()}) if self.plan else [None]
-        step = sum(plan[:rung + 1]) if self.plan else None
-        if step is not None:
-            out["n_iter"] = step  # epochs of partial_fit so far (estimators count n_iter_ per call)
-        if rung + 1 < len(plan):
-            if self.sampler.report(proposal, step, float(np.mean(out["scores"]))):
-                return self.finish(proposal, "pruned", out, spent, workers)
-            return self.submit(proposal, rung + 1, out["states"], spent, workers)
-        return self.finish(proposal, "ok", out, spent, workers)
+            return self.finish(task, "failed", out)
+        plan = self.epochs(task)
+        if self.plan:
+            out["n_iter"] = sum(plan[:task.rung + 1])  # partial_fit epochs so far (n_iter_ counts per call)
+        if task.rung + 1 < len(plan):
+            if self.sampler.report(task.proposal, out["n_iter"], float(np.mean(out["scores"]))):
+                return self.finish(task, "pruned", out)
+            return self.submit(task._replace(rung=task.rung + 1, states=out["states"], attempt=0))
+        return self.finish(task, "ok", out)
 
     def run(self):
         try:
@@ -175,6 +217,9 @@ class _Loop:
             for fut in self.pending:
                 fut.cancel()
             raise
+        finally:
+            for f in self.data:
+                f.release()
 
 
 def run_trials(client, sampler, table, estimator, X, y, folds, scoring=None, plan=None,
@@ -184,11 +229,8 @@ def run_trials(client, sampler, table, estimator, X, y, folds, scoring=None, pla
     ``plan(params) -> [epochs per rung]`` turns on rung-wise training with pruning (None: one full fit).
     """
     from tqdm.auto import tqdm
-    X_f, y_f, folds_f = client.scatter([X, y, folds], broadcast=True, hash=False)  # sent once
     n_threads = sum(client.nthreads().values())
-    job = {"estimator": estimator, "X": X_f, "y": y_f, "folds": folds_f, "scoring": scoring}
+    job = {"estimator": estimator, "X": X, "y": y, "folds": folds, "scoring": scoring}
     with tqdm(total=sampler.n_trials, initial=len(table.finished()), desc="search", unit="trial",
               disable=None if progress else True) as bar:
         _Loop(client, sampler, table, job, max_in_flight or 2 * n_threads, retries, plan, bar, callback).run()
-    for f in (X_f, y_f, folds_f):
-        f.release()
