@@ -20,8 +20,11 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(PY) -m layerwise demo
 
+# Locally the slow tests are skipped; CI (CI=true) runs everything.
+PYTEST_ARGS ?= $(if $(CI),,-m "not slow")
+
 test: $(STAMP)
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(PIP) install -e ".[bench]"

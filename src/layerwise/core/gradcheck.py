@@ -38,24 +38,29 @@ def numerical_gradient(f, x, eps=1e-7):
     return grad
 
 
-def check_block(forward, backward, inputs, dout, eps=1e-7):
+def check_block(forward, backward, inputs, dout, eps=1e-7, per_example=(0,)):
     """Relative error of a block's backward against numerical gradients, one per input.
 
     ``forward(*inputs) -> (out, cache)``, ``backward(dout, cache) -> gradients of inputs, in order``.
-    The scalar checked is sum(out * dout), so ``dout`` plays a random upstream gradient.
+    The scalar checked is J = sum(out * dout) / m, so ``dout`` plays a random upstream gradient on the
+    course's per-example scale. The course's blocks return dW = dJ/dW and db = dJ/db, but activation
+    gradients such as dA_prev on the per-example scale, m dJ/dA_prev (like dZ = A - Y): the inputs
+    listed in ``per_example`` are compared that way.
     """
     inputs = [np.asarray(host(a), dtype=np.float64) for a in inputs]
     dout = np.asarray(host(dout), dtype=np.float64)
     out, cache = forward(*inputs)
+    m = out.shape[-1]
     analytic = backward(dout, cache)
     errors = []
     for k, x in enumerate(inputs):
         def f(xk, k=k):
             args = list(inputs)
             args[k] = xk
-            return np.sum(forward(*args)[0] * dout)
+            return np.sum(forward(*args)[0] * dout) / m
 
-        errors.append(relative_error(analytic[k], numerical_gradient(f, x, eps)))
+        scale = m if k in per_example else 1
+        errors.append(relative_error(analytic[k], scale * numerical_gradient(f, x, eps)))
     return errors
 
 

@@ -1,0 +1,177 @@
+"""In-place kernels: activations g and g', and the output layer's cost and delta, on owned buffers.
+
+The engine keeps every per-layer array in the row layout, a C-ordered (m, n[l]) buffer whose
+transpose is the course's (n[l], m) ``Z[l]`` / ``A[l]`` (a free view). All kernels work in place:
+
+    forward(Z)                 Z (m, n[l]) is overwritten by A = g(Z)
+    backward(dA, A, scratch)   dA (m, n[l]) is overwritten by dZ = dA * g'(Z), g' read off A = g(Z)
+
+Every hidden activation here has a derivative that is a function of its output A, so Z never needs
+to be kept. ``scratch`` is a buffer of dA's shape the kernel may clobber. The formulas are the ones of
+``layerwise.core.activations`` (tested to agree); this module is the only place that calls NumPy's
+``out=`` machinery, so another array module plugs in here.
+
+Output layers (``OUTPUTS``, by loss name) take the logits Z[L] (m, n[L]) and write A[L] into ``A``;
+``cost_sum`` returns sum_i w_i J_i (w = None means 1) and ``delta`` writes dZ[L] = (A - Y) * scale.
+"""
+from __future__ import annotations
+
+from typing import Callable, NamedTuple
+
+import numpy as np
+from scipy.special import expit
+
+
+class InPlaceActivation(NamedTuple):
+    name: str
+    forward: Callable  # Z -> None, Z := g(Z)
+    backward: Callable  # (dA, A, scratch) -> None, dA := dA * g'(Z)
+
+
+def _relu_forward(Z):
+    np.maximum(Z, 0, out=Z)
+
+
+def _relu_backward(dA, A, scratch):
+    np.sign(A, out=scratch)  # A >= 0, so sign(A) = 1 where z > 0 and 0 elsewhere (0 at the kink, as core)
+    np.multiply(dA, scratch, out=dA)
+
+
+def _leaky_relu_forward(Z, slope=0.01):
+    # max(z, slope z) equals z for z > 0 and slope z for z < 0 (slope < 1): core's where(Z > 0, Z, slope Z).
+    np.maximum(Z, Z * slope, out=Z)
+
+
+def _leaky_relu_backward(dA, A, scratch, slope=0.01):
+    np.greater(A, 0, out=scratch)  # 1.0 where z > 0 (A > 0 exactly then), else 0.0
+    np.multiply(scratch, 1.0 - slope, out=scratch)
+    np.add(scratch, slope, out=scratch)  # g'(z) = 1 or slope
+    np.multiply(dA, scratch, out=dA)
+
+
+def _tanh_forward(Z):
+    np.tanh(Z, out=Z)
+
+
+def _tanh_backward(dA, A, scratch):
+    np.multiply(A, A, out=scratch)
+    np.subtract(1, scratch, out=scratch)  # g'(z) = 1 - a^2
+    np.multiply(dA, scratch, out=dA)
+
+
+def _sigmoid_forward(Z):
+    expit(Z, out=Z)  # never overflows
+
+
+def _sigmoid_backward(dA, A, scratch):
+    np.subtract(1, A, out=scratch)
+    np.multiply(scratch, A, out=scratch)  # g'(z) = a (1 - a)
+    np.multiply(dA, scratch, out=dA)
+
+
+def _identity_forward(Z):
+    pass
+
+
+def _identity_backward(dA, A, scratch):
+    pass  # g'(z) = 1
+
+
+ACTIVATIONS: dict[str, InPlaceActivation] = {
+    "relu": InPlaceActivation("relu", _relu_forward, _relu_backward),
+    "leaky_relu": InPlaceActivation("leaky_relu", _leaky_relu_forward, _leaky_relu_backward),
+    "tanh": InPlaceActivation("tanh", _tanh_forward, _tanh_backward),
+    "sigmoid": InPlaceActivation("sigmoid", _sigmoid_forward, _sigmoid_backward),
+    "linear": InPlaceActivation("linear", _identity_forward, _identity_backward),
+}
+ACTIVATIONS["identity"] = ACTIVATIONS["linear"]
+ACTIVATIONS["logistic"] = ACTIVATIONS["sigmoid"]
+
+
+def get_activation(name) -> InPlaceActivation:
+    try:
+        return ACTIVATIONS[name]
+    except (KeyError, TypeError):
+        known = ", ".join(sorted(ACTIVATIONS))
+        raise ValueError(f"unknown activation {name!r}; the engine knows: {known}") from None
+
+
+# ---------------------------------------------------------------- output layers (small: n[L] columns)
+class Output(NamedTuple):
+    name: str  # the loss
+    activate: Callable  # (Z, A) -> None: A := output activation of the logits Z
+    cost_sum: Callable  # (Z, Y, w) -> sum_i w_i J_i, a 0-d array (w None: all ones)
+    delta: Callable  # (A, Y, scale, dZ) -> None: dZ := (A - Y) * scale
+
+
+def _weighted_sum(per_example, w):
+    # per_example (m,) -> sum_i w_i c_i
+    return per_example.sum() if w is None else np.dot(per_example, w)
+
+
+def _bce_cost(Z, Y, w):
+    # -[y log a + (1-y) log(1-a)] with a = sigmoid(z) is softplus(z) - y z (core.losses)
+    C = np.logaddexp(0, Z)
+    C -= Y * Z
+    return _weighted_sum(C.sum(axis=1), w)
+
+
+def _cce_cost(Z, Y, w):
+    Zs = Z - Z.max(axis=1, keepdims=True)
+    Zs -= np.log(np.exp(Zs).sum(axis=1, keepdims=True))  # log softmax, by log-sum-exp
+    Zs *= Y
+    return -_weighted_sum(Zs.sum(axis=1), w)
+
+
+def _mse_cost(Z, Y, w):
+    D = Z - Y
+    D *= D
+    return _weighted_sum(D.sum(axis=1), w) / 2
+
+
+def _sigmoid_out(Z, A):
+    expit(Z, out=A)
+
+
+def _softmax_out(Z, A):
+    np.subtract(Z, Z.max(axis=1, keepdims=True), out=A)
+    np.exp(A, out=A)
+    A /= A.sum(axis=1, keepdims=True)
+
+
+def _linear_out(Z, A):
+    np.copyto(A, Z)
+
+
+def _delta(A, Y, scale, dZ):
+    np.subtract(A, Y, out=dZ)
+    np.multiply(dZ, scale, out=dZ)  # scale: 1/m, or the column w_i / sum(w) (m, 1)
+
+
+OUTPUTS: dict[str, Output] = {
+    "binary_crossentropy": Output("binary_crossentropy", _sigmoid_out, _bce_cost, _delta),
+    "categorical_crossentropy": Output("categorical_crossentropy", _softmax_out, _cce_cost, _delta),
+    "mse": Output("mse", _linear_out, _mse_cost, _delta),
+}
+
+
+def get_output(loss) -> Output:
+    try:
+        return OUTPUTS[loss]
+    except (KeyError, TypeError):
+        known = ", ".join(sorted(OUTPUTS))
+        raise ValueError(f"unknown loss {loss!r}; the engine knows: {known}") from None
+
+
+# ---------------------------------------------------------------- vector updates
+_AXPY = {}
+
+
+def axpy(a, x, y):
+    """y := y + a x in place, one BLAS pass (x, y contiguous vectors of one float dtype)."""
+    f = _AXPY.get(y.dtype)
+    if f is None:
+        from scipy.linalg import blas
+        f = _AXPY[y.dtype] = blas.get_blas_funcs("axpy", (y,))
+    f(x, y, a=a)
+    return y

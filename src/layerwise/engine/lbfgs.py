@@ -1,0 +1,43 @@
+"""Full-batch L-BFGS through ``scipy.optimize.minimize(method="L-BFGS-B")`` on the flat parameters.
+
+The objective is the engine's cost J(theta) with its gradient (one forward and one backward pass
+per evaluation); SciPy works in float64, the network in its own dtype.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy.optimize import minimize
+
+
+def fit_lbfgs(net, X, Y, w, alpha, max_iter, tol, max_fun=15000, progress=None, state=None):
+    """Minimize J over theta from its current value; returns scipy's OptimizeResult.
+
+    Costs of the accepted iterates are appended to ``state.history["cost"]`` (when ``state`` is given).
+    """
+    ws = net.workspace(X.shape[0])
+    g64 = np.empty(net.size, dtype=np.float64)
+
+    def fun(x):
+        np.copyto(net.theta, x, casting="same_kind")
+        net.forward(ws, X)
+        J = net.cost(ws, Y, w, alpha)
+        if not math.isfinite(J):
+            return math.inf, np.zeros_like(g64)  # makes the line search back off
+        net.backward(ws, X, Y, w, alpha)
+        np.copyto(g64, net.grad)
+        return J, g64.copy()
+
+    def callback(intermediate_result):
+        if state is not None:
+            state.n_iter += 1
+            state.history["cost"].append(float(intermediate_result.fun))
+            if progress is not None:
+                progress(state)
+
+    with np.errstate(all="ignore"):  # a non-finite cost is handled in fun
+        result = minimize(fun, net.theta.astype(np.float64), jac=True, method="L-BFGS-B", callback=callback,
+                          options={"maxiter": max_iter, "maxfun": max_fun, "gtol": tol})
+    np.copyto(net.theta, result.x, casting="same_kind")
+    return result

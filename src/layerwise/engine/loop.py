@@ -1,0 +1,158 @@
+"""The epoch loop: minibatches gathered into buffers, one step each, then schedule and stopping.
+
+One epoch visits every example once, in batches of ``batch_size`` (the last may be smaller):
+
+    for each batch:   A[L] = forward(X_b);  J_b = cost;  grads = backward;  theta = optimizer step
+    cost of the epoch = sum_b J_b * (sum of w in b) / (sum of w)        (scikit-learn's loss_curve_)
+
+With full-batch ``gd`` this is exactly the course's loop: one batch, the cost of the forward pass
+before each update. Batches are gathered with ``take(..., out=buffer)`` from the row-major data (the
+order is a permuted index, never a permuted copy of the data); without shuffling they are views.
+
+Stopping follows scikit-learn's MLP: with ``tol`` on the training cost (or, when validating, on the
+validation score) an epoch that does not improve by ``tol`` counts; after more than
+``n_iter_no_change`` such epochs in a row training stops (``adaptive`` first divides the learning
+rate by 5 each time, until it is below 1e-6).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+class DivergenceError(ValueError):
+    """The cost became non-finite; the parameters were restored to their values before that iteration."""
+
+
+@dataclass
+class FitConfig:
+    batch_size: int
+    max_iter: int
+    learning_rate: float
+    schedule: str = "constant"  # constant | invscaling | adaptive
+    shuffle: bool = True
+    alpha: float = 0.0  # L2
+    keep_prob: float = 1.0  # 1 - dropout
+    tol: float = 1e-4
+    n_iter_no_change: int = 10
+    use_tol: bool = True  # False for the course's gd: exactly max_iter iterations
+
+
+@dataclass
+class TrainState:
+    """What training remembers between epochs (and between warm-started fits)."""
+    learning_rate: float
+    n_iter: int = 0
+    history: dict = field(default_factory=lambda: {"cost": []})
+    best_loss: float = math.inf
+    best_score: float = -math.inf
+    no_improve: int = 0
+    best_theta: np.ndarray | None = None
+    stopped: bool = False
+
+
+def _lr(cfg, state):
+    if cfg.schedule == "invscaling":
+        return cfg.learning_rate / math.sqrt(state.n_iter + 1)  # epoch k (0-based): alpha0 / sqrt(k + 1)
+    return state.learning_rate
+
+
+def run_epoch(net, opt, X, Y, w, cfg, state, rng, order):
+    """One pass over X (m, n_x), Y (m, n[L]), w (m,) or None; returns the epoch's cost (a float).
+
+    ``order`` is an int index buffer (m,) reused across epochs. Raises DivergenceError, restoring theta.
+    """
+    m = X.shape[0]
+    B = min(cfg.batch_size, m)
+    if cfg.shuffle:
+        rng.shuffle(order)
+    lr = _lr(cfg, state)
+    snapshot = net.theta.copy()  # restore point if this epoch diverges
+    total_w = m if w is None else float(w.sum())
+    cost_sum = 0.0
+    for start in range(0, m, B):
+        stop = min(start + B, m)
+        ws = net.workspace(stop - start, dropout=cfg.keep_prob < 1.0)
+        if cfg.shuffle:
+            idx = order[start:stop]
+            Xb = np.take(X, idx, axis=0, out=ws.X, mode="clip")  # mode='clip': no buffered copy
+            Yb = np.take(Y, idx, axis=0, out=ws.Y, mode="clip")
+            wb = None if w is None else np.take(w, idx, axis=0, out=ws.w, mode="clip")
+        else:
+            Xb, Yb, wb = X[start:stop], Y[start:stop], None if w is None else w[start:stop]
+        net.forward(ws, Xb, cfg.keep_prob, rng)
+        J = net.cost(ws, Yb, wb, cfg.alpha)
+        if not math.isfinite(J):
+            _diverged(net, snapshot, state, J, cfg)
+        cost_sum += J * ((stop - start) if wb is None else float(wb.sum()))
+        net.backward(ws, Xb, Yb, wb, cfg.alpha, cfg.keep_prob)
+        opt.step(net.theta, net.grad, lr)
+    if not np.isfinite(net.theta).all():
+        _diverged(net, snapshot, state, math.nan, cfg)
+    return cost_sum / total_w
+
+
+def _diverged(net, snapshot, state, J, cfg):
+    np.copyto(net.theta, snapshot)
+    raise DivergenceError(
+        f"the cost became {J} at iteration {state.n_iter} (epoch {state.n_iter + 1}); training stopped and "
+        f"the parameters were left as they were before it. The learning rate ({cfg.learning_rate}) is "
+        "probably too large or the features are not scaled: try a smaller learning_rate or standardize X "
+        "(for example with sklearn.preprocessing.StandardScaler)"
+    )
+
+
+def end_epoch(net, cfg, state, cost, val=None):
+    """Record the epoch, update the schedule and the stopping counters; returns True to stop.
+
+    ``val`` is (val_cost, val_score) when validating, else None.
+    """
+    state.n_iter += 1
+    state.history["cost"].append(cost)
+    if val is not None:
+        state.history.setdefault("val_cost", []).append(val[0])
+        state.history.setdefault("val_score", []).append(val[1])
+        score = val[1]
+        if score < state.best_score + cfg.tol:
+            state.no_improve += 1
+        else:
+            state.no_improve = 0
+        if score > state.best_score:
+            state.best_score = score
+            state.best_theta = net.theta.copy()
+    else:
+        if cost > state.best_loss - cfg.tol:
+            state.no_improve += 1
+        else:
+            state.no_improve = 0
+        state.best_loss = min(state.best_loss, cost)
+        if not cfg.use_tol:
+            state.no_improve = 0
+    if state.no_improve > cfg.n_iter_no_change:
+        if cfg.schedule == "adaptive" and state.learning_rate > 1e-6:
+            state.learning_rate /= 5
+            state.no_improve = 0
+            return False
+        state.stopped = True
+        return True
+    return False
+
+
+def train(net, opt, X, Y, w, cfg, state, rng, validate=None, progress=None, max_epochs=None):
+    """Epochs until stopping or ``max_epochs`` (default cfg.max_iter); returns the state.
+
+    ``validate()`` -> (val_cost, val_score) on the current parameters; ``progress(state)`` after each epoch.
+    """
+    order = np.arange(X.shape[0])
+    state.stopped = False
+    for _ in range(cfg.max_iter if max_epochs is None else max_epochs):
+        with np.errstate(all="ignore"):  # a non-finite cost is detected and reported by run_epoch itself
+            cost = run_epoch(net, opt, X, Y, w, cfg, state, rng, order)
+        stop = end_epoch(net, cfg, state, cost, validate() if validate is not None else None)
+        if progress is not None:
+            progress(state)
+        if stop:
+            break
+    return state

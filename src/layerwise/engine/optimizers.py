@@ -1,0 +1,136 @@
+"""In-place update rules on the flat parameter vector, the formulas of ``layerwise.core.optimizers``.
+
+    gd         theta -= alpha g
+    momentum   v = beta v + (1 - beta) g;                   theta -= alpha v
+    nesterov   v = beta v + (1 - beta) g;                   theta -= alpha (beta v + (1 - beta) g)
+    rmsprop    s = beta s + (1 - beta) g^2;                 theta -= alpha g / (sqrt(s) + eps)
+    adam       v = b1 v + (1 - b1) g;  s = b2 s + (1 - b2) g^2;  t += 1
+               theta -= alpha (v / (1 - b1^t)) / (sqrt(s / (1 - b2^t)) + eps)
+
+``theta`` and ``g`` are the engine's flat vectors (all layers at once); ``step`` may overwrite ``g``.
+State lives in preallocated vectors of theta's size and is exported with ``state_dict``.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .kernels import axpy
+
+
+class GD:
+    name = "gd"
+
+    def __init__(self, size, dtype):
+        self.t = 0
+
+    def step(self, theta, g, lr):
+        self.t += 1
+        axpy(-lr, g, theta)
+
+    def state_dict(self):
+        return {"t": self.t}
+
+    def load_state_dict(self, state):
+        for key, value in state.items():
+            current = getattr(self, key)
+            if isinstance(current, np.ndarray):
+                np.copyto(current, value)
+            else:
+                setattr(self, key, value)
+
+
+class Momentum(GD):
+    name = "momentum"
+
+    def __init__(self, size, dtype, beta=0.9, nesterov=False):
+        super().__init__(size, dtype)
+        self.beta, self.nesterov = beta, nesterov
+        self.v = np.zeros(size, dtype=dtype)
+
+    def step(self, theta, g, lr):
+        self.t += 1
+        beta, v = self.beta, self.v
+        v *= beta
+        axpy(1 - beta, g, v)  # v = beta v + (1 - beta) g
+        if self.nesterov:
+            g *= 1 - beta
+            axpy(beta, v, g)  # look ahead: beta v + (1 - beta) g
+            axpy(-lr, g, theta)
+        else:
+            axpy(-lr, v, theta)
+
+    def state_dict(self):
+        return {"t": self.t, "v": self.v}
+
+
+class RMSprop(GD):
+    name = "rmsprop"
+
+    def __init__(self, size, dtype, beta=0.9, epsilon=1e-8):
+        super().__init__(size, dtype)
+        self.beta, self.epsilon = beta, epsilon
+        self.s = np.zeros(size, dtype=dtype)
+        self.tmp = np.empty(size, dtype=dtype)
+
+    def step(self, theta, g, lr):
+        self.t += 1
+        s, tmp = self.s, self.tmp
+        s *= self.beta
+        np.multiply(g, g, out=tmp)
+        axpy(1 - self.beta, tmp, s)  # s = beta s + (1 - beta) g^2
+        np.sqrt(s, out=tmp)
+        tmp += self.epsilon
+        np.divide(g, tmp, out=g)
+        axpy(-lr, g, theta)
+
+    def state_dict(self):
+        return {"t": self.t, "s": self.s}
+
+
+class Adam(GD):
+    name = "adam"
+
+    def __init__(self, size, dtype, beta_1=0.9, beta_2=0.999, epsilon=1e-8):
+        super().__init__(size, dtype)
+        self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
+        self.v = np.zeros(size, dtype=dtype)
+        self.s = np.zeros(size, dtype=dtype)
+        self.tmp = np.empty(size, dtype=dtype)
+
+    def step(self, theta, g, lr):
+        self.t += 1
+        v, s, tmp, b1, b2 = self.v, self.s, self.tmp, self.beta_1, self.beta_2
+        v *= b1
+        axpy(1 - b1, g, v)  # v = b1 v + (1 - b1) g
+        s *= b2
+        np.multiply(g, g, out=tmp)
+        axpy(1 - b2, tmp, s)  # s = b2 s + (1 - b2) g^2
+        c1, c2 = 1 - b1**self.t, 1 - b2**self.t  # bias corrections
+        np.sqrt(s, out=tmp)
+        tmp *= 1 / math.sqrt(c2)  # sqrt(s / c2)
+        tmp += self.epsilon
+        np.divide(v, tmp, out=tmp)
+        axpy(-lr / c1, tmp, theta)  # theta -= alpha (v / c1) / (sqrt(s / c2) + eps)
+
+    def state_dict(self):
+        return {"t": self.t, "v": self.v, "s": self.s}
+
+
+OPTIMIZERS = {
+    "gd": GD,
+    "momentum": Momentum,
+    "nesterov": lambda size, dtype, beta=0.9: Momentum(size, dtype, beta, nesterov=True),
+    "rmsprop": RMSprop,
+    "adam": Adam,
+}
+
+
+def make_optimizer(name, size, dtype, **hyperparameters):
+    """The in-place optimizer ``name`` for a flat vector of ``size`` elements of ``dtype``."""
+    try:
+        factory = OPTIMIZERS[name]
+    except (KeyError, TypeError):
+        raise ValueError(f"unknown optimizer {name!r}; the engine knows: {', '.join(sorted(OPTIMIZERS))}") from None
+    return factory(size, dtype, **hyperparameters)

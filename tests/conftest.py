@@ -1,0 +1,34 @@
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def find_cat_dir():
+    """The shared cat images: $LAYERWISE_CAT_DIR, ../shared beside the checkout, or /work/shared."""
+    candidates = [os.environ.get("LAYERWISE_CAT_DIR"), ROOT.parent / "shared" / "datasets" / "catvnoncat",
+                  Path("/work/shared/datasets/catvnoncat")]
+    for c in candidates:
+        if c and (Path(c) / "train_catvnoncat.h5").is_file():
+            return Path(c)
+    return None
+
+
+@pytest.fixture
+def cat_dir():
+    d = find_cat_dir()
+    if d is None:
+        pytest.skip("the course's cat images are not available (../shared/datasets/catvnoncat)")
+    return d
+
+
+@pytest.fixture(autouse=True)
+def _raise_on_float_errors():
+    # Overflow, invalid values and division by zero raise. Underflow is left as NumPy's default
+    # (ignored): e^-z rounding to 0 for large z is the correctly rounded result, not an error.
+    old = np.seterr(all="raise", under="ignore")
+    yield
+    np.seterr(**old)

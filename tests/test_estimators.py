@@ -1,0 +1,71 @@
+"""Estimators: fitting, outputs by target type, attributes, model-file state, course recipes."""
+import numpy as np
+import pytest
+
+from layerwise import core
+from layerwise.datasets import make_flower
+from layerwise.estimators import NeuralNetClassifier, NeuralNetRegressor
+
+
+@pytest.fixture(autouse=True)
+def _raise_on_fp_errors():
+    with np.errstate(all="raise"):
+        yield
+
+
+def _blobs(n_classes=3, m=120, seed=0):
+    rng = np.random.RandomState(seed)
+    centers = rng.randn(n_classes, 4) * 3
+    y = np.arange(m) % n_classes
+    return centers[y] + rng.randn(m, 4), y
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_classifier_fits_separable_blobs(n_classes):
+    X, y = _blobs(n_classes)
+    clf = NeuralNetClassifier(hidden_layer_sizes=(8,), learning_rate=0.01, max_iter=100, random_state=0).fit(X, y)
+    assert clf.score(X, y) == 1.0
+    proba = clf.predict_proba(X)
+    assert proba.shape == (len(y), n_classes)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    np.testing.assert_allclose(np.exp(clf.predict_log_proba(X)), proba, rtol=1e-10, atol=1e-12)
+    assert clf.loss_ == ("binary_crossentropy" if n_classes == 2 else "categorical_crossentropy")
+    assert clf.layer_dims_ == [4, 8, 1 if n_classes == 2 else n_classes]
+    assert [p.W.shape for p in clf.params_] == [(8, 4), (clf.layer_dims_[2], 8)]
+    assert len(clf.history_["cost"]) == clf.n_iter_ == len(clf.loss_curve_)
+
+
+def test_string_labels_and_export_round_trip_is_bit_identical():
+    X, y = _blobs(3)
+    labels = np.array(["cat", "dog", "emu"])[y]
+    clf = NeuralNetClassifier(hidden_layer_sizes=(5, 4), max_iter=5, random_state=0, dtype="float32")
+    clf.fit(X, labels)
+    arrays, meta = clf._export_state()
+    assert sorted(arrays) == ["W1", "W2", "W3", "b1", "b2", "b3"]
+    assert meta["dtype"] == "float32" and meta["classes"] == ["cat", "dog", "emu"]
+    back = NeuralNetClassifier._from_state(arrays, meta)
+    np.testing.assert_array_equal(back.predict_proba(X), clf.predict_proba(X))
+    assert back.classes_.dtype.kind == clf.classes_.dtype.kind
+
+
+def test_regressor_single_and_multi_output():
+    rng = np.random.RandomState(0)
+    X = rng.randn(200, 3)
+    Y = np.c_[X @ [1.0, -2.0, 0.5], X[:, 0] - X[:, 1]]
+    reg = NeuralNetRegressor(hidden_layer_sizes=(), solver="lbfgs", alpha=0.0, random_state=0).fit(X, Y[:, 0])
+    assert reg.predict(X).shape == (200,)
+    assert reg.score(X, Y[:, 0]) > 0.999999
+    multi = NeuralNetRegressor(hidden_layer_sizes=(), solver="lbfgs", alpha=0.0, tol=1e-12,
+                               random_state=0).fit(X, Y)
+    assert multi.predict(X).shape == (200, 2) and multi.output_type_ == "continuous-multioutput"
+    np.testing.assert_allclose(multi.params_[0].W, np.linalg.lstsq(np.c_[X, np.ones(200)], Y, rcond=None)[0][:3].T,
+                               atol=1e-5)
+
+
+def test_flower_recipe_follows_core_train():
+    X, y = make_flower()
+    est = NeuralNetClassifier(hidden_layer_sizes=(4,), activation="tanh", init="random", solver="gd",
+                              learning_rate=1.2, max_iter=1000, alpha=0.0, random_state=2).fit(X, y)
+    _, costs = core.train(X.T, y.reshape(1, -1), [2, 4, 1], "tanh", learning_rate=1.2, num_iterations=1000,
+                          init="random", random_state=2)
+    np.testing.assert_allclose(est.history_["cost"], costs, rtol=0, atol=1e-9)
