@@ -14,16 +14,14 @@ distributed = pytest.importorskip("distributed")
 pytest.importorskip("optuna")
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
-if importlib.util.find_spec("layerwise.estimators") is not None:
-    from layerwise.estimators import NeuralNetClassifier as _Net
-    LR, _BASE = "learning_rate", {}
-else:  # until the estimators land on main: scikit-learn's MLP has the same shape of API
-    from sklearn.neural_network import MLPClassifier as _Net
-    LR, _BASE = "learning_rate_init", {}
+from layerwise.estimators import NeuralNetClassifier  # noqa: E402
+
+LR = "learning_rate"
 
 
 def make_net(**kwargs):
-    return _Net(**{"hidden_layer_sizes": (8,), "max_iter": 40, "batch_size": 16, "random_state": 0, **_BASE, **kwargs})
+    return NeuralNetClassifier(**{"hidden_layer_sizes": (8,), "max_iter": 40, "batch_size": 16, "random_state": 0,
+                                  **kwargs})
 
 
 @pytest.fixture(autouse=True)
@@ -165,9 +163,8 @@ def test_gridsearchcv_on_joblibs_dask_backend(client, data):
     assert on_dask.best_params_ == here.best_params_
 
 
-@pytest.mark.skipif(importlib.util.find_spec("layerwise.persistence") is None
-                    or importlib.util.find_spec("layerwise.estimators") is None,
-                    reason="layerwise.persistence / estimators not merged yet")
+@pytest.mark.skipif(importlib.util.find_spec("layerwise.persistence") is None,
+                    reason="layerwise.persistence not merged yet")
 def test_best_model_is_saved_as_a_model_file(client, data, tmp_path):
     import layerwise
     X, y = data

@@ -20,18 +20,15 @@ distributed = pytest.importorskip("distributed")
 pytest.importorskip("optuna")
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
-try:
-    from layerwise.estimators import NeuralNetClassifier as _Net
-    LR = "learning_rate"
-except ImportError:  # until the estimators land on main
-    from sklearn.neural_network import MLPClassifier as _Net
-    LR = "learning_rate_init"
+from layerwise.estimators import NeuralNetClassifier  # noqa: E402
+
+LR = "learning_rate"
 
 SRC = str(Path(layerwise.__file__).resolve().parents[1])  # workers import this layerwise
 
 
 def make_net(**kwargs):
-    return _Net(**{"hidden_layer_sizes": (16,), "max_iter": 60, "batch_size": 16, "random_state": 0, **kwargs})
+    return NeuralNetClassifier(**{"hidden_layer_sizes": (16,), "max_iter": 60, "batch_size": 16, "random_state": 0, **kwargs})
 
 
 def _start(args, log):
