@@ -103,7 +103,7 @@ def run(args):
     estimator = _estimator(y, args.task, args.seed)
     prune = False if args.no_prune else None
     print(f"Searching {', '.join(space)} with the {args.sampler} sampler on {X.shape[0]} rows; "
-          f"results in {args.results}", file=sys.stderr)
+          f"results in {args.results}")
     try:
         result = search(estimator, space, X, y, sampler=args.sampler, n_trials=args.trials, cv=args.cv,
                         validation_fraction=args.validation_fraction, scoring=args.scoring, prune=prune,

@@ -99,7 +99,8 @@ def parse_space(space):
         return load_space(space)
     if not isinstance(space, dict) or not space:
         raise TypeError(f"space must be a non-empty dict of parameter -> table (or a TOML path), got {space!r}")
-    return {str(name): _dimension(str(name), table) for name, table in space.items()}
+    return {str(name): table if isinstance(table, Dimension) else _dimension(str(name), table)
+            for name, table in space.items()}
 
 
 def load_space(path):
