@@ -24,12 +24,6 @@ def make_net(**kwargs):
                                   **kwargs})
 
 
-@pytest.fixture(autouse=True)
-def _raise_on_float_errors():
-    with np.errstate(all="raise", under="ignore"):  # underflow of e^-z to 0 is the right answer
-        yield
-
-
 @pytest.fixture(scope="module")
 def client():
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,

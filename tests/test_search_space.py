@@ -30,12 +30,6 @@ values = ["relu", "tanh"]
 """
 
 
-@pytest.fixture(autouse=True)
-def _raise_on_float_errors():
-    with np.errstate(all="raise"):
-        yield
-
-
 def test_toml_file_and_dict_give_the_same_space(tmp_path):
     path = tmp_path / "space.toml"
     path.write_text(TOML)
