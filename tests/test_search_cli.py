@@ -3,7 +3,6 @@ import csv
 import importlib
 import importlib.util
 
-import numpy as np
 import pytest
 
 from layerwise.datasets import make_flower
@@ -87,3 +86,55 @@ def test_missing_space_file(files, capsys):
     tmp, data, _ = files
     assert cli.main(["search", data, "--target", "label", "--space", str(tmp / "none.toml")]) == 2
     assert "no such space file" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_ctrl_c_keeps_the_table_and_a_rerun_resumes(files):
+    """A real SIGINT to a running `layerwise search`: exit 130, every finished row kept, then resume."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    import layerwise
+    tmp, data, _ = files
+    space = tmp / "long.toml"
+    space.write_text(SPACE.replace("values = [60]", "values = [400]") + "[n_iter_no_change]\nvalues = [100000]\n")
+    results = tmp / "r.csv"
+    argv = [sys.executable, "-m", "layerwise", "search", data, "--target", "label", "--space", str(space),
+            "--trials", "400", "--results", str(results), "--workers", "2"]
+    src = str(Path(layerwise.__file__).resolve().parents[1])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [src, os.environ.get("PYTHONPATH")])),
+           "PYTHONWARNINGS": "ignore::UserWarning"}
+
+    def rows():
+        with open(results, newline="") as f:
+            return list(csv.DictReader(f))
+
+    proc = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        deadline = time.monotonic() + 120
+        while not (results.exists() and len(rows()) >= 3) and time.monotonic() < deadline:
+            assert proc.poll() is None, proc.communicate()
+            time.sleep(0.2)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 130, err[-2000:]
+    assert "run the same command again to resume" in err
+    first = rows()
+    assert 3 <= len(first) < 400 and len({r["number"] for r in first}) == len(first)
+    # resume with fewer trials: the finished ones are kept as they are, only the missing ones run
+    n = len(first) + 2
+    argv[argv.index("400")] = str(n)
+    done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    after = {r["number"]: r for r in rows()}
+    assert set(map(str, range(n))) <= set(after)
+    assert all(after[r["number"]] == r for r in first)

@@ -28,7 +28,8 @@ SRC = str(Path(layerwise.__file__).resolve().parents[1])  # workers import this 
 
 
 def make_net(**kwargs):
-    return NeuralNetClassifier(**{"hidden_layer_sizes": (16,), "max_iter": 60, "batch_size": 16, "random_state": 0, **kwargs})
+    return NeuralNetClassifier(**{"hidden_layer_sizes": (16,), "max_iter": 60, "batch_size": 16, "random_state": 0,
+                                  **kwargs})
 
 
 def _start(args, log):
@@ -105,7 +106,8 @@ def test_search_survives_a_worker_killed_mid_trial(cluster):
     assert killed, "no worker was busy when trials finished: the kill never happened"
     rows = sorted(result.rows, key=lambda r: r["number"])
     assert [r["number"] for r in rows] == list(range(12))
-    assert all(r["status"] == "ok" for r in rows), [(r["number"], r["status"], r["error"]) for r in rows]  # the killed worker's trial was retried elsewhere
+    # the killed worker's trial was retried elsewhere
+    assert all(r["status"] == "ok" for r in rows), [(r["number"], r["status"], r["error"]) for r in rows]
     after = [r for r in rows if r["number"] not in killed["before"]]
     assert after and all(r["worker"] != killed["address"] for r in after)  # nothing ran on the dead worker
     # every score, and so the best, against fits in this process on the same holdout

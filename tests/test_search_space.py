@@ -165,3 +165,23 @@ def test_results_table_checks_names_and_suffix(tmp_path):
 def test_rung_plan_covers_every_epoch(max_iter, rungs):
     plan = rung_plan(max_iter, rungs)
     assert sum(plan) == max_iter and len(plan) == min(rungs, max_iter) and max(plan) - min(plan) <= 1
+
+
+def test_resume_with_fewer_trials_than_the_table_holds():
+    space = parse_space(SPACE)
+    draws = _draws(make_sampler("random", space, 5, seed=1))
+    rows = [{"number": i, "status": "ok", "score": 0.5, "n_iter": 10, "params": canonical(p)}
+            for i, p in enumerate(draws)]
+    sampler = make_sampler("random", space, 3, seed=1)
+    sampler.resume(rows)  # rows 3 and 4 come from a longer run of the same sequence: accepted
+    assert sampler.ask() is None
+    more = make_sampler("random", space, 7, seed=1)
+    more.resume(rows)
+    assert [p.number for p in _draws_proposals(more)] == [5, 6]
+
+
+def _draws_proposals(sampler):
+    out = []
+    while (p := sampler.ask()) is not None:
+        out.append(p)
+    return out

@@ -114,23 +114,27 @@ class Sampler:
 
 
 class _ListSampler(Sampler):
-    """A fixed list of parameter sets, trial i gets the i-th; finished ones are skipped on resume."""
+    """A fixed sequence of parameter sets, trial i gets the i-th; finished ones are skipped on resume."""
 
-    def _candidates(self):
+    def _candidates(self, count):
+        """The first ``count`` parameter sets of the sequence (fewer when a grid runs out)."""
         raise NotImplementedError
 
     def resume(self, rows):
-        listed = self._candidates()
+        # rows from an earlier run with more trials are checked too: the sequence does not depend on n_trials
+        listed = self._candidates(max([self.n_trials] + [int(r["number"]) + 1 for r in rows]))
         for row in rows:
             i = int(row["number"])
             if i >= len(listed) or canonical(listed[i]) != canonical(json.loads(row["params"])):
                 raise ValueError(f"results table row {i} has params {row['params']}, but this space and seed give "
                                  f"{canonical(listed[i]) if i < len(listed) else 'no such trial'}; "
                                  "use a new results file (or the same space, sampler and seed)")
-        super().resume(rows)
+        super().resume([r for r in rows if int(r["number"]) < self.n_trials])
 
     def _next(self):
-        listed = self._candidates()
+        if not hasattr(self, "_listed"):
+            self._listed = self._candidates(self.n_trials)
+        listed = self._listed
         while True:
             i = getattr(self, "_cursor", 0)
             if i >= len(listed):
@@ -143,22 +147,21 @@ class _ListSampler(Sampler):
 class GridSampler(_ListSampler):
     """Every combination of the values (itertools.product order); n_trials takes the first ones."""
 
-    def _candidates(self):
-        if not hasattr(self, "_grid"):
-            names = list(self.space)
-            combos = itertools.product(*(self.space[n].grid() for n in names))
-            self._grid = [dict(zip(names, c)) for c in itertools.islice(combos, self.n_trials)]
-        return self._grid
+    def _candidates(self, count):
+        names = list(self.space)
+        combos = itertools.product(*(self.space[n].grid() for n in names))
+        return [dict(zip(names, c)) for c in itertools.islice(combos, count)]
 
 
 class RandomSampler(_ListSampler):
-    """n_trials independent draws from a RandomState(seed), parameter by parameter in space order."""
+    """Independent draws from a RandomState(seed), parameter by parameter in space order: the first
+    n trials are the same whatever the number of trials asked for."""
 
-    def _candidates(self):
-        if not hasattr(self, "_draws"):
+    def _candidates(self, count):
+        if len(getattr(self, "_draws", ())) < count:
             rng = check_random_state(self.seed)
-            self._draws = [{n: d.sample(rng) for n, d in self.space.items()} for _ in range(self.n_trials)]
-        return self._draws
+            self._draws = [{n: d.sample(rng) for n, d in self.space.items()} for _ in range(count)]
+        return self._draws[:count]
 
 
 class TPESampler(Sampler):
