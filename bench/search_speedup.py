@@ -25,7 +25,7 @@ from sklearn.datasets import make_classification
 
 from layerwise.estimators import NeuralNetClassifier
 from layerwise.search import make_folds, parse_space, search
-from layerwise.search.runner import connect
+from layerwise.search.cluster import connect
 from layerwise.search.samplers import make_sampler
 from layerwise.search.space import to_estimator
 from layerwise.search.trial import run_trial

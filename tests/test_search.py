@@ -8,7 +8,7 @@ from sklearn.model_selection import GridSearchCV, KFold, cross_val_score, train_
 
 from layerwise.datasets import make_flower
 from layerwise.search import ClusterError, search
-from layerwise.search import runner as runner_module
+from layerwise.search import cluster as cluster_module
 
 distributed = pytest.importorskip("distributed")
 pytest.importorskip("optuna")
@@ -140,7 +140,7 @@ def test_user_errors(client, data, monkeypatch):
         search(SVC(), {"C": {"values": [1.0]}}, X, y, sampler="grid", prune=True, client=client)
     with pytest.raises(ValueError, match="validation_fraction"):
         search(make_net(), SPACE, X, y, n_trials=1, validation_fraction=1.5, client=client)
-    monkeypatch.setattr(runner_module, "_expected_version", lambda: "0.0.0-elsewhere")
+    monkeypatch.setattr(cluster_module, "_expected_version", lambda: "0.0.0-elsewhere")
     with pytest.raises(ClusterError, match="install the same layerwise version"):
         search(make_net(), SPACE, X, y, n_trials=1, client=client)
 
@@ -175,3 +175,19 @@ def test_plot_of_score_against_each_hyperparameter(client, data):
     fig = result.plot()
     assert len(fig.axes) == len(SPACE)
     assert result.plot(LR) is not None
+
+
+def test_regressor_with_a_scorer_name_matches_cross_val_score(client):
+    from sklearn.datasets import make_regression
+
+    from layerwise.estimators import NeuralNetRegressor
+    X, y = make_regression(n_samples=150, n_features=4, noise=5.0, random_state=0)
+    y = y / y.std()
+    net = NeuralNetRegressor(hidden_layer_sizes=(8,), max_iter=30, batch_size=16, random_state=0)
+    cv = KFold(3, shuffle=True, random_state=1)
+    result = search(net, {LR: {"loguniform": [1e-3, 3e-2]}}, X, y, n_trials=3, cv=cv,
+                    scoring="neg_mean_absolute_error", client=client, progress=False, refit=False)
+    for row in result.rows:
+        reference = cross_val_score(clone(net).set_params(**_params(row)), X, y, cv=cv,
+                                    scoring="neg_mean_absolute_error")
+        assert row["status"] == "ok" and row["score"] == pytest.approx(reference.mean(), rel=1e-12)

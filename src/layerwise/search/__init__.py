@@ -4,7 +4,7 @@
 --space space.toml`` from the command line (see layerwise.search.cli).
 """
 from .api import SearchResult, make_folds, search
-from .runner import ClusterError
+from .cluster import ClusterError
 from .space import load_space, parse_space
 
 __all__ = ["search", "SearchResult", "make_folds", "parse_space", "load_space", "ClusterError"]

@@ -10,8 +10,9 @@ import numpy as np
 from sklearn.base import clone, is_classifier
 from sklearn.model_selection import KFold, StratifiedKFold, train_test_split
 
+from .cluster import connect
 from .results import ResultsTable
-from .runner import connect, rung_plan, run_trials
+from .runner import rung_plan, run_trials
 from .samplers import make_sampler
 from .space import parse_space, to_estimator
 
@@ -26,11 +27,12 @@ class SearchResult:
     best_estimator: object = None
     results_path: str | None = None
     param_names: list = field(default_factory=list)
+    columns: list = field(default_factory=list)
 
     def frame(self):
         """The results as a pandas DataFrame, one row per trial, ordered by trial number."""
         import pandas as pd
-        return pd.DataFrame(sorted(self.rows, key=lambda r: r["number"]))
+        return pd.DataFrame(sorted(self.rows, key=lambda r: r["number"]), columns=self.columns or None)
 
     def plot(self, param=None, ax=None, score="score"):
         """Score against one hyperparameter (``param``), or a Figure with one Axes per hyperparameter."""
@@ -122,4 +124,5 @@ def search(estimator, space, X, y, *, sampler="random", n_trials=None, cv=None, 
             from layerwise.persistence import save
             save(model, out)
     return SearchResult(rows=list(table.rows), best_params=best_params, best_score=best and best["score"],
-                        best_estimator=model, results_path=table.path, param_names=list(dims))
+                        best_estimator=model, results_path=table.path, param_names=list(dims),
+                        columns=table.columns)

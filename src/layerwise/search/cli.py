@@ -90,7 +90,7 @@ def run(args):
     from layerwise.datasets import load_table
 
     from .api import search
-    from .runner import ClusterError
+    from .cluster import ClusterError
     from .space import load_space
 
     space = load_space(args.space)
