@@ -77,4 +77,13 @@ def connect(address=None, client=None, n_workers=None):
                                   silence_logs=logging.ERROR, env=BLAS_ENV) as cluster, \
             distributed.Client(cluster) as c:
         check_versions(c)
+        c.run(_quiet_convergence)
         yield c
+
+
+def _quiet_convergence():
+    """In our own workers: a trial that stops at max_iter is a result (n_iter in the table), not news."""
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+    warnings.filterwarnings("ignore", category=ConvergenceWarning)
