@@ -169,3 +169,25 @@ def test_core_on_array_api_strict_matches_numpy(device, loss, acts):
     if device == "device1":
         with pytest.raises(RuntimeError):
             np.asarray(p_xp[0].W)  # like a GPU, device1 refuses silent conversion: nothing in train did it
+
+
+def test_week3_forward_and_backward_propagation_by_hand():
+    rng = np.random.RandomState(2)
+    X, Y = rng.randn(2, 5), (rng.rand(1, 5) > 0.5) * 1.0
+    parameters = course.initialize_parameters(2, 4, 1, random_state=2)
+    parameters["b1"] = rng.randn(4, 1)
+    assert course.layer_sizes(X, Y) == (2, 4, 1)
+    A2, cache = course.forward_propagation(X, parameters)
+    # the week 3 notebook's formulas, written out
+    Z1 = parameters["W1"] @ X + parameters["b1"]
+    A1 = np.tanh(Z1)
+    Z2 = parameters["W2"] @ A1 + parameters["b2"]
+    np.testing.assert_allclose(A2, 1 / (1 + np.exp(-Z2)), rtol=1e-14)
+    np.testing.assert_allclose(cache["A1"], A1, rtol=1e-14)
+    grads = course.backward_propagation(parameters, cache, X, Y)
+    dZ2 = A2 - Y
+    dZ1 = parameters["W2"].T @ dZ2 * (1 - A1**2)
+    np.testing.assert_allclose(grads["dW2"], dZ2 @ A1.T / 5, rtol=1e-12)
+    np.testing.assert_allclose(grads["db2"], dZ2.sum(axis=1, keepdims=True) / 5, rtol=1e-12)
+    np.testing.assert_allclose(grads["dW1"], dZ1 @ X.T / 5, rtol=1e-12)
+    np.testing.assert_allclose(grads["db1"], dZ1.sum(axis=1, keepdims=True) / 5, rtol=1e-12)

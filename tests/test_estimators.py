@@ -69,3 +69,39 @@ def test_flower_recipe_follows_core_train():
     _, costs = core.train(X.T, y.reshape(1, -1), [2, 4, 1], "tanh", learning_rate=1.2, num_iterations=1000,
                           init="random", random_state=2)
     np.testing.assert_allclose(est.history_["cost"], costs, rtol=0, atol=1e-9)
+
+
+def _fit_quiet(est, X, y):
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return est.fit(X, y)
+
+
+@pytest.mark.parametrize("case", ["int", "bool", "float_labels", "multilabel", "regress1", "regress2", "frame"])
+def test_export_round_trip_for_every_output(case):
+    rng = np.random.RandomState(1)
+    X = rng.randn(40, 3)
+    est = {"regress1": NeuralNetRegressor, "regress2": NeuralNetRegressor}.get(case, NeuralNetClassifier)(
+        hidden_layer_sizes=(4,), max_iter=3, random_state=0)
+    y = {"int": np.arange(40) % 3, "bool": X[:, 0] > 0, "float_labels": np.where(X[:, 0] > 0, 1.0, -1.0),
+         "multilabel": np.c_[X[:, 0] > 0, X[:, 1] > 0].astype(int), "regress1": X[:, 0],
+         "regress2": X[:, :2], "frame": X[:, 0] > 0}[case]
+    if case == "frame":
+        pd = pytest.importorskip("pandas")
+        X = pd.DataFrame(X, columns=["a", "b", "c"])
+    _fit_quiet(est, X, y)
+    arrays, meta = est._export_state()
+    import json
+    meta = json.loads(json.dumps(meta))  # what a model file stores
+    back = type(est)._from_state({k: v.copy() for k, v in arrays.items()}, meta)
+    np.testing.assert_array_equal(back.predict(X), est.predict(X))
+    if hasattr(est, "classes_"):
+        assert back.classes_.dtype.kind == est.classes_.dtype.kind
+        np.testing.assert_array_equal(back.classes_, est.classes_)
+        np.testing.assert_array_equal(back.predict_proba(X), est.predict_proba(X))
+    if case == "frame":
+        assert list(back.feature_names_in_) == ["a", "b", "c"]
+    assert back.get_params() == est.get_params()

@@ -85,6 +85,27 @@ def initialize_parameters(n_x, n_h, n_y, random_state=1):
     return to_dict(core.init_params([n_x, n_h, n_y], "random", random_state))
 
 
+def layer_sizes(X, Y, n_h=4):
+    """Week 3's (n_x, n_h, n_y): rows of X, the hidden units, rows of Y."""
+    return X.shape[0], n_h, Y.shape[0]
+
+
+def forward_propagation(X, parameters):
+    """Week 3's LINEAR->TANH->LINEAR->SIGMOID: (A2, cache {"Z1", "A1", "Z2", "A2"}).
+    Wraps ``core.model_forward`` with ``activations="tanh"``."""
+    A2, caches = core.model_forward(X, to_params(parameters), "tanh", "binary_crossentropy")
+    return A2, {"Z1": caches[0].Z, "A1": caches[1].linear.A_prev, "Z2": caches[1].Z, "A2": A2}
+
+
+def backward_propagation(parameters, cache, X, Y):
+    """Week 3's gradients {"dW1", "db1", "dW2", "db2"} from ``forward_propagation``'s cache.
+    Wraps ``core.model_backward`` with ``activations="tanh"``."""
+    (p1, p2) = to_params(parameters)
+    caches = [core.LayerCache(core.LinearCache(X, p1.W, p1.b), cache["Z1"]),
+              core.LayerCache(core.LinearCache(cache["A1"], p2.W, p2.b), cache["Z2"])]
+    return _grads_dict(core.model_backward(cache["A2"], Y, caches, "tanh", "binary_crossentropy"))
+
+
 def initialize_parameters_deep(layer_dims, random_state=3, init="random"):
     """L-layer parameters. ``init="random"`` is the Step-by-Step notebook (x 0.01); ``"xavier"`` the
     application notebook (/ sqrt(n[l-1])). Wraps ``core.init_params``."""

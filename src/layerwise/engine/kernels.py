@@ -162,16 +162,3 @@ def get_output(loss) -> Output:
         known = ", ".join(sorted(OUTPUTS))
         raise ValueError(f"unknown loss {loss!r}; the engine knows: {known}") from None
 
-
-# ---------------------------------------------------------------- vector updates
-_AXPY = {}
-
-
-def axpy(a, x, y):
-    """y := y + a x in place, one BLAS pass (x, y contiguous vectors of one float dtype)."""
-    f = _AXPY.get(y.dtype)
-    if f is None:
-        from scipy.linalg import blas
-        f = _AXPY[y.dtype] = blas.get_blas_funcs("axpy", (y,))
-    f(x, y, a=a)
-    return y

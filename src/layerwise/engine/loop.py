@@ -69,8 +69,9 @@ def run_epoch(net, opt, X, Y, w, cfg, state, rng, order):
     if cfg.shuffle:
         rng.shuffle(order)
     lr = _lr(cfg, state)
-    snapshot = net.theta.copy()  # restore point if this epoch diverges
-    total_w = m if w is None else float(w.sum())
+    snapshot = net.snapshot  # restore point if this epoch diverges
+    np.copyto(snapshot, net.theta)
+    total_w = m if w is None else max(float(w.sum()), np.finfo(np.float64).tiny)
     cost_sum = 0.0
     for start in range(0, m, B):
         stop = min(start + B, m)
@@ -82,6 +83,8 @@ def run_epoch(net, opt, X, Y, w, cfg, state, rng, order):
             wb = None if w is None else np.take(w, idx, axis=0, out=ws.w, mode="clip")
         else:
             Xb, Yb, wb = X[start:stop], Y[start:stop], None if w is None else w[start:stop]
+        if wb is not None and not wb.sum() > 0:
+            continue  # a batch whose examples all weigh 0 carries no gradient
         net.forward(ws, Xb, cfg.keep_prob, rng)
         J = net.cost(ws, Yb, wb, cfg.alpha)
         if not math.isfinite(J):

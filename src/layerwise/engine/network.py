@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..core.network import LayerParams
-from .kernels import axpy, get_activation, get_output
+from .kernels import get_activation, get_output
 
 
 class Workspace:
@@ -68,6 +68,8 @@ class Network:
         self.size = self.n_weights + sum(n for n, _ in shapes)
         self.theta = np.zeros(self.size, dtype=self.dtype)
         self.grad = np.zeros(self.size, dtype=self.dtype)
+        self.scratch = np.empty(self.n_weights, dtype=self.dtype)  # L2 term
+        self.snapshot = np.empty(self.size, dtype=self.dtype)  # restore point of an epoch
         self.W, self.b = self._views(self.theta, shapes)
         self.dW, self.db = self._views(self.grad, shapes)
         self._workspaces = {}
@@ -154,6 +156,7 @@ class Network:
                     np.multiply(dA_prev, ws.D[l - 1], out=dA_prev)  # only the kept units pass gradient
         if alpha:
             # L2: J += alpha/(2 m) sum ||W||^2  ->  dW += alpha/m W (scikit-learn's convention)
-            axpy(alpha / total, self.theta[:self.n_weights], self.grad[:self.n_weights])
+            tmp = np.multiply(self.theta[:self.n_weights], alpha / total, out=self.scratch)
+            np.add(self.grad[:self.n_weights], tmp, out=self.grad[:self.n_weights])
         return self.grad
 

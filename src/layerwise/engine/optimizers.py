@@ -8,15 +8,13 @@
                theta -= alpha (v / (1 - b1^t)) / (sqrt(s / (1 - b2^t)) + eps)
 
 ``theta`` and ``g`` are the engine's flat vectors (all layers at once); ``step`` may overwrite ``g``.
-State lives in preallocated vectors of theta's size and is exported with ``state_dict``.
+Each operation is done in the order the core writes it, one ufunc pass into a preallocated buffer, so
+the engine's steps round exactly as the core's. (NumPy ufuncs only: SciPy's BLAS would bring a second
+OpenBLAS thread pool that fights NumPy's for the cores.) State is exported with ``state_dict``.
 """
 from __future__ import annotations
 
-import math
-
 import numpy as np
-
-from .kernels import axpy
 
 
 class GD:
@@ -27,7 +25,8 @@ class GD:
 
     def step(self, theta, g, lr):
         self.t += 1
-        axpy(-lr, g, theta)
+        np.multiply(g, lr, out=g)
+        np.subtract(theta, g, out=theta)  # theta - alpha g
 
     def state_dict(self):
         return {"t": self.t}
@@ -48,18 +47,21 @@ class Momentum(GD):
         super().__init__(size, dtype)
         self.beta, self.nesterov = beta, nesterov
         self.v = np.zeros(size, dtype=dtype)
+        self.tmp = np.empty(size, dtype=dtype)
 
     def step(self, theta, g, lr):
         self.t += 1
-        beta, v = self.beta, self.v
+        beta, v, tmp = self.beta, self.v, self.tmp
         v *= beta
-        axpy(1 - beta, g, v)  # v = beta v + (1 - beta) g
+        np.multiply(g, 1 - beta, out=g)
+        v += g  # v = beta v + (1 - beta) g
         if self.nesterov:
-            g *= 1 - beta
-            axpy(beta, v, g)  # look ahead: beta v + (1 - beta) g
-            axpy(-lr, g, theta)
+            np.multiply(v, beta, out=tmp)
+            tmp += g  # look ahead: beta v + (1 - beta) g
         else:
-            axpy(-lr, v, theta)
+            np.copyto(tmp, v)
+        tmp *= lr
+        np.subtract(theta, tmp, out=theta)
 
     def state_dict(self):
         return {"t": self.t, "v": self.v}
@@ -78,12 +80,14 @@ class RMSprop(GD):
         self.t += 1
         s, tmp = self.s, self.tmp
         s *= self.beta
-        np.multiply(g, g, out=tmp)
-        axpy(1 - self.beta, tmp, s)  # s = beta s + (1 - beta) g^2
+        np.multiply(g, 1 - self.beta, out=tmp)
+        tmp *= g
+        s += tmp  # s = beta s + (1 - beta) g^2
         np.sqrt(s, out=tmp)
         tmp += self.epsilon
-        np.divide(g, tmp, out=g)
-        axpy(-lr, g, theta)
+        g *= lr
+        g /= tmp
+        np.subtract(theta, g, out=theta)  # theta - alpha g / (sqrt(s) + eps)
 
     def state_dict(self):
         return {"t": self.t, "s": self.s}
@@ -103,16 +107,20 @@ class Adam(GD):
         self.t += 1
         v, s, tmp, b1, b2 = self.v, self.s, self.tmp, self.beta_1, self.beta_2
         v *= b1
-        axpy(1 - b1, g, v)  # v = b1 v + (1 - b1) g
+        np.multiply(g, 1 - b1, out=tmp)
+        v += tmp  # v = b1 v + (1 - b1) g
         s *= b2
-        np.multiply(g, g, out=tmp)
-        axpy(1 - b2, tmp, s)  # s = b2 s + (1 - b2) g^2
+        np.multiply(g, 1 - b2, out=tmp)
+        tmp *= g
+        s += tmp  # s = b2 s + (1 - b2) g^2
         c1, c2 = 1 - b1**self.t, 1 - b2**self.t  # bias corrections
-        np.sqrt(s, out=tmp)
-        tmp *= 1 / math.sqrt(c2)  # sqrt(s / c2)
-        tmp += self.epsilon
-        np.divide(v, tmp, out=tmp)
-        axpy(-lr / c1, tmp, theta)  # theta -= alpha (v / c1) / (sqrt(s / c2) + eps)
+        np.divide(s, c2, out=tmp)
+        np.sqrt(tmp, out=tmp)
+        tmp += self.epsilon  # sqrt(s / c2) + eps
+        np.divide(v, c1, out=g)
+        g *= lr
+        g /= tmp
+        np.subtract(theta, g, out=theta)  # theta - alpha (v / c1) / (sqrt(s / c2) + eps)
 
     def state_dict(self):
         return {"t": self.t, "v": self.v, "s": self.s}

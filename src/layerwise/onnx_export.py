@@ -1,0 +1,138 @@
+"""ONNX export: a fitted network as an ONNX graph of MatMul, Add and activation nodes.
+
+The graph takes ``X`` (N, n_x) in scikit-learn's layout and the model's dtype. Layer l is
+``A[l] = g[l](A[l-1] W[l]^T + b[l]^T)``: the same math as the course's Z = W A + b, transposed once
+for the samples-as-rows layout. Outputs follow the estimator's methods:
+
+- classifier: ``probabilities`` (predict_proba: (N, 2) for binary, (N, k) otherwise) and ``label``
+  (predict: (N,) of the classes, or (N, k) of 0/1 for multilabel);
+- regressor: ``predictions`` ((N,) for one output, (N, k) for several).
+
+Built from ``model._export_state()`` only, with ``onnx.helper``; needs the ``onnx`` extra.
+"""
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+OPSET = 17
+
+
+def _op(op_type):
+    return lambda g, Z, out: g.add(op_type, [Z], out)
+
+
+def _leaky_relu(g, Z, out):
+    # max(Z, 0.01 Z) with the slope in the model's dtype (LeakyRelu's alpha attribute is only float32)
+    slope = g.const(f"{out}_slope", np.array(0.01, g.np_dtype))
+    return g.add("Max", [Z, g.add("Mul", [Z, slope], f"{out}_slope_Z")], out)
+
+
+# hidden activation name -> builder (graph, input name, output name) -> output name
+_ACTIVATIONS = {"relu": _op("Relu"), "tanh": _op("Tanh"), "sigmoid": _op("Sigmoid"), "logistic": _op("Sigmoid"),
+                "leaky_relu": _leaky_relu, "linear": _op("Identity"), "identity": _op("Identity")}
+
+
+def _onnx():
+    try:
+        import onnx
+    except ImportError:
+        raise ImportError("exporting to ONNX needs onnx: pip install 'layerwise[onnx]'") from None
+    return onnx
+
+
+class _Graph:
+    """Collects nodes and initializers; ``add`` returns the new node's output name."""
+
+    def __init__(self, onnx, dtype):
+        self.onnx, self.np_dtype = onnx, np.dtype(dtype)
+        self.nodes, self.inits = [], []
+
+    def const(self, name, value):
+        self.inits.append(self.onnx.numpy_helper.from_array(np.asarray(value), name))
+        return name
+
+    def add(self, op, inputs, out, **attrs):
+        self.nodes.append(self.onnx.helper.make_node(op, inputs, [out], name=out, **attrs))
+        return out
+
+
+def _hidden(g, arrays, meta):
+    """The layers 1..L as nodes: X (N, n[0]) -> Z[L] (N, n[L]) (the output layer's logits)."""
+    L = len(meta["layer_dims"]) - 1
+    A = "X"
+    for l in range(1, L + 1):
+        W_T = g.const(f"W{l}T", np.ascontiguousarray(arrays[f"W{l}"].T))  # (n[l-1], n[l])
+        b_T = g.const(f"b{l}T", arrays[f"b{l}"].reshape(1, -1))  # (1, n[l])
+        Z = g.add("Add", [g.add("MatMul", [A, W_T], f"XW{l}"), b_T], f"Z{l}")  # (N, n[l])
+        if l == L:
+            return Z
+        name = meta["activations"][l - 1]
+        if name not in _ACTIVATIONS:
+            raise ValueError(f"activation {name!r} has no ONNX export; supported: {sorted(_ACTIVATIONS)}")
+        A = _ACTIVATIONS[name](g, Z, f"A{l}")
+
+
+def _classifier_outputs(g, Z, meta):
+    """-> [(output name, numpy dtype, shape)]: probabilities and labels."""
+    classes = np.asarray(meta["classes"])
+    if classes.dtype.kind == "U":
+        classes = classes.astype(object)  # ONNX string tensors
+    k = meta["layer_dims"][-1]
+    if meta["loss"] == "categorical_crossentropy":
+        proba = g.add("Softmax", [Z], "probabilities", axis=1)  # (N, k)
+        index = g.add("ArgMax", [Z], "class_index", axis=1, keepdims=0)  # (N,)
+        label = g.add("Gather", [g.const("classes", classes), index], "label")
+        return [(proba, g.np_dtype, ["N", k]), (label, classes.dtype, ["N"])]
+    p = g.add("Sigmoid", [Z], "p")  # (N, n[L])
+    positive = g.add("Greater", [p, g.const("half", np.array(0.5, g.np_dtype))], "positive")  # the course's 0.5
+    if meta["output_type"] == "multilabel-indicator":
+        return [(g.add("Identity", [p], "probabilities"), g.np_dtype, ["N", k]),
+                (g.add("Cast", [positive], "label", to=7), np.dtype(np.int64), ["N", k])]
+    one_minus_p = g.add("Sub", [g.const("one", np.ones((), g.np_dtype)), p], "one_minus_p")
+    proba = g.add("Concat", [one_minus_p, p], "probabilities", axis=1)  # (N, 2)
+    flat = g.add("Reshape", [positive, g.const("flat", np.array([-1], dtype=np.int64))], "positive_flat")  # (N,)
+    index = g.add("Cast", [flat], "class_index", to=7)  # int64
+    label = g.add("Gather", [g.const("classes", classes), index], "label")
+    return [(proba, g.np_dtype, ["N", 2]), (label, classes.dtype, ["N"])]
+
+
+def _regressor_outputs(g, Z, meta):
+    k = meta["layer_dims"][-1]
+    if k == 1:
+        return [(g.add("Reshape", [Z, g.const("flat", np.array([-1], dtype=np.int64))], "predictions"),
+                 g.np_dtype, ["N"])]
+    return [(g.add("Identity", [Z], "predictions"), g.np_dtype, ["N", k])]
+
+
+def to_onnx(model):
+    """The fitted ``model`` as an ``onnx.ModelProto`` (checked with onnx.checker)."""
+    onnx = _onnx()
+    from onnx import helper
+
+    arrays, meta = model._export_state()
+    dtype = np.dtype(meta["dtype"])
+    g = _Graph(onnx, dtype)
+    Z = _hidden(g, arrays, meta)
+    is_classifier = meta["loss"] != "mse"
+    outs = (_classifier_outputs if is_classifier else _regressor_outputs)(g, Z, meta)
+    elem = helper.np_dtype_to_tensor_dtype
+    inputs = [helper.make_tensor_value_info("X", elem(dtype), ["N", meta["layer_dims"][0]])]
+    outputs = [helper.make_tensor_value_info(n, elem(dt), shape) for n, dt, shape in outs]
+    graph = helper.make_graph(g.nodes, f"layerwise_{meta['estimator']}", inputs, outputs, g.inits)
+    proto = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)],
+                              producer_name="layerwise", ir_version=8)
+    onnx.checker.check_model(proto)
+    return proto
+
+
+def export_onnx(model, path):
+    """Write the fitted ``model`` to ``path`` as an ONNX file, atomically. Returns ``path``."""
+    from .persistence import _write_atomically
+
+    _write_atomically(path, to_onnx(model).SerializeToString())
+    return os.fspath(path)
+
+
+__all__ = ["export_onnx", "to_onnx", "OPSET"]
