@@ -17,13 +17,24 @@ from .targets import evaluate
 
 
 def _search_speedup(quick=False, repeats=5):
-    """bench/search_speedup.py (the search helper's) when present: its ``main``'s return value."""
+    """bench/search_speedup.py (the search helper's) when present: its ``main``'s return value.
+
+    Its ``main(argv)`` parses its own options; it gets explicit ones, never this process's argv."""
     if importlib.util.find_spec("bench.search_speedup") is None:
         return None
     main = importlib.import_module("bench.search_speedup").main
-    params = inspect.signature(main).parameters
-    kwargs = {"quick": quick} if "quick" in params else {}
-    return main(**kwargs)
+    if "argv" not in inspect.signature(main).parameters:
+        return main()
+    return main(["--trials", "2", "--repeats", "1"] if quick else ["--repeats", str(repeats)])
+
+
+def _search_target(report):
+    """The search helper's own target (Dask <= 0.65 x sequential) as a row of the targets table."""
+    ratio = report.get("dask_over_sequential") if isinstance(report, dict) else None
+    if ratio is None:
+        return None
+    return {"target": "search: Dask run <= 0.65x sequential (bench/search_speedup.py)",
+            "value": f"{ratio:.2f}x", "status": "PASS" if ratio <= 0.65 else "FAIL"}
 
 
 # name -> function(quick, repeats) -> list of Rows; run in this order
@@ -83,13 +94,13 @@ def main(argv=None):
             if report is not None:
                 extras[name] = report
     targets = evaluate(rows)
+    if _search_target(extras.get("search")):
+        targets.append(_search_target(extras["search"]))
     print(f"\nMachine: {machine['cpu']}, {machine['cores']} cores; numpy {machine['numpy']}, "
           f"torch {machine.get('torch')}, scikit-learn {machine['sklearn']}")
     print("\n" + table(rows) + "\n\n" + targets_table(targets))
     if args.quick:
         print("\n(--quick: tiny sizes, a smoke test of the harness; the targets speak of the full sizes)")
-    for name, report in extras.items():
-        print(f"\n{name}: {report}")
     stamp = datetime.datetime.fromtimestamp(started).strftime("%Y%m%d-%H%M%S")
     result = {"started": stamp, "seconds": time.time() - started, "quick": args.quick, "repeats": args.repeats,
               "only": args.only, "machine": machine, "load_average": load, "peaks_gflops": peaks,
