@@ -30,8 +30,7 @@ def contenders(X, y, dims, solver, batch_size, impls=IMPLS, info=None):
         "sklearn": lambda: sklearn_side.mlp_epoch(X, y, dims[1:-1], solver, lr, batch_size, info=info),
         "layerwise fit": lambda: layerwise_side.estimator_epoch(X, y, dims[1:-1], solver, lr, batch_size),
     }
-    built = {impl: make[impl]() for impl in impls}
-    return {impl: fn for impl, fn in built.items() if fn is not None}  # no estimator before it lands
+    return {impl: make[impl]() for impl in impls}
 
 
 def run_mlp(quick=False, repeats=5):

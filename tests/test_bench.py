@@ -154,3 +154,11 @@ def test_unknown_case_is_a_usage_error():
 
     with pytest.raises(SystemExit):
         parse_args(["--only", "nope"])
+
+
+def test_profile_breakdown_names_every_share():
+    from bench.profile import breakdown
+
+    text = breakdown("adam", m=512, dims=(20, 8, 3), batch=64, epochs=1)
+    for share in ("matmul", "gather (np.take)", "optimizer step", "elementwise + python"):
+        assert share in text
