@@ -43,6 +43,7 @@ class Row:
     def as_dict(self):
         d = asdict(self)
         d["examples_per_s"], d["gflops"] = self.examples_per_s, self.gflops
+        d["best_seconds"] = min(self.runs) if self.runs else None  # the least disturbed round
         return d
 
 
