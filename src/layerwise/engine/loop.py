@@ -148,16 +148,18 @@ def end_epoch(net, cfg, state, cost, val=None):
     return False
 
 
-def train(net, opt, X, Y, w, cfg, state, rng, validate=None, progress=None, max_epochs=None):
+def train(net, opt, X, Y, w, cfg, state, rng, validate=None, progress=None, max_epochs=None, run=None):
     """Epochs until stopping or ``max_epochs`` (default cfg.max_iter); returns the state.
 
-    ``validate()`` -> (val_cost, val_score) on the current parameters; ``progress(state)`` after each epoch.
+    ``validate()`` -> (val_cost, val_score) on the current parameters; ``progress(state)`` after each epoch;
+    ``run`` the epoch function, ``run_epoch``'s signature (default ``run_epoch``; the GPU passes its graph's).
     """
+    run = run_epoch if run is None else run
     order = np.arange(X.shape[0])
     state.stopped = False
     for _ in range(cfg.max_iter if max_epochs is None else max_epochs):
         with np.errstate(all="ignore"):  # a non-finite cost is detected and reported by run_epoch itself
-            cost = run_epoch(net, opt, X, Y, w, cfg, state, rng, order)
+            cost = run(net, opt, X, Y, w, cfg, state, rng, order)
         stop = end_epoch(net, cfg, state, cost, validate() if validate is not None else None)
         if progress is not None:
             progress(state)

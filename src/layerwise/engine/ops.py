@@ -117,7 +117,7 @@ class EmulatedOps(Ops):
         return call
 
     def dtype(self, dtype):
-        return getattr(self.xp, np.dtype(dtype).name)
+        return getattr(self.xp, host_dtype(dtype).name)
 
     def empty(self, shape, dtype):
         return self.xp.empty(shape, dtype=self.dtype(dtype), device=self.device)
@@ -165,10 +165,18 @@ class EmulatedOps(Ops):
 
     def uniform(self, rng, out):
         # drawn on the host from the same NumPy generator, so masks match the NumPy engine's exactly
-        self._assign(out, self.from_host(rng.random(tuple(out.shape), dtype=np.dtype(str(out.dtype).split(".")[-1]))))
+        self._assign(out, self.from_host(rng.random(tuple(out.shape), dtype=host_dtype(out.dtype))))
 
     def device_rng(self, rng):
         return rng
+
+
+def host_dtype(dtype):
+    """The NumPy dtype of any library's dtype object (``array_api_strict.float32`` -> ``float32``)."""
+    try:
+        return np.dtype(dtype)
+    except TypeError:
+        return np.dtype(str(dtype).rsplit(".", 1)[-1])
 
 
 NUMPY = _numpy_ops()
@@ -202,4 +210,4 @@ def _cupy():
     return cupy
 
 
-__all__ = ["Ops", "EmulatedOps", "NUMPY", "ops_for"]
+__all__ = ["Ops", "EmulatedOps", "NUMPY", "ops_for", "host_dtype"]
