@@ -310,9 +310,9 @@ class _BaseNeuralNet(_DeviceMixin, _StateMixin, BaseEstimator):
         AL, ZL = [], []
         with precision_scope(ops, self.precision, dtype):
             for start in range(0, X.shape[0], _PREDICT_CHUNK):
+                rows = slice(start, min(start + _PREDICT_CHUNK, X.shape[0]))
                 with np.errstate(under="ignore"):  # exp underflowing to 0 in a saturated unit is exact enough
-                    A, caches = core.model_forward(X[start:start + _PREDICT_CHUNK, ...].T, self.params_,
-                                                   self.activations_, self.loss_)
+                    A, caches = core.model_forward(X[rows, ...].T, self.params_, self.activations_, self.loss_)
                 AL.append(A.T)
                 ZL.append(caches[-1].Z.T)
         if len(AL) == 1:
