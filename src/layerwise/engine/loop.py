@@ -87,7 +87,7 @@ def run_epoch(net, opt, X, Y, w, cfg, state, rng, order):
             Yb = o.take_rows(Y, idx, out=ws.Y)
             wb = None if w is None else o.take_rows(w, idx, out=ws.w)
         else:
-            Xb, Yb, wb = X[start:stop], Y[start:stop], None if w is None else w[start:stop]
+            Xb, Yb, wb = X[start:stop, ...], Y[start:stop, ...], None if w is None else w[start:stop]
         if wb is not None and not float(o.sum(wb)) > 0:
             continue  # a batch whose examples all weigh 0 carries no gradient
         net.forward(ws, Xb, cfg.keep_prob, rng)
