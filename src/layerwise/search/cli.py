@@ -1,0 +1,131 @@
+"""``layerwise search DATA --target COL --space space.toml``: the search as a subcommand.
+
+layerwise.cli registers it: ``configure(subparser)`` adds the options, ``run(args) -> exit code`` runs.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+SAMPLER_NAMES = ("grid", "random", "tpe")
+
+
+def _positive_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
+
+
+def _open_fraction(text):
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"expected a fraction in (0, 1), got {text!r}")
+    return value
+
+
+def configure(p):
+    p.add_argument("data", metavar="DATA", help="data file: .csv, .parquet, .npy, .npz, .h5/.hdf5")
+    p.add_argument("--target", required=True, metavar="COL", help="target column (for .npy a column number)")
+    p.add_argument("--space", required=True, metavar="TOML", help="search space: one table per estimator "
+                   "parameter, e.g. [learning_rate] loguniform = [1e-4, 0.3]")
+    p.add_argument("--trials", type=_positive_int, metavar="N", help="number of trials (grid: all by default)")
+    p.add_argument("--sampler", choices=SAMPLER_NAMES, default="random", help="default random")
+    split = p.add_mutually_exclusive_group()
+    split.add_argument("--cv", type=int, metavar="K", help="score each trial by K-fold cross-validation")
+    split.add_argument("--validation-fraction", type=_open_fraction, default=0.2, metavar="F",
+                       help="score on a held-out share of the rows (default 0.2)")
+    p.add_argument("--results", default="search_results.csv", metavar="FILE",
+                   help="results table, .csv or .parquet, written as trials finish; rerunning with the same "
+                   "file resumes (default search_results.csv)")
+    p.add_argument("--out", metavar="MODEL", help="save the best model, refitted on all rows, to this model file")
+    p.add_argument("--plot", metavar="PNG", help="save score against each hyperparameter to this picture")
+    p.add_argument("--seed", type=int, default=0, help="seed of the sampler, the splits and the networks (default 0)")
+    p.add_argument("--task", choices=["auto", "classification", "regression"], default="auto",
+                   help="auto (default): regression for real-valued targets, classification otherwise")
+    p.add_argument("--scale", choices=["standard", "minmax", "none"], default="standard",
+                   help="feature scaling, fitted on all rows and saved with the model (default standard)")
+    p.add_argument("--scoring", metavar="NAME", help="scikit-learn scorer (default: accuracy or R^2)")
+    p.add_argument("--no-prune", action="store_true", help="train every tpe trial to the end")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler, e.g. tcp://host:8786 "
+                   "(default: a local cluster, one single-threaded worker per core)")
+    p.add_argument("--workers", type=_positive_int, metavar="N", help="size of the local cluster")
+    p.set_defaults(func=run)
+
+
+def _usage_error(message):
+    from layerwise.cli import UsageError
+    return UsageError(message)
+
+
+def _estimator(y, task, seed):
+    from sklearn.utils.multiclass import type_of_target
+
+    from layerwise.estimators import NeuralNetClassifier, NeuralNetRegressor
+    if task == "auto":
+        task = "regression" if type_of_target(y).startswith("continuous") else "classification"
+    return (NeuralNetRegressor if task == "regression" else NeuralNetClassifier)(random_state=seed)
+
+
+def _scaler(name):
+    if name == "none":
+        return None
+    import sklearn.preprocessing
+    return {"standard": sklearn.preprocessing.StandardScaler, "minmax": sklearn.preprocessing.MinMaxScaler}[name]()
+
+
+def _save_plot(result, path):
+    fig = result.plot()
+    fig.savefig(path, dpi=100)
+    print(f"Saved score against each hyperparameter to {path}")
+
+
+def run(args):
+    from layerwise.datasets import load_table
+
+    from .api import search
+    from .cluster import ClusterError
+    from .space import load_space
+
+    space = load_space(args.space)
+    X, y, features = load_table(args.data, target=args.target)
+    if y is None:
+        raise _usage_error(f"{args.data}: no target column {args.target!r} found")
+    scaler = _scaler(args.scale)
+    if scaler is not None:
+        X = scaler.fit_transform(X)
+    estimator = _estimator(y, args.task, args.seed)
+    prune = False if args.no_prune else None
+    print(f"Searching {', '.join(space)} with the {args.sampler} sampler on {X.shape[0]} rows; "
+          f"results in {args.results}")
+    try:
+        result = search(estimator, space, X, y, sampler=args.sampler, n_trials=args.trials, cv=args.cv,
+                        validation_fraction=args.validation_fraction, scoring=args.scoring, prune=prune,
+                        results=args.results, refit=args.out is not None, random_state=args.seed,
+                        address=args.scheduler, n_workers=args.workers)
+    except ClusterError as exc:
+        raise _usage_error(str(exc)) from None
+    except KeyboardInterrupt:
+        print(f"layerwise: interrupted; finished trials are in {args.results}; run the same command again "
+              "to resume", file=sys.stderr)
+        return 130
+    counts = {s: sum(r["status"] == s for r in result.rows) for s in ("ok", "pruned", "failed")}
+    print(f"{len(result.rows)} trials ({counts['ok']} completed, {counts['pruned']} pruned, "
+          f"{counts['failed']} failed) in {args.results}")
+    if result.best_params is None:
+        print("No trial completed: see the error column of the results table.")
+        return 1
+    print(f"Best score {result.best_score:.4f} with {result.best_params}")
+    if args.out is not None:
+        from layerwise.persistence import save
+        save(result.best_estimator, args.out, preprocessing=scaler)
+        print(f"Saved the best model, refitted on all {X.shape[0]} rows, to {args.out}")
+    if args.plot is not None:
+        _save_plot(result, args.plot)
+    return 0

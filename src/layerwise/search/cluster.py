@@ -1,0 +1,89 @@
+"""The Dask cluster a search runs on: an embedded LocalCluster or an existing scheduler, checked.
+
+``connect`` yields a Client whose workers all import the same layerwise version as this process.
+"""
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+
+# One BLAS thread per worker process: trials run side by side instead of fighting over cores.
+BLAS_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+class ClusterError(RuntimeError):
+    """The Dask cluster cannot run this search (no workers, or a different layerwise on them)."""
+
+
+def _distributed():
+    try:
+        import distributed
+    except ImportError:
+        raise ImportError("hyperparameter search needs dask and optuna: pip install 'layerwise[search]'") from None
+    return distributed
+
+
+def _expected_version():
+    import layerwise
+    return layerwise.__version__
+
+
+def check_versions(client, timeout=60):
+    """Raise ClusterError unless every worker imports the same layerwise version as this process."""
+    try:
+        client.wait_for_workers(1, timeout=timeout)
+    except TimeoutError:
+        raise ClusterError(f"no Dask worker joined {client.scheduler.address} within {timeout} s; "
+                           "start workers with `dask worker ADDRESS`") from None
+
+    def probe():  # defined here so that it travels by value: it must run where layerwise is missing
+        try:
+            import layerwise
+        except ImportError as exc:
+            return f"not importable ({exc})"
+        return layerwise.__version__
+
+    expected = _expected_version()
+    found = client.run(probe)
+    bad = {worker: v for worker, v in found.items() if v != expected}
+    if bad:
+        listing = ", ".join(f"{w}: {v}" for w, v in sorted(bad.items()))
+        raise ClusterError(f"this process runs layerwise {expected}, but Dask workers have {listing}; "
+                           "install the same layerwise version on every worker")
+
+
+@contextlib.contextmanager
+def connect(address=None, client=None, n_workers=None):
+    """Yield a Client: ``client`` as given, one for the scheduler at ``address``, or an embedded
+    LocalCluster of ``n_workers`` processes (default: one per core) with one thread and one BLAS thread
+    each. Clusters and clients created here are closed on exit, also on Ctrl-C."""
+    distributed = _distributed()
+    if client is not None:
+        check_versions(client)
+        yield client
+        return
+    if address is not None:
+        with distributed.Client(address, timeout="30s") as c:
+            check_versions(c)
+            yield c
+        return
+    n = n_workers or os.cpu_count() or 1
+    import dask
+    # Our own scheduler keeps every broadcast copy of the data (the active memory manager would drop
+    # copies nobody waits on, so a worker would fetch the data again for its next trial).
+    with dask.config.set({"distributed.scheduler.active-memory-manager.start": False}), \
+            distributed.LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
+                                  silence_logs=logging.ERROR, env=BLAS_ENV) as cluster, \
+            distributed.Client(cluster) as c:
+        check_versions(c)
+        c.run(_quiet_convergence)
+        yield c
+
+
+def _quiet_convergence():
+    """In our own workers: a trial that stops at max_iter is a result (n_iter in the table), not news."""
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+    warnings.filterwarnings("ignore", category=ConvergenceWarning)
