@@ -111,9 +111,9 @@ class _Step:
         cp = _cupy()
         self.net, self.opt, self.X, self.Y, self.bufs, self.m, self.B = net, opt, X, Y, bufs, m, B
         self.ws = net.workspace(m)
-        self.ones = cp.ones((1, m), dtype=net.dtype)  # db = 1^T dZ as a product
+        self.ones = cp.ones((m, 1), dtype=net.dtype)  # db = dZ^T 1 as a product (m, 1)
         self.b_flat = [cp.reshape(b, (-1,)) for b in net.b]  # (n[l],) views of the biases
-        self.db_row = [cp.reshape(db, (1, -1)) for db in net.db_flat]
+        self.Xf, self.Yf = cp.reshape(X, (-1,)), cp.reshape(Y, (-1,))  # flat views: the gather indexes by hand
         mod = K.step_module(_rule(opt), net.dtype)
         self.step_k, self.end_k, self.colsum1 = (mod.get_function(n) for n in ("lw_step", "lw_step_end",
                                                                                  "lw_colsum1"))
@@ -129,8 +129,8 @@ class _Step:
         """Enqueue one step on the current stream (the capturing one): no allocation, no host sync."""
         cp, net, ws, bufs = _cupy(), self.net, self.ws, self.bufs
         i64 = np.int64
-        self.gather(self.X, bufs.order, bufs.ctr, i64(self.B), i64(self.X.shape[1]), ws.X)
-        self.gather(self.Y, bufs.order, bufs.ctr, i64(self.B), i64(self.Y.shape[1]), ws.Y)
+        self.gather(self.Xf, bufs.order, bufs.ctr, i64(self.B), i64(self.X.shape[1]), ws.X)
+        self.gather(self.Yf, bufs.order, bufs.ctr, i64(self.B), i64(self.Y.shape[1]), ws.Y)
         A_prev = ws.X
         for l in range(net.L - 1):
             cp.matmul(A_prev, net.W[l].T, out=ws.A[l])  # Z[l]^T (m, n[l])
@@ -147,7 +147,7 @@ class _Step:
             A_prev = ws.X if l == 0 else ws.A[l - 1]
             cp.matmul(dZ.T, A_prev, out=net.dW[l])  # dW (n[l], n[l-1])
             if dZ.shape[1] > 1:
-                cp.matmul(self.ones, dZ, out=self.db_row[l])  # db^T (1, n[l])
+                cp.matmul(dZ.T, self.ones, out=net.db[l])  # db (n[l], 1); CuPy takes dZ^T as dZ, transposed
             else:
                 self.colsum1((1,), (_BLOCK,), (dZ, net.db_flat[l], i64(self.m)))
             if l > 0:
