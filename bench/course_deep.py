@@ -1,0 +1,73 @@
+"""The course's deep model: (12288, 20, 7, 5, 1), 100 full-batch gradient-descent iterations on the
+209 training images of the cat / non-cat set, learning rate 0.0075, float64 and float32,
+layerwise vs PyTorch. Both start from the course's initialization (randn / sqrt(n[l-1]), seed 1).
+
+The images are looked up in $LAYERWISE_CAT_DIR, then ../shared/datasets/catvnoncat beside the
+repository, then /work/shared/datasets/catvnoncat; when absent, synthetic data of the same shape
+(209 x 12288 in [0, 1], labels of a random teacher) stand in, and the row says so.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+
+from . import layerwise_side, torch_side
+from .common import Row, interleaved, median, mlp_flop, teacher_data
+
+DIMS = [12288, 20, 7, 5, 1]
+ITERATIONS = 100
+LEARNING_RATE = 0.0075
+
+
+def cat_dir():
+    """The folder holding train_catvnoncat.h5, or None."""
+    repo = Path(__file__).resolve().parents[1]
+    candidates = [os.environ.get("LAYERWISE_CAT_DIR"), repo.parent / "shared" / "datasets" / "catvnoncat",
+                  "/work/shared/datasets/catvnoncat"]
+    for c in candidates:
+        if c and (Path(c) / "train_catvnoncat.h5").is_file():
+            return Path(c)
+    return None
+
+
+def load_data():
+    """X (209, 12288) float64 in [0, 1], y (209,) int, and where they came from."""
+    folder = cat_dir()
+    if folder is not None:
+        try:
+            from layerwise.datasets import load_catvnoncat
+
+            data = load_catvnoncat(str(folder))
+            return np.ascontiguousarray(data[0], dtype=np.float64), data[1], "cat images"
+        except (ImportError, ValueError) as exc:  # h5py missing or an unreadable file
+            source = f"synthetic ({exc.__class__.__name__} loading the cat images)"
+    else:
+        source = "synthetic (cat images not found)"
+    X, _ = teacher_data(209, DIMS[0], 2, dtype=np.float64)
+    X = (X - X.min()) / (X.max() - X.min())
+    y = (X @ np.random.default_rng(3).standard_normal(DIMS[0]) > 0).astype(np.int64)
+    return X, y, source
+
+
+def run(quick=False, repeats=5):
+    dims, iterations = ([512, 20, 7, 5, 1], 5) if quick else (DIMS, ITERATIONS)
+    X64, y, source = load_data()
+    X64 = np.ascontiguousarray(X64[:, :dims[0]])
+    m = X64.shape[0]
+    rows = []
+    for dtype, key in ((np.float64, "f64"), (np.float32, "f32")):
+        X = X64.astype(dtype)
+        params = layerwise_side.init_params(dims, seed=1, dtype=dtype, init="xavier")
+        c = {
+            "layerwise": layerwise_side.fullbatch_train(X, y, params, iterations, LEARNING_RATE),
+            "pytorch": torch_side.fullbatch_train(X, y, params, iterations, LEARNING_RATE),
+        }
+        times = interleaved(c, repeats=repeats)
+        name = f"course deep {'-'.join(map(str, dims))} {key} x{iterations}"
+        for impl, ts in times.items():
+            note = source + ("; " + layerwise_side.IMPLEMENTATION if impl == "layerwise" else "")
+            rows.append(Row(f"deep-{key}", name, impl, median(ts), ts, examples=m * iterations,
+                            flop=iterations * mlp_flop(dims, m), peak_key=key, note=note))
+    return rows

@@ -1,0 +1,91 @@
+"""The PyTorch contenders: eager mode, ``nn.Sequential`` of ``nn.Linear`` and ReLU, 2 threads.
+
+Weights are copied from the same initial parameters the layerwise contender starts from (W[l] is
+(n[l], n[l-1]) in both libraries), so both start from identical weights of identical scale.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+THREADS = 2
+
+
+def _torch():
+    import torch
+
+    torch.set_num_threads(THREADS)
+    return torch
+
+
+def sequential(params, dtype):
+    """nn.Sequential(Linear, ReLU, ..., Linear) holding copies of params [(W (n[l], n[l-1]), b (n[l], 1))]."""
+    torch = _torch()
+    layers = []
+    for l, (W, b) in enumerate(params, start=1):
+        lin = torch.nn.Linear(W.shape[1], W.shape[0], dtype=dtype)
+        with torch.no_grad():
+            lin.weight.copy_(torch.from_numpy(np.ascontiguousarray(W)))
+            lin.bias.copy_(torch.from_numpy(np.ascontiguousarray(b).ravel()))
+        layers.append(lin)
+        if l < len(params):
+            layers.append(torch.nn.ReLU())
+    return torch.nn.Sequential(*layers)
+
+
+def make_optimizer(model, solver, learning_rate):
+    torch = _torch()
+    if solver == "sgd":
+        return torch.optim.SGD(model.parameters(), lr=learning_rate, momentum=0.0)
+    if solver == "adam":
+        return torch.optim.Adam(model.parameters(), lr=learning_rate, betas=(0.9, 0.999), eps=1e-8)
+    raise ValueError(f"unknown solver {solver!r}; expected 'sgd' or 'adam'")
+
+
+def mlp_epoch(X, y, params, solver, learning_rate, batch_size, seed=0):
+    """A callable running one epoch of minibatch training (softmax cross-entropy) on X (m, n_x), y (m,).
+
+    Each epoch draws a fresh permutation and gathers every batch with ``index_select``, as a
+    DataLoader over in-memory tensors would, without its per-example Python overhead.
+    """
+    torch = _torch()
+    Xt, yt = torch.from_numpy(X), torch.from_numpy(y)  # shares memory with the NumPy arrays
+    model = sequential(params, Xt.dtype)
+    opt = make_optimizer(model, solver, learning_rate)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    g = torch.Generator().manual_seed(seed)
+    m = Xt.shape[0]
+
+    def epoch():
+        perm = torch.randperm(m, generator=g)
+        for i in range(0, m, batch_size):
+            idx = perm[i:i + batch_size]
+            opt.zero_grad(set_to_none=True)
+            loss = loss_fn(model(Xt.index_select(0, idx)), yt.index_select(0, idx))
+            loss.backward()
+            opt.step()
+
+    return epoch
+
+
+def fullbatch_train(X, y, params, iterations, learning_rate):
+    """A callable running ``iterations`` full-batch gradient-descent steps of a sigmoid-output network
+    (binary cross-entropy from logits) on X (m, n_x), y (m,); the cost is read every iteration, as
+    the course records it."""
+    torch = _torch()
+    Xt = torch.from_numpy(X)
+    Yt = torch.from_numpy(y.reshape(-1, 1).astype(X.dtype))
+    loss_fn = torch.nn.BCEWithLogitsLoss()
+
+    def train():
+        model = sequential(params, Xt.dtype)
+        opt = torch.optim.SGD(model.parameters(), lr=learning_rate)
+        costs = []
+        for _ in range(iterations):
+            opt.zero_grad(set_to_none=True)
+            loss = loss_fn(model(Xt), Yt)
+            costs.append(loss.item())  # host read of the cost, every iteration
+            loss.backward()
+            opt.step()
+        return costs
+
+    return train
