@@ -62,7 +62,7 @@ def test_wrong_feature_count_and_predict_before_fit():
                             r"\(0.0, inf\)"),
     ("solver", "newton", "The 'solver' parameter of NeuralNetClassifier must be a str among"),
     ("dropout", 1.0, r"The 'dropout' parameter of NeuralNetClassifier must be a float in the range \[0.0, 1.0\)"),
-    ("device", "cuda", "The 'device' parameter of NeuralNetClassifier must be a str among"),
+    ("device", "tpu", "The 'device' parameter of NeuralNetClassifier must be a str among"),
     ("hidden_layer_sizes", (4, 0), "hidden_layer_sizes must be positive integers"),
     ("activation", ("relu",), r"activation must be one name or one per hidden layer \(2\)"),
 ])

@@ -31,10 +31,13 @@ from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
 from . import core
+from ._nn_device import _DeviceMixin, is_device_array, precision_scope
 from ._nn_state import _StateMixin
 from .core import LayerParams
-from .engine import DivergenceError, FitConfig, Network, TrainState, make_optimizer, train
+from .engine import DivergenceError, FitConfig, Network, TrainState, make_optimizer, run_epoch, train
 from .engine.lbfgs import fit_lbfgs
+from ._backend import host, namespace
+from .engine.ops import host_dtype, ops_for
 from .engine.threads import blas_threads_for
 from .progress import Progress
 
@@ -52,7 +55,7 @@ _SOLVERS = {
 }
 
 
-class _BaseNeuralNet(_StateMixin, BaseEstimator):
+class _BaseNeuralNet(_DeviceMixin, _StateMixin, BaseEstimator):
     _parameter_constraints: dict = {
         "hidden_layer_sizes": ["array-like", Interval(numbers.Integral, 1, None, closed="left")],
         "activation": [StrOptions(set(_HIDDEN)), list, tuple],
@@ -78,7 +81,8 @@ class _BaseNeuralNet(_StateMixin, BaseEstimator):
         "random_state": ["random_state"],
         "verbose": ["verbose"],
         "dtype": [None, StrOptions({"float32", "float64"}), Options(type, {np.float32, np.float64})],
-        "device": [StrOptions({"cpu"})],
+        "device": [StrOptions({"cpu", "cuda"})],
+        "precision": [StrOptions({"ieee", "tf32"})],
     }
 
     def __init__(self, hidden_layer_sizes=(100,), activation="relu", init="auto", solver="adam",
@@ -86,7 +90,7 @@ class _BaseNeuralNet(_StateMixin, BaseEstimator):
                  shuffle=True, momentum=0.9, nesterovs_momentum=True, beta_1=0.9, beta_2=0.999, epsilon=1e-8,
                  alpha="auto", dropout=0.0, tol=1e-4, n_iter_no_change=10, early_stopping=False,
                  validation_fraction=0.1, warm_start=False, random_state=None, verbose=0, dtype=None,
-                 device="cpu"):
+                 device="cpu", precision="ieee"):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.init = init
@@ -112,6 +116,7 @@ class _BaseNeuralNet(_StateMixin, BaseEstimator):
         self.verbose = verbose
         self.dtype = dtype
         self.device = device
+        self.precision = precision
 
     # ------------------------------------------------------------ architecture
     def _hidden_sizes(self):
@@ -140,27 +145,36 @@ class _BaseNeuralNet(_StateMixin, BaseEstimator):
 
     def _float_dtype(self, first):
         if not first:
-            return self.params_[0].W.dtype
+            return host_dtype(self.params_[0].W.dtype)
         return [np.float64, np.float32] if self.dtype is None else np.dtype(self.dtype).type
 
     # ------------------------------------------------------------ fitting
     def _fit(self, X, y, sample_weight=None, incremental=False, classes=None):
         first = not ((incremental or self.warm_start) and hasattr(self, "params_"))
-        X, y = validate_data(self, X, y, reset=first, dtype=self._float_dtype(first), order="C",
-                             multi_output=True, y_numeric=not self._is_classifier)
+        ops = self._fit_ops(X)  # where training runs: X's library if not NumPy, else self.device
+        if not first:
+            self._check_fit_library(ops)
+        if is_device_array(X):
+            X, y = self._validate_on_device(X, y, first, self._float_dtype(first))
+        else:
+            X, y = validate_data(self, X, y, reset=first, dtype=self._float_dtype(first), order="C",
+                                 multi_output=True, y_numeric=not self._is_classifier)
         if X.shape[0] < 2 and not incremental:
             raise ValueError(f"need at least 2 samples to train, got {X.shape[0]} sample(s)")
-        Y = self._encode_targets(y, first, classes, X.dtype)  # (m, n[L])
-        w = self._example_weights(y, sample_weight, X)
+        dtype = host_dtype(X.dtype)
+        precision = precision_scope(ops, self.precision, dtype)  # refuses tf32 with float64 before any state
+        Y = self._encode_targets(y, first, classes, dtype)  # (m, n[L]), on the host
+        w = self._example_weights(y, sample_weight, np.empty((X.shape[0], 0), dtype=dtype))
+        X, Y, w = (None if A is None else ops.from_host(A) if isinstance(A, np.ndarray) else A for A in (X, Y, w))
         rs = check_random_state(self.random_state)
         if first:
-            self._init_network(X.shape[1], Y.shape[1], rs, X.dtype)
-        net = Network(self.layer_dims_, self.activations_, self.loss_, X.dtype)
+            self._init_network(X.shape[1], Y.shape[1], rs, dtype)  # drawn on the host, moved by set_params
+        net = Network(self.layer_dims_, self.activations_, self.loss_, dtype, ops=ops)
         net.set_params(self.params_)
         rng = np.random.default_rng(rs.randint(np.iinfo(np.int32).max))
         batch = X.shape[0] if self.solver in ("gd", "lbfgs") else self._config(X.shape[0]).batch_size
         try:
-            with blas_threads_for(self.layer_dims_, batch):
+            with blas_threads_for(self.layer_dims_, batch), precision:
                 if self.solver == "lbfgs":
                     self._fit_lbfgs(net, X, Y, w, first)
                 else:
@@ -210,7 +224,7 @@ class _BaseNeuralNet(_StateMixin, BaseEstimator):
 
     def _fit_stochastic(self, net, X, y, Y, w, rs, rng, first, incremental):
         opt_name, hyper = _SOLVERS[self.solver](self)
-        opt = make_optimizer(opt_name, net.size, net.dtype, **hyper)
+        opt = make_optimizer(opt_name, net.size, net.dtype, ops=net.ops, **hyper)
         if first or self._state is None:
             self._state = TrainState(float(self.learning_rate))
         elif self._opt_state is not None and self._opt_state.get("name") == opt_name:
@@ -222,13 +236,14 @@ class _BaseNeuralNet(_StateMixin, BaseEstimator):
             validate = lambda: self._validation(net, X_val, Y_val, y_val)  # noqa: E731
         if not incremental and not first:
             self._state.no_improve, self._state.best_loss, self._state.best_score = 0, float("inf"), float("-inf")
+        epoch = _epoch_runner(net, opt, X, Y, w, cfg)  # the GPU's captured step where it applies
         with Progress(self.verbose, total=1 if incremental else cfg.max_iter) as progress:
             state = train(net, opt, X, Y, w, cfg, self._state, rng, validate, progress,
-                          max_epochs=1 if incremental else None)
-        self._opt_state = {"name": opt_name, **{k: (v.copy() if isinstance(v, np.ndarray) else v)
+                          max_epochs=1 if incremental else None, run=epoch)
+        self._opt_state = {"name": opt_name, **{k: (net.ops.copy(v) if hasattr(v, "shape") else v)
                                                  for k, v in opt.state_dict().items()}}
         if validate is not None and state.best_theta is not None:
-            np.copyto(net.theta, state.best_theta)  # early stopping keeps the best validated weights
+            net.ops.copyto(net.theta, state.best_theta)  # early stopping keeps the best validated weights
             state.best_theta = None
         if not incremental and not state.stopped and self.solver != "gd":
             warnings.warn(f"{type(self).__name__}: max_iter={self.max_iter} reached and the optimization has not "
@@ -256,6 +271,10 @@ class _BaseNeuralNet(_StateMixin, BaseEstimator):
             raise ValueError(f"validation_fraction={self.validation_fraction} leaves {len(va)} validation sample(s) "
                              f"of {X.shape[0]}; use a larger validation_fraction or early_stopping=False")
         tr.sort()
+        if is_device_array(X):  # rows gathered on the device (y, for scoring, stays on the host)
+            o = ops_for(X)
+            rows = lambda A, i: o.take_rows(A, o.from_host(i), out=o.empty((len(i), *A.shape[1:]), A.dtype))  # noqa
+            return rows(X, tr), rows(X, va), rows(Y, tr), rows(Y, va), y[va], None if w is None else rows(w, tr)
         return (np.ascontiguousarray(X[tr]), X[va], np.ascontiguousarray(Y[tr]), Y[va], y[va],
                 None if w is None else np.ascontiguousarray(w[tr]))
 
@@ -264,7 +283,7 @@ class _BaseNeuralNet(_StateMixin, BaseEstimator):
         with np.errstate(under="ignore"):
             AL, caches = core.model_forward(X_val.T, params, self.activations_, self.loss_)
         cost = float(core.compute_cost(caches, Y_val.T, self.loss_))  # host sync: logged
-        return cost, self._score_outputs(AL.T, y_val)
+        return cost, self._score_outputs(host(AL.T), y_val)
 
     def _example_weights(self, y, sample_weight, X):
         if sample_weight is None and getattr(self, "class_weight", None) is None:
@@ -282,12 +301,32 @@ class _BaseNeuralNet(_StateMixin, BaseEstimator):
         The core's forward pass, in chunks of ``_PREDICT_CHUNK`` rows so that its caches stay small.
         """
         check_is_fitted(self, "params_")
-        X = validate_data(self, X, reset=False, dtype=self.params_[0].W.dtype)
+        ops = self._check_input_library(X, "predict")  # X must live where the parameters do
+        dtype = host_dtype(self.params_[0].W.dtype)
+        if ops.is_numpy:
+            X = validate_data(self, X, reset=False, dtype=dtype)
+        else:
+            X, _ = self._validate_on_device(X, None, False, dtype)
         AL, ZL = [], []
-        for start in range(0, X.shape[0], _PREDICT_CHUNK):
-            with np.errstate(under="ignore"):  # exp underflowing to 0 in a saturated unit is exact enough
-                A, caches = core.model_forward(X[start:start + _PREDICT_CHUNK].T, self.params_, self.activations_,
-                                               self.loss_)
-            AL.append(A.T)
-            ZL.append(caches[-1].Z.T)
-        return (AL[0], ZL[0]) if len(AL) == 1 else (np.concatenate(AL), np.concatenate(ZL))
+        with precision_scope(ops, self.precision, dtype):
+            for start in range(0, X.shape[0], _PREDICT_CHUNK):
+                rows = slice(start, min(start + _PREDICT_CHUNK, X.shape[0]))
+                with np.errstate(under="ignore"):  # exp underflowing to 0 in a saturated unit is exact enough
+                    A, caches = core.model_forward(X[rows, ...].T, self.params_, self.activations_, self.loss_)
+                AL.append(A.T)
+                ZL.append(caches[-1].Z.T)
+        if len(AL) == 1:
+            return AL[0], ZL[0]
+        xp = namespace(AL[0])
+        return xp.concat(AL, axis=0), xp.concat(ZL, axis=0)
+
+
+def _epoch_runner(net, opt, X, Y, w, cfg):
+    """The epoch function for this fit: the GPU's CUDA-graph epoch on CuPy where it applies, else the loop's."""
+    if net.ops.name == "cupy":
+        from .engine.cuda import graph_epoch
+
+        run = graph_epoch(net, opt, X, Y, w, cfg)
+        if run is not None:
+            return run
+    return run_epoch

@@ -10,6 +10,8 @@ import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
 from . import core
+from ._backend import host
+from .engine.ops import host_dtype
 from .core import LayerParams
 
 
@@ -39,8 +41,8 @@ class _StateMixin:
         check_is_fitted(self, "params_")
         arrays = {}
         for l, p in enumerate(self.params_, start=1):
-            arrays[f"W{l}"] = np.ascontiguousarray(np.asarray(p.W))
-            arrays[f"b{l}"] = np.ascontiguousarray(np.asarray(p.b))
+            arrays[f"W{l}"] = np.ascontiguousarray(host(p.W))  # host copies of device parameters
+            arrays[f"b{l}"] = np.ascontiguousarray(host(p.b))
         classes = getattr(self, "classes_", None)
         meta = {
             "estimator": type(self).__name__,
@@ -56,7 +58,7 @@ class _StateMixin:
                                  if hasattr(self, "feature_names_in_") else None),
             "n_outputs": int(self.n_outputs_),
             "n_iter": int(self.n_iter_),
-            "dtype": str(self.params_[0].W.dtype),
+            "dtype": host_dtype(self.params_[0].W.dtype).name,
         }
         return arrays, meta
 
@@ -69,6 +71,7 @@ class _StateMixin:
             params["activation"] = tuple(params["activation"])
         valid = cls().get_params()
         est = cls(**{k: v for k, v in params.items() if k in valid})
+        est.device = "cpu"  # the file's weights are host arrays; layerwise.load(path, device=...) moves them
         dtype = np.dtype(meta["dtype"])
         L = len(meta["layer_dims"]) - 1
         est.params_ = tuple(LayerParams(np.ascontiguousarray(arrays[f"W{l}"], dtype=dtype),

@@ -16,7 +16,10 @@ from sklearn.utils.multiclass import check_classification_targets, type_of_targe
 from sklearn.utils.validation import column_or_1d
 
 from . import core
+from ._backend import host, namespace
 from ._nn_base import _BaseNeuralNet
+from ._nn_device import is_device_array
+from .engine.ops import ops_for
 
 __all__ = ["NeuralNetClassifier", "NeuralNetRegressor"]
 
@@ -34,11 +37,11 @@ class NeuralNetClassifier(ClassifierMixin, _BaseNeuralNet):
                  shuffle=True, momentum=0.9, nesterovs_momentum=True, beta_1=0.9, beta_2=0.999, epsilon=1e-8,
                  alpha="auto", dropout=0.0, tol=1e-4, n_iter_no_change=10, early_stopping=False,
                  validation_fraction=0.1, warm_start=False, random_state=None, verbose=0, dtype=None,
-                 device="cpu", class_weight=None):
+                 device="cpu", precision="ieee", class_weight=None):
         super().__init__(hidden_layer_sizes, activation, init, solver, learning_rate, learning_rate_schedule,
                          batch_size, max_iter, shuffle, momentum, nesterovs_momentum, beta_1, beta_2, epsilon,
                          alpha, dropout, tol, n_iter_no_change, early_stopping, validation_fraction, warm_start,
-                         random_state, verbose, dtype, device)
+                         random_state, verbose, dtype, device, precision)
         self.class_weight = class_weight
 
     def __sklearn_tags__(self):
@@ -120,21 +123,32 @@ class NeuralNetClassifier(ClassifierMixin, _BaseNeuralNet):
         return float(np.mean(pred == _column_or_1d(y)))
 
     def predict(self, X):
-        """Labels (n_samples,), or indicators (n_samples, n_labels) for multilabel."""
-        return self._decode(self._forward(X)[0])
+        """Labels (n_samples,), or indicators (n_samples, n_labels) for multilabel.
+
+        For X on a device the labels are decoded on the host and returned on X's device when numeric.
+        """
+        AL = self._forward(X)[0]
+        if isinstance(AL, np.ndarray):
+            return self._decode(AL)
+        labels = self._decode(host(AL))
+        return ops_for(AL).from_host(labels) if labels.dtype.kind in "biuf" else labels
+
+    def score(self, X, y, sample_weight=None):
+        """Mean accuracy of ``predict(X)`` against y (on the host for device arrays)."""
+        return _host_score(super().score, self, X, y, sample_weight)
 
     def predict_proba(self, X):
         """Probabilities (n_samples, n_classes), columns in the order of ``classes_``."""
         AL = self._forward(X)[0]
         if self.output_type_ == "binary":
-            return np.hstack([1 - AL, AL])
+            return _hstack([1 - AL, AL])
         return AL
 
     def predict_log_proba(self, X):
         """log predict_proba, from the logits (finite for every finite input)."""
         _, ZL = self._forward(X)
         if self.output_type_ == "binary":
-            return -np.hstack([core.softplus(ZL), core.softplus(-ZL)])  # log(1-p), log p
+            return -_hstack([core.softplus(ZL), core.softplus(-ZL)])  # log(1-p), log p
         if self.output_type_ == "multiclass":
             return core.log_softmax(ZL.T).T
         return -core.softplus(-ZL)
@@ -184,6 +198,26 @@ class NeuralNetRegressor(RegressorMixin, _BaseNeuralNet):
         """Predictions (n_samples,) for one output, (n_samples, n_outputs) otherwise."""
         AL = self._forward(X)[0]
         return AL[:, 0] if self.output_type_ == "continuous" else AL
+
+    def score(self, X, y, sample_weight=None):
+        """R^2 of ``predict(X)`` against y (on the host for device arrays)."""
+        return _host_score(super().score, self, X, y, sample_weight)
+
+
+def _hstack(arrays):
+    # side by side, in the arrays' own library (NumPy's hstack for NumPy)
+    return np.hstack(arrays) if isinstance(arrays[0], np.ndarray) else namespace(arrays[0]).concat(arrays, axis=1)
+
+
+def _host_score(score, est, X, y, sample_weight):
+    """scikit-learn's score; for device arrays the metric runs on host copies of y and the predictions."""
+    if not is_device_array(X):
+        return score(X, y, sample_weight)
+    from sklearn.metrics import accuracy_score, r2_score
+
+    metric = accuracy_score if est._is_classifier else r2_score
+    y_true = host(y) if is_device_array(y) else y
+    return float(metric(y_true, host(est.predict(X)), sample_weight=sample_weight))
 
 
 def _column_or_1d(y):

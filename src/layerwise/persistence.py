@@ -266,9 +266,13 @@ def read(path):
     return doc, arrays
 
 
-def load(path):
-    """The fitted estimator saved at ``path``; ``preprocessing_`` is the scaler saved with it, or None."""
-    return build(path, *read(path))
+def load(path, device="cpu"):
+    """The fitted estimator saved at ``path``; ``preprocessing_`` is the scaler saved with it, or None.
+
+    ``device``: where its parameters go, "cpu" (NumPy) or "cuda" (CuPy); files hold host arrays either way.
+    """
+    model = build(path, *read(path))
+    return model if device == "cpu" else model.to_device(device)
 
 
 def build(path, doc, arrays):

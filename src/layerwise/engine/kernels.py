@@ -18,62 +18,60 @@ from __future__ import annotations
 
 from typing import Callable, NamedTuple
 
-import numpy as np
-from scipy.special import expit
 
 
 class InPlaceActivation(NamedTuple):
     name: str
-    forward: Callable  # Z -> None, Z := g(Z)
-    backward: Callable  # (dA, A, scratch) -> None, dA := dA * g'(Z)
+    forward: Callable  # (o, Z) -> None, Z := g(Z)
+    backward: Callable  # (o, dA, A, scratch) -> None, dA := dA * g'(Z)
 
 
-def _relu_forward(Z):
-    np.maximum(Z, 0, out=Z)
+def _relu_forward(o, Z):
+    o.maximum(Z, 0, out=Z)
 
 
-def _relu_backward(dA, A, scratch):
-    np.sign(A, out=scratch)  # A >= 0, so sign(A) = 1 where z > 0 and 0 elsewhere (0 at the kink, as core)
-    np.multiply(dA, scratch, out=dA)
+def _relu_backward(o, dA, A, scratch):
+    o.sign(A, out=scratch)  # A >= 0, so sign(A) = 1 where z > 0 and 0 elsewhere (0 at the kink, as core)
+    o.multiply(dA, scratch, out=dA)
 
 
-def _leaky_relu_forward(Z, slope=0.01):
+def _leaky_relu_forward(o, Z, slope=0.01):
     # max(z, slope z) equals z for z > 0 and slope z for z < 0 (slope < 1): core's where(Z > 0, Z, slope Z).
-    np.maximum(Z, Z * slope, out=Z)
+    o.maximum(Z, Z * slope, out=Z)
 
 
-def _leaky_relu_backward(dA, A, scratch, slope=0.01):
-    np.greater(A, 0, out=scratch)  # 1.0 where z > 0 (A > 0 exactly then), else 0.0
-    np.multiply(scratch, 1.0 - slope, out=scratch)
-    np.add(scratch, slope, out=scratch)  # g'(z) = 1 or slope
-    np.multiply(dA, scratch, out=dA)
+def _leaky_relu_backward(o, dA, A, scratch, slope=0.01):
+    o.greater(A, 0, out=scratch)  # 1.0 where z > 0 (A > 0 exactly then), else 0.0
+    o.multiply(scratch, 1.0 - slope, out=scratch)
+    o.add(scratch, slope, out=scratch)  # g'(z) = 1 or slope
+    o.multiply(dA, scratch, out=dA)
 
 
-def _tanh_forward(Z):
-    np.tanh(Z, out=Z)
+def _tanh_forward(o, Z):
+    o.tanh(Z, out=Z)
 
 
-def _tanh_backward(dA, A, scratch):
-    np.multiply(A, A, out=scratch)
-    np.subtract(1, scratch, out=scratch)  # g'(z) = 1 - a^2
-    np.multiply(dA, scratch, out=dA)
+def _tanh_backward(o, dA, A, scratch):
+    o.multiply(A, A, out=scratch)
+    o.subtract(1, scratch, out=scratch)  # g'(z) = 1 - a^2
+    o.multiply(dA, scratch, out=dA)
 
 
-def _sigmoid_forward(Z):
-    expit(Z, out=Z)  # never overflows
+def _sigmoid_forward(o, Z):
+    o.expit(Z, out=Z)  # never overflows
 
 
-def _sigmoid_backward(dA, A, scratch):
-    np.subtract(1, A, out=scratch)
-    np.multiply(scratch, A, out=scratch)  # g'(z) = a (1 - a)
-    np.multiply(dA, scratch, out=dA)
+def _sigmoid_backward(o, dA, A, scratch):
+    o.subtract(1, A, out=scratch)
+    o.multiply(scratch, A, out=scratch)  # g'(z) = a (1 - a)
+    o.multiply(dA, scratch, out=dA)
 
 
-def _identity_forward(Z):
+def _identity_forward(o, Z):
     pass
 
 
-def _identity_backward(dA, A, scratch):
+def _identity_backward(o, dA, A, scratch):
     pass  # g'(z) = 1
 
 
@@ -99,53 +97,53 @@ def get_activation(name) -> InPlaceActivation:
 # ---------------------------------------------------------------- output layers (small: n[L] columns)
 class Output(NamedTuple):
     name: str  # the loss
-    activate: Callable  # (Z, A) -> None: A := output activation of the logits Z
-    cost_sum: Callable  # (Z, Y, w) -> sum_i w_i J_i, a 0-d array (w None: all ones)
-    delta: Callable  # (A, Y, scale, dZ) -> None: dZ := (A - Y) * scale
+    activate: Callable  # (o, Z, A) -> None: A := output activation of the logits Z
+    cost_sum: Callable  # (o, Z, Y, w) -> sum_i w_i J_i, a 0-d array (w None: all ones)
+    delta: Callable  # (o, A, Y, scale, dZ) -> None: dZ := (A - Y) * scale
 
 
-def _weighted_sum(per_example, w):
+def _weighted_sum(o, per_example, w):
     # per_example (m,) -> sum_i w_i c_i
-    return per_example.sum() if w is None else np.dot(per_example, w)
+    return o.sum(per_example) if w is None else o.dot(per_example, w)
 
 
-def _bce_cost(Z, Y, w):
+def _bce_cost(o, Z, Y, w):
     # -[y log a + (1-y) log(1-a)] with a = sigmoid(z) is softplus(z) - y z (core.losses)
-    C = np.logaddexp(0, Z)
+    C = o.logaddexp(0, Z)
     C -= Y * Z
-    return _weighted_sum(C.sum(axis=1), w)
+    return _weighted_sum(o, o.sum(C, axis=1), w)
 
 
-def _cce_cost(Z, Y, w):
-    Zs = Z - Z.max(axis=1, keepdims=True)
-    Zs -= np.log(np.exp(Zs).sum(axis=1, keepdims=True))  # log softmax, by log-sum-exp
+def _cce_cost(o, Z, Y, w):
+    Zs = Z - o.max(Z, axis=1, keepdims=True)
+    Zs -= o.log(o.sum(o.exp(Zs), axis=1, keepdims=True))  # log softmax, by log-sum-exp
     Zs *= Y
-    return -_weighted_sum(Zs.sum(axis=1), w)
+    return -_weighted_sum(o, o.sum(Zs, axis=1), w)
 
 
-def _mse_cost(Z, Y, w):
+def _mse_cost(o, Z, Y, w):
     D = Z - Y
     D *= D
-    return _weighted_sum(D.sum(axis=1), w) / 2
+    return _weighted_sum(o, o.sum(D, axis=1), w) / 2
 
 
-def _sigmoid_out(Z, A):
-    expit(Z, out=A)
+def _sigmoid_out(o, Z, A):
+    o.expit(Z, out=A)
 
 
-def _softmax_out(Z, A):
-    np.subtract(Z, Z.max(axis=1, keepdims=True), out=A)
-    np.exp(A, out=A)
-    A /= A.sum(axis=1, keepdims=True)
+def _softmax_out(o, Z, A):
+    o.subtract(Z, o.max(Z, axis=1, keepdims=True), out=A)
+    o.exp(A, out=A)
+    A /= o.sum(A, axis=1, keepdims=True)
 
 
-def _linear_out(Z, A):
-    np.copyto(A, Z)
+def _linear_out(o, Z, A):
+    o.copyto(A, Z)
 
 
-def _delta(A, Y, scale, dZ):
-    np.subtract(A, Y, out=dZ)
-    np.multiply(dZ, scale, out=dZ)  # scale: 1/m, or the column w_i / sum(w) (m, 1)
+def _delta(o, A, Y, scale, dZ):
+    o.subtract(A, Y, out=dZ)
+    o.multiply(dZ, scale, out=dZ)  # scale: 1/m, or the column w_i / sum(w) (m, 1)
 
 
 OUTPUTS: dict[str, Output] = {

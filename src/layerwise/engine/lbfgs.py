@@ -1,7 +1,8 @@
 """Full-batch L-BFGS through ``scipy.optimize.minimize(method="L-BFGS-B")`` on the flat parameters.
 
 The objective is the engine's cost J(theta) with its gradient (one forward and one backward pass
-per evaluation); SciPy works in float64, the network in its own dtype.
+per evaluation); SciPy works in float64 on the host, the network in its own dtype on its own device
+(``net.ops`` moves theta in and the gradient out; on NumPy these moves are no-ops).
 """
 from __future__ import annotations
 
@@ -16,17 +17,18 @@ def fit_lbfgs(net, X, Y, w, alpha, max_iter, tol, max_fun=15000, progress=None, 
 
     Costs of the accepted iterates are appended to ``state.history["cost"]`` (when ``state`` is given).
     """
+    o = net.ops
     ws = net.workspace(X.shape[0])
     g64 = np.empty(net.size, dtype=np.float64)
 
     def fun(x):
-        np.copyto(net.theta, x, casting="same_kind")
+        o.copyto(net.theta, x, casting="same_kind")
         net.forward(ws, X)
         J = net.cost(ws, Y, w, alpha)
         if not math.isfinite(J):
             return math.inf, np.zeros_like(g64)  # makes the line search back off
         net.backward(ws, X, Y, w, alpha)
-        np.copyto(g64, net.grad)
+        np.copyto(g64, o.to_host(net.grad))
         return J, g64.copy()
 
     def callback(intermediate_result):
@@ -37,7 +39,7 @@ def fit_lbfgs(net, X, Y, w, alpha, max_iter, tol, max_fun=15000, progress=None, 
                 progress(state)
 
     with np.errstate(all="ignore"):  # a non-finite cost is handled in fun
-        result = minimize(fun, net.theta.astype(np.float64), jac=True, method="L-BFGS-B", callback=callback,
+        result = minimize(fun, o.to_host(net.theta).astype(np.float64), jac=True, method="L-BFGS-B", callback=callback,
                           options={"maxiter": max_iter, "maxfun": max_fun, "gtol": tol})
-    np.copyto(net.theta, result.x, casting="same_kind")
+    o.copyto(net.theta, result.x, casting="same_kind")
     return result

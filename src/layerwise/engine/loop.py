@@ -7,7 +7,9 @@ One epoch visits every example once, in batches of ``batch_size`` (the last may 
 
 With full-batch ``gd`` this is exactly the course's loop: one batch, the cost of the forward pass
 before each update. Batches are gathered with ``take(..., out=buffer)`` from the row-major data (the
-order is a permuted index, never a permuted copy of the data); without shuffling they are views.
+order is a permuted index, never a permuted copy of the data); without shuffling they are views. The
+order is drawn on the host (NumPy's generator) and moved to the data's device once per epoch, so every
+array library visits the examples in the same order; all array work goes through ``net.ops``.
 
 Stopping follows scikit-learn's MLP: with ``tol`` on the training cost (or, when validating, on the
 validation score) an epoch that does not improve by ``tol`` counts; after more than
@@ -62,43 +64,46 @@ def _lr(cfg, state):
 def run_epoch(net, opt, X, Y, w, cfg, state, rng, order):
     """One pass over X (m, n_x), Y (m, n[L]), w (m,) or None; returns the epoch's cost (a float).
 
-    ``order`` is an int index buffer (m,) reused across epochs. Raises DivergenceError, restoring theta.
+    ``order`` is an int index buffer (m,) on the host, reused across epochs. Raises DivergenceError,
+    restoring theta.
     """
+    o = net.ops
     m = X.shape[0]
     B = min(cfg.batch_size, m)
     if cfg.shuffle:
         rng.shuffle(order)
+        order_d = o.from_host(order)  # NumPy: order itself; a device: one copy per epoch
     lr = _lr(cfg, state)
     snapshot = net.snapshot  # restore point if this epoch diverges
-    np.copyto(snapshot, net.theta)
-    total_w = m if w is None else max(float(w.sum()), np.finfo(np.float64).tiny)
+    o.copyto(snapshot, net.theta)
+    total_w = m if w is None else max(float(o.sum(w)), np.finfo(np.float64).tiny)
     cost_sum = 0.0
     for start in range(0, m, B):
         stop = min(start + B, m)
         ws = net.workspace(stop - start, dropout=cfg.keep_prob < 1.0)
         if cfg.shuffle:
-            idx = order[start:stop]
-            Xb = np.take(X, idx, axis=0, out=ws.X, mode="clip")  # mode='clip': no buffered copy
-            Yb = np.take(Y, idx, axis=0, out=ws.Y, mode="clip")
-            wb = None if w is None else np.take(w, idx, axis=0, out=ws.w, mode="clip")
+            idx = order_d[start:stop]
+            Xb = o.take_rows(X, idx, out=ws.X)
+            Yb = o.take_rows(Y, idx, out=ws.Y)
+            wb = None if w is None else o.take_rows(w, idx, out=ws.w)
         else:
-            Xb, Yb, wb = X[start:stop], Y[start:stop], None if w is None else w[start:stop]
-        if wb is not None and not wb.sum() > 0:
+            Xb, Yb, wb = X[start:stop, ...], Y[start:stop, ...], None if w is None else w[start:stop]
+        if wb is not None and not float(o.sum(wb)) > 0:
             continue  # a batch whose examples all weigh 0 carries no gradient
         net.forward(ws, Xb, cfg.keep_prob, rng)
         J = net.cost(ws, Yb, wb, cfg.alpha)
         if not math.isfinite(J):
             _diverged(net, snapshot, state, J, cfg)
-        cost_sum += J * ((stop - start) if wb is None else float(wb.sum()))
+        cost_sum += J * ((stop - start) if wb is None else float(o.sum(wb)))
         net.backward(ws, Xb, Yb, wb, cfg.alpha, cfg.keep_prob)
         opt.step(net.theta, net.grad, lr)
-    if not np.isfinite(net.theta).all():
+    if not o.all_finite(net.theta):
         _diverged(net, snapshot, state, math.nan, cfg)
     return cost_sum / total_w
 
 
 def _diverged(net, snapshot, state, J, cfg):
-    np.copyto(net.theta, snapshot)
+    net.ops.copyto(net.theta, snapshot)
     raise DivergenceError(
         f"the cost became {J} at iteration {state.n_iter} (epoch {state.n_iter + 1}); training stopped and "
         f"the parameters were left as they were before it. The learning rate ({cfg.learning_rate}) is "
@@ -124,7 +129,7 @@ def end_epoch(net, cfg, state, cost, val=None):
             state.no_improve = 0
         if score > state.best_score:
             state.best_score = score
-            state.best_theta = net.theta.copy()
+            state.best_theta = net.ops.copy(net.theta)
     else:
         if cost > state.best_loss - cfg.tol:
             state.no_improve += 1
@@ -143,16 +148,18 @@ def end_epoch(net, cfg, state, cost, val=None):
     return False
 
 
-def train(net, opt, X, Y, w, cfg, state, rng, validate=None, progress=None, max_epochs=None):
+def train(net, opt, X, Y, w, cfg, state, rng, validate=None, progress=None, max_epochs=None, run=None):
     """Epochs until stopping or ``max_epochs`` (default cfg.max_iter); returns the state.
 
-    ``validate()`` -> (val_cost, val_score) on the current parameters; ``progress(state)`` after each epoch.
+    ``validate()`` -> (val_cost, val_score) on the current parameters; ``progress(state)`` after each epoch;
+    ``run`` the epoch function, ``run_epoch``'s signature (default ``run_epoch``; the GPU passes its graph's).
     """
+    run = run_epoch if run is None else run
     order = np.arange(X.shape[0])
     state.stopped = False
     for _ in range(cfg.max_iter if max_epochs is None else max_epochs):
         with np.errstate(all="ignore"):  # a non-finite cost is detected and reported by run_epoch itself
-            cost = run_epoch(net, opt, X, Y, w, cfg, state, rng, order)
+            cost = run(net, opt, X, Y, w, cfg, state, rng, order)
         stop = end_epoch(net, cfg, state, cost, validate() if validate is not None else None)
         if progress is not None:
             progress(state)

@@ -11,22 +11,28 @@
 Each operation is done in the order the core writes it, one ufunc pass into a preallocated buffer, so
 the engine's steps round exactly as the core's. (NumPy ufuncs only: SciPy's BLAS would bring a second
 OpenBLAS thread pool that fights NumPy's for the cores.) State is exported with ``state_dict``.
+Buffers live where ``theta`` does: ``ops`` (``layerwise.engine.ops``, NumPy by default) allocates them
+and runs every pass, so the same rules update parameters on CuPy.
 """
 from __future__ import annotations
 
 import numpy as np
 
+from .ops import NUMPY
+
 
 class GD:
     name = "gd"
 
-    def __init__(self, size, dtype):
+    def __init__(self, size, dtype, ops=NUMPY):
         self.t = 0
+        self.ops = ops
 
     def step(self, theta, g, lr):
+        o = self.ops
         self.t += 1
-        np.multiply(g, lr, out=g)
-        np.subtract(theta, g, out=theta)  # theta - alpha g
+        o.multiply(g, lr, out=g)
+        o.subtract(theta, g, out=theta)  # theta - alpha g
 
     def state_dict(self):
         return {"t": self.t}
@@ -34,8 +40,8 @@ class GD:
     def load_state_dict(self, state):
         for key, value in state.items():
             current = getattr(self, key)
-            if isinstance(current, np.ndarray):
-                np.copyto(current, value)
+            if hasattr(current, "shape"):
+                self.ops.copyto(current, value if hasattr(value, "shape") else np.asarray(value))
             else:
                 setattr(self, key, value)
 
@@ -43,25 +49,26 @@ class GD:
 class Momentum(GD):
     name = "momentum"
 
-    def __init__(self, size, dtype, beta=0.9, nesterov=False):
-        super().__init__(size, dtype)
+    def __init__(self, size, dtype, beta=0.9, nesterov=False, ops=NUMPY):
+        super().__init__(size, dtype, ops)
         self.beta, self.nesterov = beta, nesterov
-        self.v = np.zeros(size, dtype=dtype)
-        self.tmp = np.empty(size, dtype=dtype)
+        self.v = ops.zeros(size, dtype)
+        self.tmp = ops.empty(size, dtype)
 
     def step(self, theta, g, lr):
+        o = self.ops
         self.t += 1
         beta, v, tmp = self.beta, self.v, self.tmp
         v *= beta
-        np.multiply(g, 1 - beta, out=g)
+        o.multiply(g, 1 - beta, out=g)
         v += g  # v = beta v + (1 - beta) g
         if self.nesterov:
-            np.multiply(v, beta, out=tmp)
+            o.multiply(v, beta, out=tmp)
             tmp += g  # look ahead: beta v + (1 - beta) g
         else:
-            np.copyto(tmp, v)
+            o.copyto(tmp, v)
         tmp *= lr
-        np.subtract(theta, tmp, out=theta)
+        o.subtract(theta, tmp, out=theta)
 
     def state_dict(self):
         return {"t": self.t, "v": self.v}
@@ -70,24 +77,25 @@ class Momentum(GD):
 class RMSprop(GD):
     name = "rmsprop"
 
-    def __init__(self, size, dtype, beta=0.9, epsilon=1e-8):
-        super().__init__(size, dtype)
+    def __init__(self, size, dtype, beta=0.9, epsilon=1e-8, ops=NUMPY):
+        super().__init__(size, dtype, ops)
         self.beta, self.epsilon = beta, epsilon
-        self.s = np.zeros(size, dtype=dtype)
-        self.tmp = np.empty(size, dtype=dtype)
+        self.s = ops.zeros(size, dtype)
+        self.tmp = ops.empty(size, dtype)
 
     def step(self, theta, g, lr):
+        o = self.ops
         self.t += 1
         s, tmp = self.s, self.tmp
         s *= self.beta
-        np.multiply(g, 1 - self.beta, out=tmp)
+        o.multiply(g, 1 - self.beta, out=tmp)
         tmp *= g
         s += tmp  # s = beta s + (1 - beta) g^2
-        np.sqrt(s, out=tmp)
+        o.sqrt(s, out=tmp)
         tmp += self.epsilon
         g *= lr
         g /= tmp
-        np.subtract(theta, g, out=theta)  # theta - alpha g / (sqrt(s) + eps)
+        o.subtract(theta, g, out=theta)  # theta - alpha g / (sqrt(s) + eps)
 
     def state_dict(self):
         return {"t": self.t, "s": self.s}
@@ -96,31 +104,32 @@ class RMSprop(GD):
 class Adam(GD):
     name = "adam"
 
-    def __init__(self, size, dtype, beta_1=0.9, beta_2=0.999, epsilon=1e-8):
-        super().__init__(size, dtype)
+    def __init__(self, size, dtype, beta_1=0.9, beta_2=0.999, epsilon=1e-8, ops=NUMPY):
+        super().__init__(size, dtype, ops)
         self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
-        self.v = np.zeros(size, dtype=dtype)
-        self.s = np.zeros(size, dtype=dtype)
-        self.tmp = np.empty(size, dtype=dtype)
+        self.v = ops.zeros(size, dtype)
+        self.s = ops.zeros(size, dtype)
+        self.tmp = ops.empty(size, dtype)
 
     def step(self, theta, g, lr):
+        o = self.ops
         self.t += 1
         v, s, tmp, b1, b2 = self.v, self.s, self.tmp, self.beta_1, self.beta_2
         v *= b1
-        np.multiply(g, 1 - b1, out=tmp)
+        o.multiply(g, 1 - b1, out=tmp)
         v += tmp  # v = b1 v + (1 - b1) g
         s *= b2
-        np.multiply(g, 1 - b2, out=tmp)
+        o.multiply(g, 1 - b2, out=tmp)
         tmp *= g
         s += tmp  # s = b2 s + (1 - b2) g^2
         c1, c2 = 1 - b1**self.t, 1 - b2**self.t  # bias corrections
-        np.divide(s, c2, out=tmp)
-        np.sqrt(tmp, out=tmp)
+        o.divide(s, c2, out=tmp)
+        o.sqrt(tmp, out=tmp)
         tmp += self.epsilon  # sqrt(s / c2) + eps
-        np.divide(v, c1, out=g)
+        o.divide(v, c1, out=g)
         g *= lr
         g /= tmp
-        np.subtract(theta, g, out=theta)  # theta - alpha (v / c1) / (sqrt(s / c2) + eps)
+        o.subtract(theta, g, out=theta)  # theta - alpha (v / c1) / (sqrt(s / c2) + eps)
 
     def state_dict(self):
         return {"t": self.t, "v": self.v, "s": self.s}
@@ -129,16 +138,16 @@ class Adam(GD):
 OPTIMIZERS = {
     "gd": GD,
     "momentum": Momentum,
-    "nesterov": lambda size, dtype, beta=0.9: Momentum(size, dtype, beta, nesterov=True),
+    "nesterov": lambda size, dtype, beta=0.9, ops=NUMPY: Momentum(size, dtype, beta, nesterov=True, ops=ops),
     "rmsprop": RMSprop,
     "adam": Adam,
 }
 
 
-def make_optimizer(name, size, dtype, **hyperparameters):
-    """The in-place optimizer ``name`` for a flat vector of ``size`` elements of ``dtype``."""
+def make_optimizer(name, size, dtype, ops=NUMPY, **hyperparameters):
+    """The in-place optimizer ``name`` for a flat vector of ``size`` elements of ``dtype``, on ``ops``'s device."""
     try:
         factory = OPTIMIZERS[name]
     except (KeyError, TypeError):
         raise ValueError(f"unknown optimizer {name!r}; the engine knows: {', '.join(sorted(OPTIMIZERS))}") from None
-    return factory(size, dtype, **hyperparameters)
+    return factory(size, dtype, ops=ops, **hyperparameters)

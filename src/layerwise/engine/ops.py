@@ -1,0 +1,213 @@
+"""The engine's in-place operations, one table per array library.
+
+The engine never calls NumPy directly: it asks ``ops_for(array)`` for an ``Ops`` table and calls
+``o.add(A, B, out=A)``, ``o.matmul(A, W.T, out=Z)``, ``o.take_rows(X, idx, out=Xb)`` and so on.
+
+- NumPy and CuPy: the table holds the library's own functions (``numpy.add`` is ``o.add``), so a
+  call is the very same ufunc call with ``out=``: no temporary, no wrapper, the same rounding.
+- Any other array-API namespace (``array_api_strict``, ...): the same calls are emulated as
+  ``out[...] = xp.add(A, B)``, which allocates but computes the same numbers to rounding.
+
+Every function takes ``out=None`` (then it returns a new array). Host <-> device moves are explicit:
+``from_host`` (NumPy -> the table's device), ``to_host`` (-> NumPy). Random numbers: ``uniform``
+fills a buffer from a NumPy ``Generator`` (drawn on the host and moved, for emulated namespaces, so
+they match NumPy bit for bit) or, on CuPy, from a device generator seeded from it.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .._backend import device as device_of
+from .._backend import host, is_numpy_namespace, namespace
+
+# functions every table has, by the name NumPy gives them
+_BINARY = ("add", "subtract", "multiply", "divide", "maximum", "greater", "less", "logaddexp")
+_UNARY = ("sign", "tanh", "exp", "log", "sqrt", "isfinite")
+
+
+class Ops:
+    """In-place operations on one library's arrays (and one device, for emulated namespaces)."""
+
+    def __init__(self, name, xp, device=None):
+        self.name, self.xp, self.device = name, xp, device
+        self.is_numpy = name == "numpy"
+
+    def __repr__(self):
+        return f"Ops({self.name!r}, device={self.device!r})"
+
+    # ---------------------------------------------------------------- allocation and moves
+    def dtype(self, dtype):
+        """The library's dtype object for a NumPy dtype (or its name)."""
+        return np.dtype(dtype)
+
+    def empty(self, shape, dtype):
+        return self.xp.empty(shape, dtype=self.dtype(dtype))
+
+    def zeros(self, shape, dtype):
+        return self.xp.zeros(shape, dtype=self.dtype(dtype))
+
+    def from_host(self, A):
+        """A NumPy array on this table's device (NumPy: ``A`` itself, no copy)."""
+        return self.xp.asarray(A)
+
+    def to_host(self, A):
+        return host(A)
+
+    def copy(self, A):
+        return A.copy()
+
+
+def _numpy_ops():
+    from scipy.special import expit
+
+    o = Ops("numpy", np)
+    for name in _BINARY + _UNARY + ("matmul", "copyto", "sum", "max", "dot", "reshape"):
+        setattr(o, name, getattr(np, name))
+    o.expit = expit  # never overflows
+    o.from_host = lambda A: A  # noqa: E731
+    o.take_rows = lambda X, idx, out: np.take(X, idx, axis=0, out=out, mode="clip")  # noqa: E731 (clip: no buffer)
+    o.all_finite = lambda A: bool(np.isfinite(A).all())  # noqa: E731
+    o.uniform = lambda rng, out: rng.random(out=out, dtype=out.dtype)  # noqa: E731
+    o.device_rng = lambda rng: rng  # noqa: E731
+    return o
+
+
+def _cupy_ops(cp):
+    """CuPy's own ufuncs, the same calls as NumPy's (out= everywhere); random numbers on the device."""
+    from cupyx.scipy.special import expit
+
+    o = Ops("cupy", cp)
+    for name in _BINARY + _UNARY + ("matmul", "copyto", "sum", "max", "dot", "reshape"):
+        setattr(o, name, getattr(cp, name))
+    o.expit = expit
+    o.copyto = lambda dst, src, casting="same_kind": cp.copyto(  # noqa: E731
+        dst, cp.asarray(src) if isinstance(src, np.ndarray) else src, casting=casting)
+    o.take_rows = lambda X, idx, out: cp.take(X, idx, axis=0, out=out)  # noqa: E731
+    o.all_finite = lambda A: bool(cp.isfinite(A).all())  # noqa: E731 (one host sync)
+    o.uniform = lambda rng, out: rng.random(out.shape, dtype=out.dtype, out=out)  # noqa: E731
+    # dropout masks are drawn on the device, from a generator seeded by the host's
+    o.device_rng = lambda rng: cp.random.default_rng(int(rng.integers(2**63 - 1)))  # noqa: E731
+    return o
+
+
+class EmulatedOps(Ops):
+    """Any array-API namespace: ``f(..., out=B)`` becomes ``B[...] = f(...)`` (allocates)."""
+
+    def __init__(self, xp, device):
+        super().__init__(getattr(xp, "__name__", "array_api"), xp, device)
+        for name in _BINARY:
+            setattr(self, name, self._binary(getattr(xp, name)))
+        for name in _UNARY:
+            setattr(self, name, self._unary(getattr(xp, name)))
+
+    def _assign(self, out, value):
+        if out is None:
+            return value
+        out[...] = value if value.dtype == out.dtype else self.xp.astype(value, out.dtype)
+        return out
+
+    def _binary(self, f):
+        def call(a, b, out=None):
+            return self._assign(out, f(a, b))
+        return call
+
+    def _unary(self, f):
+        def call(a, out=None):
+            return self._assign(out, f(a))
+        return call
+
+    def dtype(self, dtype):
+        return getattr(self.xp, host_dtype(dtype).name)
+
+    def empty(self, shape, dtype):
+        return self.xp.empty(shape, dtype=self.dtype(dtype), device=self.device)
+
+    def zeros(self, shape, dtype):
+        return self.xp.zeros(shape, dtype=self.dtype(dtype), device=self.device)
+
+    def from_host(self, A):
+        A = np.asarray(A)
+        return self.xp.asarray(A, dtype=self.dtype(A.dtype), device=self.device)
+
+    def copy(self, A):
+        return self.xp.asarray(A, copy=True)
+
+    def matmul(self, a, b, out=None):
+        return self._assign(out, self.xp.matmul(a, b))
+
+    def copyto(self, dst, src, casting="same_kind"):
+        if not hasattr(src, "shape") or isinstance(src, np.ndarray):
+            src = self.from_host(np.asarray(src))
+        self._assign(dst, src)
+
+    def sum(self, a, axis=None, out=None, keepdims=False):
+        return self._assign(out, self.xp.sum(a, axis=axis, keepdims=keepdims))
+
+    def max(self, a, axis=None, out=None, keepdims=False):
+        return self._assign(out, self.xp.max(a, axis=axis, keepdims=keepdims))
+
+    def dot(self, a, b):
+        return self.xp.vecdot(a, b)
+
+    def reshape(self, a, shape):
+        return self.xp.reshape(a, shape)
+
+    def expit(self, Z, out=None):
+        from ..core.activations import sigmoid  # the core's overflow-free form, array-API only
+
+        return self._assign(out, sigmoid(Z))
+
+    def take_rows(self, X, idx, out):
+        return self._assign(out, self.xp.take(X, idx, axis=0))
+
+    def all_finite(self, A):
+        return bool(self.xp.all(self.xp.isfinite(A)))
+
+    def uniform(self, rng, out):
+        # drawn on the host from the same NumPy generator, so masks match the NumPy engine's exactly
+        self._assign(out, self.from_host(rng.random(tuple(out.shape), dtype=host_dtype(out.dtype))))
+
+    def device_rng(self, rng):
+        return rng
+
+
+def host_dtype(dtype):
+    """The NumPy dtype of any library's dtype object (``array_api_strict.float32`` -> ``float32``)."""
+    try:
+        return np.dtype(dtype)
+    except TypeError:
+        return np.dtype(str(dtype).rsplit(".", 1)[-1])
+
+
+NUMPY = _numpy_ops()
+_TABLES = {}
+
+
+def ops_for(*arrays):
+    """The ``Ops`` table for the namespace (and device) of ``arrays``; NumPy's when none is an array."""
+    arrays = [a for a in arrays if a is not None and not isinstance(a, np.ndarray)]
+    if not arrays:
+        return NUMPY
+    xp = namespace(*arrays)
+    if is_numpy_namespace(xp):
+        return NUMPY
+    dev = device_of(arrays[0])
+    key = (xp.__name__, str(dev))
+    if key not in _TABLES:
+        _TABLES[key] = _cupy_ops(_cupy()) if _is_cupy(xp) else EmulatedOps(xp, dev)
+    return _TABLES[key]
+
+
+def _is_cupy(xp):
+    from array_api_compat import is_cupy_namespace
+
+    return is_cupy_namespace(xp)
+
+
+def _cupy():
+    import cupy
+
+    return cupy
+
+
+__all__ = ["Ops", "EmulatedOps", "NUMPY", "ops_for", "host_dtype"]
