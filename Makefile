@@ -31,7 +31,7 @@ bench: $(STAMP)
 	$(PY) -m bench
 
 docs: $(STAMP)
-	$(VENV)/bin/mkdocs build --strict
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict
 
 clean:
 	rm -rf $(VENV) site build dist
