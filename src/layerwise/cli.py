@@ -15,6 +15,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from .argtypes import fraction, positive_float, positive_int
+
 
 class UsageError(Exception):
     """A mistake in the command line or its inputs: printed as one line, exit code 2."""
@@ -23,37 +25,6 @@ class UsageError(Exception):
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # argparse would print the usage block and exit; we want one line
         raise UsageError(f"{message} (see '{self.prog} --help')")
-
-
-# --- option value types: each rejects a bad value with a message saying what was expected
-def _positive_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
-    return value
-
-
-def _positive_float(text):
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not 0 < value < float("inf"):
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
-    return value
-
-
-def _fraction(text):
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not 0 <= value < 1:
-        raise argparse.ArgumentTypeError(f"expected a fraction in [0, 1), got {text!r}")
-    return value
 
 
 def _hidden(text):
@@ -70,7 +41,7 @@ def _hidden(text):
 
 
 def _batch_size(text):
-    return "auto" if text == "auto" else _positive_int(text)
+    return "auto" if text == "auto" else positive_int(text)
 
 
 def _configure_train(p):
@@ -87,13 +58,13 @@ def _configure_train(p):
     p.add_argument("--activation", default="relu", help="hidden activation: relu (default), tanh, sigmoid, "
                    "leaky_relu, linear")
     p.add_argument("--solver", default="adam", help="optimizer: adam (default), sgd, ... (see the estimators)")
-    p.add_argument("--learning-rate", type=_positive_float, default=0.001, metavar="LR", help="default 0.001")
-    p.add_argument("--epochs", type=_positive_int, default=200, metavar="N",
+    p.add_argument("--learning-rate", type=positive_float, default=0.001, metavar="LR", help="default 0.001")
+    p.add_argument("--epochs", type=positive_int, default=200, metavar="N",
                    help="maximum passes over the data (max_iter; default 200)")
     p.add_argument("--batch-size", type=_batch_size, default="auto", metavar="B",
                    help="minibatch size, or auto (default: min(200, m))")
     p.add_argument("--alpha", type=float, default=1e-4, help="L2 penalty (default 1e-4, as scikit-learn)")
-    p.add_argument("--validation-fraction", type=_fraction, default=0.1, metavar="F",
+    p.add_argument("--validation-fraction", type=fraction, default=0.1, metavar="F",
                    help="share of the data held out to score each epoch and stop early (default 0.1; 0: none)")
     p.add_argument("--scale", choices=["standard", "minmax", "none"], default="standard",
                    help="feature scaling fitted on the training data and saved with the model (default standard)")

@@ -7,27 +7,9 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..argtypes import open_fraction, positive_int
+
 SAMPLER_NAMES = ("grid", "random", "tpe")
-
-
-def _positive_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
-    return value
-
-
-def _open_fraction(text):
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not 0 < value < 1:
-        raise argparse.ArgumentTypeError(f"expected a fraction in (0, 1), got {text!r}")
-    return value
 
 
 def configure(p):
@@ -35,11 +17,11 @@ def configure(p):
     p.add_argument("--target", required=True, metavar="COL", help="target column (for .npy a column number)")
     p.add_argument("--space", required=True, metavar="TOML", help="search space: one table per estimator "
                    "parameter, e.g. [learning_rate] loguniform = [1e-4, 0.3]")
-    p.add_argument("--trials", type=_positive_int, metavar="N", help="number of trials (grid: all by default)")
+    p.add_argument("--trials", type=positive_int, metavar="N", help="number of trials (grid: all by default)")
     p.add_argument("--sampler", choices=SAMPLER_NAMES, default="random", help="default random")
     split = p.add_mutually_exclusive_group()
     split.add_argument("--cv", type=int, metavar="K", help="score each trial by K-fold cross-validation")
-    split.add_argument("--validation-fraction", type=_open_fraction, default=0.2, metavar="F",
+    split.add_argument("--validation-fraction", type=open_fraction, default=0.2, metavar="F",
                        help="score on a held-out share of the rows (default 0.2)")
     p.add_argument("--results", default="search_results.csv", metavar="FILE",
                    help="results table, .csv or .parquet, written as trials finish; rerunning with the same "
@@ -55,7 +37,7 @@ def configure(p):
     p.add_argument("--no-prune", action="store_true", help="train every tpe trial to the end")
     p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler, e.g. tcp://host:8786 "
                    "(default: a local cluster, one single-threaded worker per core)")
-    p.add_argument("--workers", type=_positive_int, metavar="N", help="size of the local cluster")
+    p.add_argument("--workers", type=positive_int, metavar="N", help="size of the local cluster")
     p.set_defaults(func=run)
 
 
