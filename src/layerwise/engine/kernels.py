@@ -3,11 +3,13 @@
 The engine keeps every per-layer array in the row layout, a C-ordered (m, n[l]) buffer whose
 transpose is the course's (n[l], m) ``Z[l]`` / ``A[l]`` (a free view). All kernels work in place:
 
-    forward(Z)                 Z (m, n[l]) is overwritten by A = g(Z)
-    backward(dA, A, scratch)   dA (m, n[l]) is overwritten by dZ = dA * g'(Z), g' read off A = g(Z)
+    forward(Z, zero)                 Z (m, n[l]) is overwritten by A = g(Z)
+    backward(dA, A, scratch)         dA (m, n[l]) is overwritten by dZ = dA * g'(Z), g' read off A = g(Z)
 
 Every hidden activation here has a derivative that is a function of its output A, so Z never needs
-to be kept. ``scratch`` is a buffer of dA's shape the kernel may clobber. The formulas are the ones of
+to be kept. ``scratch`` is a buffer of dA's shape the kernel may clobber; ``zero`` is 0, or a read-only
+array of zeros of Z's shape, which the engine passes: NumPy's ``maximum(Z, 0)`` runs a loop 7x slower
+than ``maximum(Z, zeros)`` (256 x 256 float32: 20 us against 2.8 us). The formulas are the ones of
 ``layerwise.core.activations`` (tested to agree); this module is the only place that calls NumPy's
 ``out=`` machinery, so another array module plugs in here.
 
@@ -22,20 +24,22 @@ from typing import Callable, NamedTuple
 
 class InPlaceActivation(NamedTuple):
     name: str
-    forward: Callable  # (o, Z) -> None, Z := g(Z)
+    forward: Callable  # (o, Z, zero=0) -> None, Z := g(Z)
     backward: Callable  # (o, dA, A, scratch) -> None, dA := dA * g'(Z)
 
 
-def _relu_forward(o, Z):
-    o.maximum(Z, 0, out=Z)
+def _relu_forward(o, Z, zero=0):
+    o.maximum(Z, zero, out=Z)
 
 
 def _relu_backward(o, dA, A, scratch):
-    o.sign(A, out=scratch)  # A >= 0, so sign(A) = 1 where z > 0 and 0 elsewhere (0 at the kink, as core)
+    # 1.0 where A > 0 (that is z > 0), else 0.0 (0 at the kink, as core). A comparison with the scalar 0
+    # into a float buffer, then one product: 2x faster than NumPy's sign(A) (not vectorized) and the product.
+    o.greater(A, 0, out=scratch)
     o.multiply(dA, scratch, out=dA)
 
 
-def _leaky_relu_forward(o, Z, slope=0.01):
+def _leaky_relu_forward(o, Z, zero=0, slope=0.01):
     # max(z, slope z) equals z for z > 0 and slope z for z < 0 (slope < 1): core's where(Z > 0, Z, slope Z).
     o.maximum(Z, Z * slope, out=Z)
 
@@ -47,7 +51,7 @@ def _leaky_relu_backward(o, dA, A, scratch, slope=0.01):
     o.multiply(dA, scratch, out=dA)
 
 
-def _tanh_forward(o, Z):
+def _tanh_forward(o, Z, zero=0):
     o.tanh(Z, out=Z)
 
 
@@ -57,7 +61,7 @@ def _tanh_backward(o, dA, A, scratch):
     o.multiply(dA, scratch, out=dA)
 
 
-def _sigmoid_forward(o, Z):
+def _sigmoid_forward(o, Z, zero=0):
     o.expit(Z, out=Z)  # never overflows
 
 
@@ -67,7 +71,7 @@ def _sigmoid_backward(o, dA, A, scratch):
     o.multiply(dA, scratch, out=dA)
 
 
-def _identity_forward(o, Z):
+def _identity_forward(o, Z, zero=0):
     pass
 
 

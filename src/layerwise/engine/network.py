@@ -32,7 +32,9 @@ class Workspace:
 
     A[l] holds Z[l] and then g(Z[l]) in place (hidden layers); ZL keeps the output logits for the cost;
     dZ[l] holds dA[l] and then dZ[l] in place; S[l] is scratch for g'; D[l] the scaled dropout mask and
-    AD[l] = A[l] * D[l] (only when dropout is on); X, Y, w hold a gathered minibatch.
+    AD[l] = A[l] * D[l] (only when dropout is on); X, Y, w hold a gathered minibatch; zero[l] is a
+    read-only (m, n[l]) array of zeros for the hidden layers (views of one buffer), the second operand
+    of ReLU's maximum.
     """
 
     def __init__(self, layer_dims, m, dtype, dropout=False, ops=NUMPY):
@@ -49,6 +51,9 @@ class Workspace:
         self.Y = e(layer_dims[L])
         self.w = ops.empty(m, dtype)
         self.w_col = ops.reshape(self.w, (m, 1))
+        n_max = max(layer_dims[1:L], default=0)
+        zeros = ops.zeros(m * n_max, dtype)
+        self.zero = [ops.reshape(zeros[:m * n], (m, n)) for n in layer_dims[1:L]]
 
 
 class Network:
@@ -128,7 +133,7 @@ class Network:
             A = ws.A[l]
             o.matmul(A_prev, self.W[l].T, out=A)  # Z[l]^T (m, n[l])
             o.add(A, self.b[l].T, out=A)  # b[l]^T (1, n[l]) broadcasts over the m rows
-            self.g[l].forward(o, A)  # A[l]^T, in place
+            self.g[l].forward(o, A, ws.zero[l])  # A[l]^T, in place
             if keep_prob < 1.0:
                 D = ws.D[l]
                 o.uniform(self._rng(rng), D)
