@@ -170,12 +170,15 @@ class Network:
             J += 0.5 * alpha * float(o.dot(self.W_flat, self.W_flat)) / total
         return J
 
-    def backward(self, ws, X, Y, w=None, alpha=0.0, keep_prob=1.0):
-        """Fill ``grad`` (dW[l], db[l] for l = 1..L) from the last forward pass. dA[0] is never formed."""
+    def backward(self, ws, X, Y, w=None, alpha=0.0, keep_prob=1.0, gain=1.0):
+        """Fill ``grad`` with gain x (dW[l], db[l] for l = 1..L) from the last forward pass.
+
+        dA[0] is never formed. ``gain`` (an optimizer's ``gain(lr)``) rides on the 1/m of dZ[L] for free.
+        """
         o = self.ops
         total = ws.m if w is None else float(o.sum(w))
-        scale = (1.0 / total) if w is None else o.divide(o.reshape(w, (-1, 1)), total, out=ws.w_col)
-        self.output.delta(o, ws.A[-1], Y, scale, ws.dZ[-1])  # dZ[L]^T = (A - Y) / m
+        scale = (gain / total) if w is None else o.multiply(o.reshape(w, (-1, 1)), gain / total, out=ws.w_col)
+        self.output.delta(o, ws.A[-1], Y, scale, ws.dZ[-1])  # dZ[L]^T = gain (A - Y) / m
         for l in range(self.L - 1, -1, -1):  # python index l is layer l+1
             dZ = ws.dZ[l]
             if l < self.L - 1:
@@ -190,6 +193,6 @@ class Network:
                     o.multiply(dA_prev, ws.D[l - 1], out=dA_prev)  # only the kept units pass gradient
         if alpha:
             # L2: J += alpha/(2 m) sum ||W||^2  ->  dW += alpha/m W (scikit-learn's convention)
-            tmp = o.multiply(self.W_flat, alpha / total, out=self.scratch)
+            tmp = o.multiply(self.W_flat, gain * alpha / total, out=self.scratch)
             o.add(self.dW_flat, tmp, out=self.dW_flat)
         return self.grad
