@@ -91,6 +91,7 @@ class Network:
         self.W, self.b = self._views(self.theta, shapes)
         self.dW, self.db = self._views(self.grad, shapes)
         self.db_flat = [o.reshape(db, (-1,)) for db in self.db]  # (n[l],) views: outputs of the column sums
+        self.WT, self.bT = [W.T for W in self.W], [b.T for b in self.b]  # (n[l-1], n[l]), (1, n[l]) views
         self.W_flat, self.dW_flat = self.theta[:self.n_weights], self.grad[:self.n_weights]  # the L2 block
         self._workspaces = {}
         self._device_rng = None
@@ -139,8 +140,8 @@ class Network:
         A_prev = X
         for l in range(self.L - 1):
             A = ws.A[l]
-            o.matmul(A_prev, self.W[l].T, out=A)  # Z[l]^T (m, n[l])
-            o.add(A, self.b[l].T, out=A)  # b[l]^T (1, n[l]) broadcasts over the m rows
+            o.matmul(A_prev, self.WT[l], out=A)  # Z[l]^T (m, n[l])
+            o.add(A, self.bT[l], out=A)  # b[l]^T (1, n[l]) broadcasts over the m rows
             self.g[l].forward(o, A, ws.zero[l])  # A[l]^T, in place
             if keep_prob < 1.0:
                 D = ws.D[l]
@@ -150,8 +151,8 @@ class Network:
                 A = o.multiply(A, D, out=ws.AD[l])
             A_prev = A
         ZL = ws.ZL
-        o.matmul(A_prev, self.W[-1].T, out=ZL)
-        o.add(ZL, self.b[-1].T, out=ZL)  # Z[L]^T (m, n[L]): logits
+        o.matmul(A_prev, self.WT[-1], out=ZL)
+        o.add(ZL, self.bT[-1], out=ZL)  # Z[L]^T (m, n[L]): logits
         self.output.activate(o, ZL, ws.A[-1], ws)
         return ws.A[-1]
 
