@@ -87,7 +87,7 @@ _RULES = {
         real_t step = (g * lr) / (sqrt(ss) + eps);""",
     "adam": """real_t vv = v[i] * b1 + g * omb1; v[i] = vv;
         real_t ss = s[i] * b2 + (g * omb2) * g; s[i] = ss;
-        real_t step = ((vv / c1) * lr) / (sqrt(ss / c2) + eps);""",
+        real_t step = (vv / (sqrt(ss) + eps_t)) * lr_t;""",
 }
 
 _STEP = """
@@ -103,7 +103,10 @@ extern "C" __global__ void lw_step(real_t* theta, real_t* grad, real_t* v, real_
     const real_t lr = (real_t)hp[0], b1 = (real_t)hp[1], b2 = (real_t)hp[2], eps = (real_t)hp[3];
     const real_t omb1 = (real_t)(1.0 - hp[1]), omb2 = (real_t)(1.0 - hp[2]);
     const double t = (double)(ctr[1] + 1);
-    const real_t c1 = (real_t)(1.0 - pow(hp[1], t)), c2 = (real_t)(1.0 - pow(hp[2], t));
+    // Adam's bias corrections c1 = 1 - b1^t, c2 = 1 - b2^t folded into its step size and epsilon:
+    // alpha (v / c1) / (sqrt(s / c2) + eps) = (alpha sqrt(c2) / c1) v / (sqrt(s) + eps sqrt(c2))
+    const double r2 = sqrt(1.0 - pow(hp[2], t));
+    const real_t lr_t = (real_t)(hp[0] * r2 / (1.0 - pow(hp[1], t))), eps_t = (real_t)(hp[3] * r2);
     const real_t l2t = (real_t)l2;
     double sq = 0;
     for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < size;

@@ -74,6 +74,7 @@ def run_epoch(net, opt, X, Y, w, cfg, state, rng, order):
         rng.shuffle(order)
         order_d = o.from_host(order)  # NumPy: order itself; a device: one copy per epoch
     lr = _lr(cfg, state)
+    gain = opt.gain(lr)  # the optimizer's first factor, applied by backward with the 1/m (one pass fewer)
     snapshot = net.snapshot  # restore point if this epoch diverges
     o.copyto(snapshot, net.theta)
     total_w = m if w is None else max(float(o.sum(w)), np.finfo(np.float64).tiny)
@@ -95,8 +96,8 @@ def run_epoch(net, opt, X, Y, w, cfg, state, rng, order):
         if not math.isfinite(J):
             _diverged(net, snapshot, state, J, cfg)
         cost_sum += J * ((stop - start) if wb is None else float(o.sum(wb)))
-        net.backward(ws, Xb, Yb, wb, cfg.alpha, cfg.keep_prob)
-        opt.step(net.theta, net.grad, lr)
+        net.backward(ws, Xb, Yb, wb, cfg.alpha, cfg.keep_prob, gain)
+        opt.step(net.theta, net.grad, lr, gain)
     if not o.all_finite(net.theta):
         _diverged(net, snapshot, state, math.nan, cfg)
     return cost_sum / total_w

@@ -6,15 +6,26 @@
     rmsprop    s = beta s + (1 - beta) g^2;                 theta -= alpha g / (sqrt(s) + eps)
     adam       v = b1 v + (1 - b1) g;  s = b2 s + (1 - b2) g^2;  t += 1
                theta -= alpha (v / (1 - b1^t)) / (sqrt(s / (1 - b2^t)) + eps)
+                      = (alpha sqrt(c2) / c1) v / (sqrt(s) + eps sqrt(c2)),  c1 = 1 - b1^t, c2 = 1 - b2^t
 
 ``theta`` and ``g`` are the engine's flat vectors (all layers at once); ``step`` may overwrite ``g``.
-Each operation is done in the order the core writes it, one ufunc pass into a preallocated buffer, so
-the engine's steps round exactly as the core's. (NumPy ufuncs only: SciPy's BLAS would bring a second
-OpenBLAS thread pool that fights NumPy's for the cores.) State is exported with ``state_dict``.
-Buffers live where ``theta`` does: ``ops`` (``layerwise.engine.ops``, NumPy by default) allocates them
-and runs every pass, so the same rules update parameters on CuPy.
+Each operation is one ufunc pass into a preallocated buffer, in the order the core writes it, so the
+engine's steps round as the core's; Adam folds its bias corrections into two scalars (the second form
+above, three passes fewer), which changes the rounding at the 1e-16 level. (NumPy ufuncs only:
+SciPy's BLAS would bring a second OpenBLAS thread pool that fights NumPy's for the cores.)
+
+``step(theta, g, lr, gain)`` takes ``g`` = gain x the gradient. ``gain(lr)`` is the factor a rule
+multiplies the gradient by first (gd: alpha, momentum: 1 - beta, adam: 1 - b1); the engine's backward
+pass folds it into the 1/m it applies to dZ[L] anyway, which saves one pass over the parameters per
+step. With gain 1 (the default) ``g`` is the plain gradient.
+
+State is exported with ``state_dict``. Buffers live where ``theta`` does: ``ops``
+(``layerwise.engine.ops``, NumPy by default) allocates them and runs every pass, so the same rules
+update parameters on CuPy.
 """
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
@@ -28,10 +39,14 @@ class GD:
         self.t = 0
         self.ops = ops
 
-    def step(self, theta, g, lr):
+    def gain(self, lr):
+        return lr or 1.0  # never 0: a step divides by it
+
+    def step(self, theta, g, lr, gain=1.0):
         o = self.ops
         self.t += 1
-        o.multiply(g, lr, out=g)
+        if gain != lr:
+            o.multiply(g, lr / gain, out=g)  # alpha g
         o.subtract(theta, g, out=theta)  # theta - alpha g
 
     def state_dict(self):
@@ -55,19 +70,23 @@ class Momentum(GD):
         self.v = ops.zeros(size, dtype)
         self.tmp = ops.empty(size, dtype)
 
-    def step(self, theta, g, lr):
+    def gain(self, lr):
+        return (1 - self.beta) or 1.0
+
+    def step(self, theta, g, lr, gain=1.0):
         o = self.ops
         self.t += 1
         beta, v, tmp = self.beta, self.v, self.tmp
         v *= beta
-        o.multiply(g, 1 - beta, out=g)
+        if gain != 1 - beta:
+            o.multiply(g, (1 - beta) / gain, out=g)
         v += g  # v = beta v + (1 - beta) g
         if self.nesterov:
             o.multiply(v, beta, out=tmp)
             tmp += g  # look ahead: beta v + (1 - beta) g
+            tmp *= lr
         else:
-            o.copyto(tmp, v)
-        tmp *= lr
+            o.multiply(v, lr, out=tmp)
         o.subtract(theta, tmp, out=theta)
 
     def state_dict(self):
@@ -83,9 +102,14 @@ class RMSprop(GD):
         self.s = ops.zeros(size, dtype)
         self.tmp = ops.empty(size, dtype)
 
-    def step(self, theta, g, lr):
+    def gain(self, lr):
+        return 1.0
+
+    def step(self, theta, g, lr, gain=1.0):
         o = self.ops
         self.t += 1
+        if gain != 1:
+            o.divide(g, gain, out=g)
         s, tmp = self.s, self.tmp
         s *= self.beta
         o.multiply(g, 1 - self.beta, out=tmp)
@@ -111,25 +135,31 @@ class Adam(GD):
         self.s = ops.zeros(size, dtype)
         self.tmp = ops.empty(size, dtype)
 
-    def step(self, theta, g, lr):
+    def gain(self, lr):
+        return (1 - self.beta_1) or 1.0
+
+    def step(self, theta, g, lr, gain=1.0):
         o = self.ops
         self.t += 1
         v, s, tmp, b1, b2 = self.v, self.s, self.tmp, self.beta_1, self.beta_2
         v *= b1
-        o.multiply(g, 1 - b1, out=tmp)
-        v += tmp  # v = b1 v + (1 - b1) g
+        if gain == 1 - b1:
+            v += g  # v = b1 v + (1 - b1) g, the gradient came multiplied by 1 - b1
+        else:
+            o.multiply(g, (1 - b1) / gain, out=tmp)
+            v += tmp  # v = b1 v + (1 - b1) g
         s *= b2
-        o.multiply(g, 1 - b2, out=tmp)
+        o.multiply(g, (1 - b2) / (gain * gain), out=tmp)
         tmp *= g
         s += tmp  # s = b2 s + (1 - b2) g^2
-        c1, c2 = 1 - b1**self.t, 1 - b2**self.t  # bias corrections
-        o.divide(s, c2, out=tmp)
-        o.sqrt(tmp, out=tmp)
-        tmp += self.epsilon  # sqrt(s / c2) + eps
-        o.divide(v, c1, out=g)
-        g *= lr
-        g /= tmp
-        o.subtract(theta, g, out=theta)  # theta - alpha (v / c1) / (sqrt(s / c2) + eps)
+        # alpha (v / c1) / (sqrt(s / c2) + eps) = (alpha sqrt(c2) / c1) v / (sqrt(s) + eps sqrt(c2)): the bias
+        # corrections c1, c2 folded into two scalars saves three passes, two of them divisions
+        r2 = math.sqrt(1 - b2**self.t)
+        o.sqrt(s, out=tmp)
+        tmp += self.epsilon * r2
+        o.divide(v, tmp, out=g)
+        g *= lr * r2 / (1 - b1**self.t)
+        o.subtract(theta, g, out=theta)  # theta - alpha v_hat / (sqrt(s_hat) + eps)
 
     def state_dict(self):
         return {"t": self.t, "v": self.v, "s": self.s}
