@@ -28,7 +28,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PIP) install -e ".[bench]"
-	$(PY) -m bench
+	$(PY) -m bench --markdown bench/results/latest.md
 
 docs: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict
