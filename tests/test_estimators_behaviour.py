@@ -281,3 +281,24 @@ def test_class_weight_dict_scales_the_examples_of_a_class():
     a = NeuralNetClassifier(**kw, class_weight={1: 3.0}).fit(X, y)
     b = NeuralNetClassifier(**kw).fit(X, y, sample_weight=np.where(y == 1, 3.0, 1.0))
     np.testing.assert_allclose(a.predict_proba(X), b.predict_proba(X), rtol=1e-10)
+
+
+def test_progress_bar_stays_on_in_a_notebook_kernel(monkeypatch):
+    """A Jupyter kernel's stderr is no terminal, but there tqdm.auto draws a widget: the bar stays on."""
+    import sys
+    import types
+
+    from layerwise import progress
+
+    class Kernel:
+        config = {"IPKernelApp": {}}
+
+    fake = types.SimpleNamespace(get_ipython=lambda: Kernel())
+    monkeypatch.setitem(sys.modules, "IPython", fake)
+    monkeypatch.delenv("TQDM_DISABLE", raising=False)
+    assert progress.bar_enabled()
+    monkeypatch.setenv("TQDM_DISABLE", "1")
+    assert not progress.bar_enabled()
+    monkeypatch.setitem(sys.modules, "IPython", types.SimpleNamespace(get_ipython=lambda: None))
+    monkeypatch.delenv("TQDM_DISABLE")
+    assert not progress.bar_enabled()  # plain IPython in a pipe, or a script: stderr decides

@@ -2,7 +2,8 @@
 
 ``verbose=1`` shows a ``tqdm.auto`` bar (a widget in notebooks) with the cost, the validation score
 when there is one, and the ETA, updated once per epoch. It switches itself off when stderr is not a
-terminal (logs, pipes, CI) or when the environment sets ``TQDM_DISABLE``. ``verbose=2`` prints one
+terminal (logs, pipes, CI) or when the environment sets ``TQDM_DISABLE``; in a Jupyter kernel, whose
+stderr is no terminal, the bar is a notebook widget and stays on. ``verbose=2`` prints one
 line per epoch (iteration, for ``gd``) to stdout, like scikit-learn's ``Iteration i, loss = J``.
 """
 from __future__ import annotations
@@ -15,11 +16,21 @@ def bar_enabled(stream=None):
     """True when a bar may be drawn: ``stream`` (stderr) is a terminal and TQDM_DISABLE is not set."""
     if os.environ.get("TQDM_DISABLE", "").strip().lower() not in ("", "0", "false", "no"):
         return False
+    if stream is None and _in_notebook():
+        return True
     stream = sys.stderr if stream is None else stream
     try:
         return bool(stream.isatty())
     except (AttributeError, ValueError):
         return False
+
+
+def _in_notebook():
+    """True inside a Jupyter (IPython kernel) session, where tqdm.auto draws a widget."""
+    shell = sys.modules.get("IPython")
+    get = getattr(shell, "get_ipython", None)
+    ip = get() if get else None
+    return ip is not None and "IPKernelApp" in getattr(ip, "config", {})
 
 
 class Progress:
