@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Callable, NamedTuple
 
 from .._backend import namespace
+from ._registry import lookup
 
 
 class Activation(NamedTuple):
@@ -115,12 +116,4 @@ sigmoid = ACTIVATIONS["sigmoid"].forward
 
 def get_activation(activation) -> Activation:
     """The ``Activation`` named ``activation`` (or ``activation`` itself if it is one)."""
-    if isinstance(activation, Activation):
-        return activation
-    try:
-        return ACTIVATIONS[activation]
-    except (KeyError, TypeError):
-        known = ", ".join(sorted(ACTIVATIONS))
-        raise ValueError(
-            f"unknown activation {activation!r}; expected one of: {known} (or an Activation object)"
-        ) from None
+    return lookup(ACTIVATIONS, activation, "activation", Activation)

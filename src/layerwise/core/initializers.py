@@ -15,6 +15,7 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 from sklearn.utils import check_random_state
+from ._registry import lookup
 
 
 class Initializer(NamedTuple):
@@ -32,13 +33,7 @@ INITIALIZERS: dict[str, Initializer] = {
 
 def get_initializer(init) -> Initializer:
     """The ``Initializer`` named ``init`` (or ``init`` itself if it is one)."""
-    if isinstance(init, Initializer):
-        return init
-    try:
-        return INITIALIZERS[init]
-    except (KeyError, TypeError):
-        known = ", ".join(sorted(INITIALIZERS))
-        raise ValueError(f"unknown initializer {init!r}; expected one of: {known} (or an Initializer)") from None
+    return lookup(INITIALIZERS, init, "initializer", Initializer)
 
 
 def draw_weights(layer_dims, init="random", random_state=None, dtype=np.float64):

@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Callable, NamedTuple
 
 from .._backend import namespace
+from ._registry import lookup
 
 
 class Loss(NamedTuple):
@@ -99,10 +100,4 @@ LOSSES: dict[str, Loss] = {
 
 def get_loss(loss) -> Loss:
     """The ``Loss`` named ``loss`` (or ``loss`` itself if it is one)."""
-    if isinstance(loss, Loss):
-        return loss
-    try:
-        return LOSSES[loss]
-    except (KeyError, TypeError):
-        known = ", ".join(sorted(LOSSES))
-        raise ValueError(f"unknown loss {loss!r}; expected one of: {known} (or a Loss object)") from None
+    return lookup(LOSSES, loss, "loss", Loss)

@@ -21,6 +21,7 @@ from typing import Callable, NamedTuple
 
 from .._backend import namespace
 from .network import LayerParams
+from ._registry import lookup
 
 
 class Optimizer(NamedTuple):
@@ -111,12 +112,7 @@ def get_optimizer(optimizer, **hyperparameters) -> Optimizer:
     """The ``Optimizer`` built by the factory named ``optimizer`` (or ``optimizer`` if it is one)."""
     if isinstance(optimizer, Optimizer):
         return optimizer
-    try:
-        factory = OPTIMIZERS[optimizer]
-    except (KeyError, TypeError):
-        known = ", ".join(sorted(OPTIMIZERS))
-        raise ValueError(f"unknown optimizer {optimizer!r}; expected one of: {known} (or an Optimizer)") from None
-    return factory(**hyperparameters)
+    return lookup(OPTIMIZERS, optimizer, "optimizer", Optimizer)(**hyperparameters)
 
 
 def update_parameters(params, grads, learning_rate):

@@ -1,0 +1,13 @@
+"""The one lookup every registry uses: an object passes through, a name is found or clearly refused."""
+from __future__ import annotations
+
+
+def lookup(registry, value, kind, cls):
+    """``value`` itself if it is a ``cls``, else ``registry[value]``; ValueError listing the known names."""
+    if isinstance(value, cls):
+        return value
+    try:
+        return registry[value]
+    except (KeyError, TypeError):
+        known = ", ".join(sorted(registry))
+        raise ValueError(f"unknown {kind} {value!r}; expected one of: {known} (or a {cls.__name__} object)") from None
