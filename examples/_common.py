@@ -21,7 +21,6 @@ def cat_dir_candidates():
     env = os.environ.get("LAYERWISE_CAT_DIR")
     out = [Path(env)] if env else []
     out.append(HERE.parents[1] / "shared" / "datasets" / "catvnoncat")  # next to the checkout
-    out.append(HERE.parents[2] / "shared" / "datasets" / "catvnoncat")  # a worktree under wt/
     out.append(Path("/work/shared/datasets/catvnoncat"))
     return out
 

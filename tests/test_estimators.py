@@ -62,15 +62,6 @@ def test_regressor_single_and_multi_output():
                                atol=1e-5)
 
 
-def test_flower_recipe_follows_core_train():
-    X, y = make_flower()
-    est = NeuralNetClassifier(hidden_layer_sizes=(4,), activation="tanh", init="random", solver="gd",
-                              learning_rate=1.2, max_iter=1000, alpha=0.0, random_state=2).fit(X, y)
-    _, costs = core.train(X.T, y.reshape(1, -1), [2, 4, 1], "tanh", learning_rate=1.2, num_iterations=1000,
-                          init="random", random_state=2)
-    np.testing.assert_allclose(est.history_["cost"], costs, rtol=0, atol=1e-9)
-
-
 def _fit_quiet(est, X, y):
     import warnings
 

@@ -11,22 +11,15 @@ import pytest
 from threadpoolctl import threadpool_limits
 
 from layerwise import core
+from conftest import find_cat_dir
+
 from layerwise.datasets import load_catvnoncat, make_flower
 from layerwise.estimators import NeuralNetClassifier
 
 
-def _cat_dir():
-    here = Path(__file__).resolve()
-    for folder in (os.environ.get("LAYERWISE_CAT_DIR"), here.parents[1].parent / "shared" / "datasets" / "catvnoncat",
-                   Path("/work/shared/datasets/catvnoncat")):
-        if folder and (Path(folder) / "train_catvnoncat.h5").is_file():
-            return str(folder)
-    return None
-
-
 @pytest.fixture(scope="module")
 def cat():
-    folder = _cat_dir()
+    folder = find_cat_dir()
     if folder is None:
         pytest.skip("the course's cat images are not available (set LAYERWISE_CAT_DIR)")
     pytest.importorskip("h5py")

@@ -17,23 +17,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import find_cat_dir
 from scipy.special import expit
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 
 
-def _cat_dir():
-    env = os.environ.get("LAYERWISE_CAT_DIR")
-    candidates = ([Path(env)] if env else []) + [
-        ROOT.parent / "shared" / "datasets" / "catvnoncat",
-        ROOT.parent.parent / "shared" / "datasets" / "catvnoncat",
-        Path("/work/shared/datasets/catvnoncat"),
-    ]
-    return next((c for c in candidates if (c / "train_catvnoncat.h5").is_file()), None)
-
-
-CAT_DIR = _cat_dir()
+CAT_DIR = find_cat_dir()
 needs_cats = pytest.mark.skipif(CAT_DIR is None, reason="the course's cat images are not available")
 
 

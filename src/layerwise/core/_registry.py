@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 
-def lookup(registry, value, kind, cls):
+def lookup(registry, value, kind, cls=None):
     """``value`` itself if it is a ``cls``, else ``registry[value]``; ValueError listing the known names."""
-    if isinstance(value, cls):
+    if cls is not None and isinstance(value, cls):
         return value
     try:
         return registry[value]
     except (KeyError, TypeError):
         known = ", ".join(sorted(registry))
-        raise ValueError(f"unknown {kind} {value!r}; expected one of: {known} (or a {cls.__name__} object)") from None
+        also = f" (or a {cls.__name__} object)" if cls is not None else ""
+        raise ValueError(f"unknown {kind} {value!r}; expected one of: {known}{also}") from None

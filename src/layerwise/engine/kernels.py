@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import Callable, NamedTuple
 
 from .outputs import OUTPUTS, Output, get_output  # noqa: F401 (the output layers, by loss name)
+from ..core._registry import lookup
 
 class InPlaceActivation(NamedTuple):
     name: str
@@ -90,8 +91,4 @@ ACTIVATIONS["logistic"] = ACTIVATIONS["sigmoid"]
 
 
 def get_activation(name) -> InPlaceActivation:
-    try:
-        return ACTIVATIONS[name]
-    except (KeyError, TypeError):
-        known = ", ".join(sorted(ACTIVATIONS))
-        raise ValueError(f"unknown activation {name!r}; the engine knows: {known}") from None
+    return lookup(ACTIVATIONS, name, "activation", InPlaceActivation)

@@ -30,6 +30,7 @@ import math
 import numpy as np
 
 from .ops import NUMPY
+from ..core._registry import lookup
 
 
 class GD:
@@ -176,8 +177,4 @@ OPTIMIZERS = {
 
 def make_optimizer(name, size, dtype, ops=NUMPY, **hyperparameters):
     """The in-place optimizer ``name`` for a flat vector of ``size`` elements of ``dtype``, on ``ops``'s device."""
-    try:
-        factory = OPTIMIZERS[name]
-    except (KeyError, TypeError):
-        raise ValueError(f"unknown optimizer {name!r}; the engine knows: {', '.join(sorted(OPTIMIZERS))}") from None
-    return factory(size, dtype, ops=ops, **hyperparameters)
+    return lookup(OPTIMIZERS, name, "optimizer")(size, dtype, ops=ops, **hyperparameters)

@@ -18,6 +18,7 @@ and the row sum is a product with ``ones_n`` (one BLAS gemv, 1 us).
 from __future__ import annotations
 
 from typing import Callable, NamedTuple
+from ..core._registry import lookup
 
 
 class Output(NamedTuple):
@@ -97,8 +98,4 @@ OUTPUTS: dict[str, Output] = {
 
 
 def get_output(loss) -> Output:
-    try:
-        return OUTPUTS[loss]
-    except (KeyError, TypeError):
-        known = ", ".join(sorted(OUTPUTS))
-        raise ValueError(f"unknown loss {loss!r}; the engine knows: {known}") from None
+    return lookup(OUTPUTS, loss, "loss", Output)
