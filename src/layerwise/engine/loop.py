@@ -89,13 +89,14 @@ def run_epoch(net, opt, X, Y, w, cfg, state, rng, order):
             wb = None if w is None else o.take_rows(w, idx, out=ws.w)
         else:
             Xb, Yb, wb = X[start:stop, ...], Y[start:stop, ...], None if w is None else w[start:stop]
-        if wb is not None and not float(o.sum(wb)) > 0:
+        weight = (stop - start) if wb is None else float(o.sum(wb))
+        if not weight > 0:
             continue  # a batch whose examples all weigh 0 carries no gradient
         net.forward(ws, Xb, cfg.keep_prob, rng)
         J = net.cost(ws, Yb, wb, cfg.alpha)
         if not math.isfinite(J):
             _diverged(net, snapshot, state, J, cfg)
-        cost_sum += J * ((stop - start) if wb is None else float(o.sum(wb)))
+        cost_sum += J * weight
         net.backward(ws, Xb, Yb, wb, cfg.alpha, cfg.keep_prob, gain)
         opt.step(net.theta, net.grad, lr, gain)
     if not o.all_finite(net.theta):
