@@ -19,18 +19,6 @@ def namespace(*arrays):
     return array_namespace(*arrays)
 
 
-def float_dtype(xp, X):
-    """float32 if ``X`` is float32, else float64 (the namespace's own dtype objects)."""
-    return xp.float32 if X.dtype == xp.float32 else xp.float64
-
-
-def as_float(X, xp=None):
-    """``X`` as an array of the policy's floating dtype, in its own namespace and device."""
-    xp = xp or namespace(X)
-    dtype = float_dtype(xp, X)
-    return X if X.dtype == dtype else xp.astype(X, dtype)
-
-
 def host(X):
     """A NumPy copy (or view) of ``X``: the one place data leaves a device."""
     if isinstance(X, np.ndarray):
@@ -51,4 +39,4 @@ def like(A, X):
     return xp.asarray(A, device=device(X))
 
 
-__all__ = ["namespace", "float_dtype", "as_float", "host", "like", "device", "is_numpy_namespace"]
+__all__ = ["namespace", "host", "like", "device", "is_numpy_namespace"]

@@ -41,11 +41,6 @@ def init_params(layer_dims, init="random", random_state=None, dtype=np.float64, 
     return tuple(LayerParams(like(W, like_array), like(b, like_array)) for W, b in layers)
 
 
-def layer_dims_of(params):
-    """[n[0], ..., n[L]] read off the parameters."""
-    return [params[0].W.shape[1]] + [p.W.shape[0] for p in params]
-
-
 def hidden_activations(activations, L):
     """One activation per hidden layer, l = 1..L-1, from one name or a sequence of L-1 names."""
     if isinstance(activations, str) or not hasattr(activations, "__len__"):
@@ -128,6 +123,6 @@ def predict(X, params, activations="relu", loss="binary_crossentropy"):
 
 
 __all__ = [
-    "LayerParams", "LayerGrads", "init_params", "layer_dims_of", "hidden_activations", "check_finite",
+    "LayerParams", "LayerGrads", "init_params", "hidden_activations", "check_finite",
     "model_forward", "model_backward", "compute_cost", "predict", "predict_proba", "check_layer_dims",
 ]

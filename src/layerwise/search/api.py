@@ -36,7 +36,7 @@ class SearchResult:
 
     def plot(self, param=None, ax=None, score="score"):
         """Score against one hyperparameter (``param``), or a Figure with one Axes per hyperparameter."""
-        from layerwise.plotting import plot_search_results
+        from ..plotting import plot_search_results
         rows = [r for r in self.rows if r["status"] == "ok"]
         if param is not None:
             return plot_search_results(rows, param, score=score, ax=ax)
@@ -121,7 +121,7 @@ def search(estimator, space, X, y, *, sampler="random", n_trials=None, cv=None, 
     if best is not None and (refit or out is not None):
         model = clone(estimator).set_params(**{k: to_estimator(v) for k, v in best_params.items()}).fit(X, y)
         if out is not None:
-            from layerwise.persistence import save
+            from ..io.modelfile import save
             save(model, out)
     return SearchResult(rows=list(table.rows), best_params=best_params, best_score=best and best["score"],
                         best_estimator=model, results_path=table.path, param_names=list(dims),
