@@ -28,12 +28,12 @@ def _between(low, high, closed):
     lo_ok = (lambda v: v >= low) if closed in ("left", "both") else (lambda v: v > low)
     hi_ok = (lambda v: high is None or v <= high) if closed in ("right", "both") else (lambda v: high is None or v < high)
     left, right = "[" if closed in ("left", "both") else "(", "]" if closed in ("right", "both") else ")"
-    text = f"a number in {left}{low}, {'inf' if high is None else high}{right}"
+    text = f"a float in the range {left}{float(low)}, {'inf' if high is None else float(high)}{right}"
     return (lambda v: _real(v) and lo_ok(v) and hi_ok(v)), text
 
 
 def _one_of(*names):
-    return (lambda v: isinstance(v, str) and v in names), "one of " + ", ".join(repr(n) for n in names)
+    return (lambda v: isinstance(v, str) and v in names), "a str among " + ", ".join(repr(n) for n in names)
 
 
 def _integer_from(low):
@@ -72,7 +72,7 @@ def _class_weight(v):
 
 # parameter -> (check, what it expects)
 RULES = {
-    "hidden_layer_sizes": (_hidden_sizes, "positive integers, one per hidden layer (() for no hidden layer)"),
+    "hidden_layer_sizes": (_hidden_sizes, "positive integers, one per hidden layer"),
     "activation": (_activation, f"one of {sorted(HIDDEN_ACTIVATIONS)}, or a list of them, one per hidden layer"),
     "init": _one_of(*INITS),
     "solver": _one_of(*SOLVERS),
@@ -106,9 +106,12 @@ def check_params(estimator):
     """Raise ValueError naming the first parameter of ``estimator`` that breaks its rule."""
     for name, value in estimator.get_params(deep=False).items():
         ok, expected = RULES[name]
+        if name == "hidden_layer_sizes" and not ok(value):
+            raise ValueError(f"hidden_layer_sizes must be positive integers (one per hidden layer), got {value!r}; "
+                             "use () for logistic or linear regression")
         if not ok(value):
-            raise ValueError(f"{type(estimator).__name__}: parameter {name} must be {expected}, got {value!r}; "
-                             f"pass a valid value (the default is {name}={_default(estimator, name)!r})")
+            raise ValueError(f"The {name!r} parameter of {type(estimator).__name__} must be {expected}. Got {value!r} "
+                             f"instead; pass a valid value (the default is {name}={_default(estimator, name)!r})")
 
 
 def _default(estimator, name):
@@ -134,5 +137,7 @@ def check_sample_weight(sample_weight, m, dtype):
         raise ValueError("sample_weight contains NaN or infinity; pass finite weights")
     if np.any(w < 0):
         raise ValueError("Negative values in data passed to sample_weight; weights must be >= 0")
+    if not np.any(w):
+        raise ValueError("Sample weights must contain at least one non-zero number; give some samples weight")
     return w
 __all__ = ["check_params", "check_sample_weight", "RULES", "SOLVERS", "INITS"]

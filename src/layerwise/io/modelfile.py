@@ -80,6 +80,9 @@ def _open(path):
 
     if not os.path.isfile(path):
         raise FileNotFoundError(f"{os.fspath(path)}: no such model file")
+    size = os.path.getsize(path)
+    if size < 8:
+        raise ModelFileError(path, f"only {size} bytes: too short for a safetensors file (truncated?)")
     try:
         with safe_open(os.fspath(path), framework="numpy") as f:
             meta = f.metadata()
