@@ -142,6 +142,22 @@ def test_write_is_atomic(tmp_path, monkeypatch):
     assert os.listdir(tmp_path) == ["m.safetensors"]  # and no temporary file is left behind
 
 
+@pytest.mark.parametrize("umask", [0o022, 0o077, 0o002])
+def test_written_files_get_the_permissions_the_umask_gives(tmp_path, umask):
+    from layerwise.io import write_atomically
+
+    old = os.umask(umask)
+    try:
+        write_atomically(tmp_path / "a.bin", b"data")
+        with open(tmp_path / "b.bin", "wb") as f:  # what an ordinary open gives, the reference
+            f.write(b"data")
+    finally:
+        os.umask(old)
+    modes = [os.stat(tmp_path / name).st_mode & 0o777 for name in ("a.bin", "b.bin")]
+    assert modes[0] == modes[1] == 0o666 & ~umask
+    assert (tmp_path / "a.bin").read_bytes() == b"data"
+
+
 # --- hand-made files: the format's structure, independent of the writer under test
 def _parse(data):
     (n,) = struct.unpack("<Q", data[:8])

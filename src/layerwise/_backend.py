@@ -19,6 +19,14 @@ def namespace(*arrays):
     return array_namespace(*arrays)
 
 
+FLOAT_DTYPES = [np.float64, np.float32]  # for validate_data: float32 input stays, anything else -> float64
+
+
+def policy_dtype(X):
+    """The policy's dtype for array ``X`` (any namespace), as a NumPy type: float32 or float64."""
+    return np.float32 if X.dtype == namespace(X).float32 else np.float64
+
+
 def host(X):
     """A NumPy copy (or view) of ``X``: the one place data leaves a device."""
     if isinstance(X, np.ndarray):
@@ -39,4 +47,4 @@ def like(A, X):
     return xp.asarray(A, device=device(X))
 
 
-__all__ = ["namespace", "host", "like", "device", "is_numpy_namespace"]
+__all__ = ["FLOAT_DTYPES", "policy_dtype", "namespace", "host", "like", "device", "is_numpy_namespace"]

@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._backend import like, namespace
+from .._backend import like, namespace, policy_dtype
 from .activations import get_activation
 from .initializers import check_layer_dims, draw_weights
 from .layers import linear_activation_backward, linear_activation_forward, linear_backward
@@ -34,7 +34,7 @@ def init_params(layer_dims, init="random", random_state=None, dtype=np.float64, 
     ``like_array`` puts them in that array's namespace and device, with ``dtype`` from the policy.
     """
     if like_array is not None:
-        dtype = np.float32 if like_array.dtype == namespace(like_array).float32 else np.float64
+        dtype = policy_dtype(like_array)
     layers = draw_weights(layer_dims, init, random_state, dtype)
     if like_array is None:
         return tuple(LayerParams(W, b) for W, b in layers)

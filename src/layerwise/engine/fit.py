@@ -10,8 +10,6 @@ from __future__ import annotations
 from functools import partial
 from typing import NamedTuple
 
-import numpy as np
-
 from .lbfgs import fit_lbfgs
 from .loop import DivergenceError, run_epoch, train
 from .network import Network

@@ -27,9 +27,9 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .. import core
-from .._backend import namespace
+from .._backend import FLOAT_DTYPES, namespace
 from ..core.activations import ACTIVATIONS
-from ..engine import DivergenceError, FitConfig, TrainState, fit, host_dtype, ops_for, precision_scope
+from ..engine import DivergenceError, FitConfig, TrainState, fit, host_dtype, precision_scope
 from ..progress import Progress
 from . import device
 from .params import check_params, check_sample_weight
@@ -84,7 +84,7 @@ class BaseNeuralNet(BaseEstimator):
     def _float_dtype(self, first):
         if not first:
             return host_dtype(self.params_[0].W.dtype)
-        return [np.float64, np.float32] if self.dtype is None else np.dtype(self.dtype).type
+        return FLOAT_DTYPES if self.dtype is None else np.dtype(self.dtype).type
 
     # ------------------------------------------------------------ fitting
     def _fit(self, X, y, sample_weight=None, incremental=False, classes=None):

@@ -19,7 +19,7 @@ from array_api_compat import is_array_api_obj, is_numpy_array
 from sklearn.base import is_classifier
 from sklearn.utils.validation import check_is_fitted
 
-from .._backend import host
+from .._backend import host, policy_dtype
 from ..core import LayerParams
 from ..engine.ops import NUMPY, host_dtype, ops_for
 
@@ -131,8 +131,7 @@ def validate_on_device(est, X, y, reset, dtype):
     xp = ops.xp
     if len(X.shape) != 2:
         raise ValueError(f"expected a 2-D array X (n_samples, n_features), got shape {tuple(X.shape)}")
-    want = dtype if not isinstance(dtype, list) else (np.float32 if host_dtype(X.dtype) == np.float32
-                                                      else np.float64)
+    want = dtype if not isinstance(dtype, list) else policy_dtype(X)
     if host_dtype(X.dtype) != np.dtype(want):
         X = xp.astype(X, ops.dtype(want))
     if ops.name == "cupy":
