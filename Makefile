@@ -33,7 +33,9 @@ test-sklearn-oldest:
 	test -x $(OLD_VENV)/bin/python || $(PYTHON) -m venv $(OLD_VENV)
 	$(OLD_VENV)/bin/python -m pip --disable-pip-version-check -q install -e ".[test]" "scikit-learn==$(SKLEARN_OLDEST)"
 	$(OLD_VENV)/bin/python -c "import sklearn; assert sklearn.__version__ == '$(SKLEARN_OLDEST)', sklearn.__version__"
-	$(OLD_VENV)/bin/python -m pytest -q -p no:cacheprovider tests/test_estimators_sklearn.py tests/test_layout.py
+	# scikit-learn 1.6's test helpers switch on array-API dispatch at import, which newer SciPy refuses
+	# unless SCIPY_ARRAY_API is set
+	SCIPY_ARRAY_API=1 $(OLD_VENV)/bin/python -m pytest -q -p no:cacheprovider tests/test_estimators_sklearn.py tests/test_layout.py
 
 bench: $(STAMP)
 	$(PIP) install -e ".[bench]"
