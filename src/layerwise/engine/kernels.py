@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import Callable, NamedTuple
 
 from .outputs import OUTPUTS, Output, get_output  # noqa: F401 (the output layers, by loss name)
-from ..core._registry import lookup
+from ..core.registry import lookup
 from ..core.activations import ALIASES
 
 
