@@ -327,6 +327,10 @@ CONSISTENT_EDITS = {
     "output_type": (lambda d: d.update(output_type="binary"), "does not fit output_type 'binary'"),
     "feature names": (lambda d: d.update(feature_names_in=["a"]), "feature_names_in must list the 3 features"),
     "scaler": (lambda d: d["preprocessing"].update(n_features_in=2), "scaler was fitted on 2 features"),
+    # names that are not strings (Hypothesis found a list here raising TypeError: unhashable)
+    "estimator as a list": (lambda d: d.update(estimator=["NeuralNetClassifier"]), "unknown estimator"),
+    "output_type as a list": (lambda d: d.update(output_type=["binary"]), "unknown output_type"),
+    "loss as a dict": (lambda d: d.update(loss={}), "loss {} does not fit"),
 }
 
 

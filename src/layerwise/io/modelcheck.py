@@ -63,14 +63,14 @@ def check_metadata(path, doc):
     dims = doc["layer_dims"]
     L, n_x, n_y = len(dims) - 1, dims[0], dims[-1]
     estimator, output_type, loss = doc.get("estimator"), doc.get("output_type"), doc.get("loss")
-    if estimator not in ESTIMATORS:
+    if not isinstance(estimator, str) or estimator not in ESTIMATORS:
         raise ModelFileError(path, f"unknown estimator {estimator!r}; expected one of {list(ESTIMATORS)}")
-    if output_type not in OUTPUT_TYPES:
+    if not isinstance(output_type, str) or output_type not in OUTPUT_TYPES:
         raise ModelFileError(path, f"unknown output_type {output_type!r}; expected one of {list(OUTPUT_TYPES)}")
     owner, owner_loss, units = OUTPUT_TYPES[output_type]
     if estimator != owner:
         raise ModelFileError(path, f"output_type {output_type!r} belongs to a {owner}, but the file says {estimator}")
-    if loss not in LOSSES or loss != owner_loss:
+    if loss != owner_loss:  # owner_loss is a known loss, so any other value (a list, ...) is refused
         raise ModelFileError(path, f"loss {loss!r} does not fit output_type {output_type!r}; expected {owner_loss!r}")
     acts = doc.get("activations")
     if not isinstance(acts, list) or len(acts) != L - 1:
