@@ -48,7 +48,7 @@ class Page:
     def __init__(self, websocket, compute):
         self.ws, self.compute = websocket, compute
         self.values, self.csv = parse(DEFAULTS), None
-        self.session, self.playing = None, None
+        self.session, self.playing, self.stopping = None, None, False
         self.stale = True  # a new CSV came: the next settings rebuild the data
 
     async def run_compute(self, fn, *args):
@@ -129,11 +129,11 @@ class Page:
     async def play_loop(self):
         loop = asyncio.get_running_loop()
         try:
-            while True:
+            while not self.stopping:
                 start = loop.time()
                 if not await self.train(self.values["epochs_per_frame"]):
                     break
-                await self.send_frame()
+                await self.send_frame()  # the last frame sent shows the epoch training stopped at
                 await asyncio.sleep(max(0.0, FRAME_SECONDS - (loop.time() - start)))
         finally:
             self.playing = None
@@ -143,13 +143,16 @@ class Page:
                 pass
 
     async def pause(self):
-        task, self.playing = self.playing, None
+        """Stop the play loop after its current frame (a computation in the worker thread is never cut)."""
+        task = self.playing
         if task is not None:
-            task.cancel()
+            self.stopping = True
             try:
                 await task
-            except asyncio.CancelledError:
+            except Exception:  # a closed socket ends the loop with an error: nothing left to stop
                 pass
+            finally:
+                self.stopping = False
 
     async def handle(self, text):
         if len(text) > MAX_MESSAGE:
@@ -192,9 +195,11 @@ async def websocket_endpoint(websocket: WebSocket):
                 await page.error(exc)
     except WebSocketDisconnect:
         pass
-    finally:
-        await page.pause()  # a closed tab stops its training
+    finally:  # a closed tab stops its training; no await here, this may run while being cancelled
         app.state.pages.discard(page)
+        task, page.playing, page.stopping = page.playing, None, True
+        if task is not None:
+            task.cancel()
 
 
 async def index(request):

@@ -60,19 +60,22 @@ export function drawCurve(canvas, train, test) {
 
 // The network: columns of unit canvases (features, hidden layers, output) and SVG links between them.
 export function layoutNetwork(root, svg, net, form, hooks) {
-  for (const el of root.querySelectorAll(".node,.colhead")) el.remove();
-  const dims = net.layer_dims, widest = Math.max(...dims.slice(1, -1), form.fields.length ? 7 : 0);
-  const size = widest > 9 ? 30 : 38, gap = size + 8, colW = 110, top = 34;
+  for (const el of root.querySelectorAll(".node,.colhead,.flabel")) el.remove();
+  const dims = net.layer_dims, widest = Math.max(...dims.slice(1, -1), 7);
+  const size = widest > 9 ? 30 : 38, gap = size + 8, colW = 110, top = 48;
   const allFeatures = form.byName.features.options;
   const columns = [allFeatures.length, ...dims.slice(1)];
   const nodes = [];  // nodes[c][i] = {x, y, canvas}
   columns.forEach((count, c) => {
-    const x = c * colW + 10, col = [];
+    const x = c * colW + 52, col = [];
     const head = document.createElement("div");
     head.className = "colhead"; head.style.left = `${x - 30}px`; head.style.top = "0px"; head.style.width = `${size + 60}px`;
     if (c === 0) head.textContent = "features";
     else if (c === columns.length - 1) head.textContent = `output (${net.output})`;
-    else head.append(hooks.activationSelect(c, net.activations[c - 1]));
+    else {
+      head.append(`layer ${c}: ${count} unit${count > 1 ? "s" : ""}`, document.createElement("br"));
+      head.append(hooks.activationSelect(c, net.activations[c - 1]));
+    }
     root.append(head);
     for (let i = 0; i < count; i++) {
       const cv = document.createElement("canvas");
@@ -84,6 +87,10 @@ export function layoutNetwork(root, svg, net, form, hooks) {
         cv.title = `${name.replace("_", " ")} (click to toggle)`;
         cv.id = `feature-${name.replace("^", "")}`;
         cv.addEventListener("click", () => hooks.toggleFeature(name));
+        const label = document.createElement("div");
+        label.className = "flabel"; label.textContent = name.replace("_", " ").replace("x1x2", "x1 x2");
+        Object.assign(label.style, { left: "0px", top: `${top + i * gap + size / 2 - 8}px` });
+        root.append(label);
       }
       root.append(cv);
       col.push({ x, y: top + i * gap, canvas: cv });
@@ -92,7 +99,7 @@ export function layoutNetwork(root, svg, net, form, hooks) {
   });
   const height = top + Math.max(...columns) * gap;
   root.style.height = `${height + 10}px`;
-  svg.setAttribute("width", columns.length * colW); svg.setAttribute("height", height);
+  svg.setAttribute("width", columns.length * colW + 60); svg.setAttribute("height", height);
   svg.replaceChildren();
   const links = [];  // links[l][j][k]: path from unit k of layer l-1 to unit j of layer l
   const used = allFeatures.map((f) => net.features.indexOf(f));
