@@ -3,18 +3,20 @@ import argparse
 import json
 import socket
 import time
+import warnings
 
 import pytest
 
 pytest.importorskip("starlette", reason="the playground needs the web extra: pip install 'layerwise[web]'")
 pytest.importorskip("httpx", reason="Starlette's TestClient needs httpx")
-from starlette.testclient import TestClient  # noqa: E402
+with warnings.catch_warnings():  # newer Starlette prefers httpx2 and says so on import; httpx works
+    warnings.simplefilter("ignore")
+    from starlette.testclient import TestClient  # noqa: E402
 from starlette.websockets import WebSocketDisconnect  # noqa: E402
 
 from layerwise.playground import command  # noqa: E402
 from layerwise.playground.app import create_app  # noqa: E402
 
-pytestmark = pytest.mark.filterwarnings("ignore:Using `httpx`:DeprecationWarning")  # newer Starlette prefers httpx2
 SAME = {"origin": "http://testserver"}
 
 

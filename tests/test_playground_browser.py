@@ -191,6 +191,7 @@ def test_course_preset_and_screenshot(page, url, tmp_path):
     page.wait_for_function("() => document.body.dataset.playing === 'false'")
     assert 0.89 <= float(page.inner_text("#train-accuracy")) <= 0.92  # the tutorial's 90.5%
     assert "train_ratio=1" in page.url and "hidden=4" in page.url  # the settings are in the URL
+    page.set_viewport_size({"width": 1400, "height": 760})
     time.sleep(0.3)
     shot = tmp_path / "playground.png"
     page.screenshot(path=shot, full_page=True)

@@ -37,8 +37,13 @@ export function drawBoundary(canvas, source, net, showTest) {
   };
   net.train.x.forEach((p, i) => dot(p, net.train.y[i], false));
   if (showTest) net.test.x.forEach((p, i) => dot(p, net.test.y[i], true));
-  ctx.fillStyle = "rgba(0,0,0,.55)"; ctx.font = "11px sans-serif";
-  ctx.fillText(`-${e}`, 3, W - 4); ctx.fillText(`${e}`, W - 22, W - 4);
+  const label = (text, x, y) => {
+    ctx.font = "11px sans-serif";
+    const w = ctx.measureText(text).width;
+    ctx.fillStyle = "rgba(255,255,255,.8)"; ctx.fillRect(x - 2, y - 11, w + 4, 14);
+    ctx.fillStyle = "#2c3338"; ctx.fillText(text, x, y);
+  };
+  label(`x1, x2 from ${-e} to ${e}`, 6, W - 6);
 }
 
 export function drawCurve(canvas, train, test) {
