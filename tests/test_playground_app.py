@@ -96,6 +96,19 @@ def test_an_uploaded_csv_trains():
         assert len(receive(ws, "network")["train"]["y"]) == 40
 
 
+def test_a_diverging_run_pauses_with_the_reason_in_error():
+    client = TestClient(create_app())
+    settings = {"dataset": "plane", "hidden": "16,16", "activation": "linear", "init": "he", "learning_rate": 10.0}
+    with client.websocket_connect("/ws", headers=SAME) as ws:
+        ws.send_text(json.dumps({"type": "settings", "settings": settings}))
+        receive(ws, "network")
+        ws.send_text(json.dumps({"type": "play"}))
+        assert "learning rate" in receive(ws, "error")["message"]
+        assert receive(ws, "state") == {"type": "state", "playing": False}
+        ws.send_text(json.dumps({"type": "reset"}))
+        assert receive(ws, "frame")[0]["epoch"] == 0
+
+
 def test_closing_the_page_stops_its_training():
     app = create_app()
     client = TestClient(app)

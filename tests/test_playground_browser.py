@@ -180,6 +180,17 @@ def test_a_page_of_another_origin_cannot_open_the_websocket(page, url):
     assert page.title() == "refused"
 
 
+def test_features_and_per_layer_activations_change_the_network(page, url):
+    open_page(page, url, "#hidden=4,3")
+    page.click("#feature-x12")  # x1^2
+    page.wait_for_function("() => document.getElementById('dimensions').textContent.includes('(4, 3)')")
+    page.select_option("#activation-2", "relu")
+    page.wait_for_function("() => location.hash.includes('activations=tanh%2Crelu')")
+    assert "features=x1%2Cx2%2Cx1%5E2" in page.url
+    assert "relu" in page.inner_text("#dimensions")
+
+
+@pytest.mark.slow
 def test_course_preset_and_screenshot(page, url, tmp_path):
     open_page(page, url)
     page.select_option("#preset", "course")

@@ -25,6 +25,11 @@ OPTIMIZER_RULES = {"gd": ("gd", {}), "sgd": ("momentum", {"beta": 0.9}),
                    "adam": ("adam", {"beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-8})}
 
 
+def _number(x):
+    """A float for JSON, or None when there is none or it is not finite (JSON has no NaN)."""
+    return None if x is None or not np.isfinite(x) else float(x)
+
+
 def _to_bytes(A):
     """Values (any shape) -> uint8, clipped to [-1, 1]."""
     return np.rint((np.clip(A, -1.0, 1.0) + 1.0) * 127.5).astype(np.uint8)
@@ -107,8 +112,8 @@ class Session:
             out = self.net.forward(ws, self.grid)  # (RES^2, 1)
         out = 2 * out - 1 if self.task == "classification" else out  # probability 0..1 -> -1..1
         maps = [_to_bytes(out[:, 0])] + [_to_bytes(ws.A[l].T) for l in range(self.net.L - 1)]  # (n[l], RES^2)
-        info = {"type": "frame", "epoch": self.epoch, "train_loss": train_loss, "test_loss": test_loss,
-                "train_accuracy": train_acc, "test_accuracy": test_acc,
+        info = {"type": "frame", "epoch": self.epoch, "train_loss": _number(train_loss),
+                "test_loss": _number(test_loss), "train_accuracy": train_acc, "test_accuracy": test_acc,
                 "W": [W.tolist() for W in self.net.W], "b": [b[:, 0].tolist() for b in self.net.b]}
         return info, b"".join(a.tobytes() for a in maps)
 
