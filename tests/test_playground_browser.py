@@ -132,7 +132,7 @@ def test_the_numbers_shown_are_the_librarys(page, url):
         J = core.compute_cost(caches, y.reshape(1, -1).astype(float), "binary_crossentropy")
         assert float(page.inner_text(f"#{which}-loss")) == pytest.approx(J, rel=6e-6)  # shown to 6 digits
         assert float(page.inner_text(f"#{which}-accuracy")) == pytest.approx(est.score(X, y), abs=1e-6)
-    assert "4 units" not in page.inner_text("#network") and "W[l]" in page.inner_text("#dimensions")
+    assert "layer 1: 5 units" in page.inner_text("#network") and "(3, 5)" in page.inner_text("#dimensions")
     page.click("#gradcheck")
     page.wait_for_function("() => document.getElementById('gradcheck-result').dataset.value !== undefined")
     assert float(page.get_attribute("#gradcheck-result", "data-value")) < 1e-7

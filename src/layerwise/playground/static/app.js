@@ -93,7 +93,7 @@ function onMessage(ev) {
   else if (msg.type === "reset") { curve = { train: [], test: [] }; }
   else if (msg.type === "gradcheck") {
     const ok = msg.relative_error < 1e-7;
-    $("gradcheck-result").textContent = `relative error ${msg.relative_error.toExponential(2)} ${ok ? "< 1e-7 ✓" : "≥ 1e-7"}`;
+    $("gradcheck-result").textContent = `rel. error ${msg.relative_error.toExponential(2)} ${ok ? "< 1e-7 ✓" : "(≥ 1e-7)"}`;
     $("gradcheck-result").dataset.value = msg.relative_error;
   } else if (msg.type === "export") {
     const bytes = Uint8Array.from(atob(msg.model), (c) => c.charCodeAt(0));
