@@ -129,10 +129,11 @@ def test_heatmaps_are_the_core_forward_pass_over_the_plane():
 
 
 def test_zeros_initialization_keeps_every_unit_of_a_layer_identical():
-    s = Session(values(dataset="circles", hidden="4,4", init="zeros", activation="tanh", learning_rate=0.5))
+    s = Session(parse({**DEFAULTS, **PRESETS["zeros"]}))
     s.step(30)
     for p in s.params()[:-1]:
         assert np.ptp(p.W, axis=0).max() == 0 and np.ptp(p.b) == 0  # every row (unit) the same
+        assert np.abs(p.W).max() > 1e-3  # ... and they did learn: the symmetry, not a frozen network
     _, maps = s.frame()
     units = np.frombuffer(maps, np.uint8).reshape(-1, RES * RES)[1:5]
     assert (units == units[0]).all()

@@ -59,7 +59,7 @@ PRESETS = {
                "optimizer": "gd", "learning_rate": 1.2, "l2": 0.0, "dropout": 0.0, "seed": 2,
                "epochs_per_frame": 50},
     "logistic": {"dataset": "flower", "train_ratio": 1.0, "hidden": "", "init": "zeros", "learning_rate": 1.2},
-    "zeros": {"dataset": "circles", "hidden": "4,4", "init": "zeros", "activation": "tanh", "learning_rate": 0.3},
+    "zeros": {"dataset": "blobs", "hidden": "4", "init": "zeros", "activation": "sigmoid", "learning_rate": 1.0},
     "spiral": {"dataset": "spiral", "features": "x1,x2,sin_x1,sin_x2", "hidden": "8,8,8", "activation": "tanh",
                "init": "xavier", "optimizer": "adam", "learning_rate": 0.01, "batch_size": 32, "noise": 0.0},
     "deep-relu": {"dataset": "circles", "hidden": "8,8", "activation": "relu", "init": "he", "optimizer": "adam",

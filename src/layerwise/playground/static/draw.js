@@ -26,6 +26,7 @@ export function drawBoundary(canvas, source, net, showTest) {
   const ctx = canvas.getContext("2d"), W = canvas.width, e = net.extent;
   ctx.imageSmoothingEnabled = true;
   ctx.drawImage(source, 0, 0, W, W);
+  ctx.fillStyle = "rgba(255,255,255,.3)"; ctx.fillRect(0, 0, W, W);  // a lighter field, so the points stand out
   const px = (x) => ((x + e) / (2 * e)) * W, py = (y) => ((e - y) / (2 * e)) * W;
   const dot = (p, y, test) => {
     const t = net.task === "classification" ? (y > 0.5 ? 1 : -1) : Math.max(-1, Math.min(1, y));
