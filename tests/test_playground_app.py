@@ -128,6 +128,16 @@ def test_closing_the_page_stops_its_training():
     assert page.session.epoch == stopped
 
 
+def test_only_the_loopback_interface_is_quiet():
+    from layerwise.playground.server import config, host_warning
+
+    for host in ("127.0.0.1", "localhost", "::1", "127.0.0.2"):
+        assert host_warning(host) is None
+    for host in ("0.0.0.0", "192.168.1.5", "example.com"):
+        assert "not the loopback interface" in host_warning(host)
+    assert config("127.0.0.1", 8123).host == "127.0.0.1"
+
+
 def parse_args(argv):
     parser = argparse.ArgumentParser(prog="layerwise playground")
     command.configure(parser)

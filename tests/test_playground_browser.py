@@ -133,6 +133,9 @@ def test_the_numbers_shown_are_the_librarys(page, url):
         assert float(page.inner_text(f"#{which}-loss")) == pytest.approx(J, rel=6e-6)  # shown to 6 digits
         assert float(page.inner_text(f"#{which}-accuracy")) == pytest.approx(est.score(X, y), abs=1e-6)
     assert "layer 1: 5 units" in page.inner_text("#network") and "(3, 5)" in page.inner_text("#dimensions")
+    page.eval_on_selector("#links path", "p => p.dispatchEvent(new MouseEvent('mousemove', {clientX: 5, clientY: 5}))")
+    tip = page.inner_text("#weight-tip")  # the first link: from x1 to unit 1 of layer 1
+    assert tip.startswith("W[1][1,1] = ") and float(tip.split("= ")[1]) == pytest.approx(est.params_[0].W[0, 0], rel=1e-3)
     page.click("#gradcheck")
     page.wait_for_function("() => document.getElementById('gradcheck-result').dataset.value !== undefined")
     assert float(page.get_attribute("#gradcheck-result", "data-value")) < 1e-7

@@ -19,6 +19,14 @@ def is_loopback(host):
         return False
 
 
+def host_warning(host):
+    """The warning printed when serving beyond the loopback interface, else None."""
+    if is_loopback(host):
+        return None
+    return (f"warning: serving on {host}, not the loopback interface: anyone who can reach this machine can use "
+            "the playground (and its CPU). Use --host 127.0.0.1 to keep it local.")
+
+
 def url_of(host, port):
     return f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
 
@@ -39,9 +47,8 @@ def serve(host="127.0.0.1", port=8000, open_browser=True):
     import uvicorn
     from threadpoolctl import threadpool_limits  # scikit-learn's dependency
 
-    if not is_loopback(host):
-        print(f"warning: serving on {host}, not the loopback interface: anyone who can reach this machine can "
-              "use the playground (and its CPU). Use --host 127.0.0.1 to keep it local.", file=sys.stderr)
+    if host_warning(host):
+        print(host_warning(host), file=sys.stderr)
     server = uvicorn.Server(config(host, port))
     url = url_of(host if host not in ("0.0.0.0", "::") else "127.0.0.1", port)
     print(f"layerwise playground: {url}  (Ctrl-C stops it)", flush=True)
