@@ -1,5 +1,4 @@
 """The playground's WebSocket and routes without a browser (Starlette's TestClient), and its command."""
-import argparse
 import json
 import socket
 import time
@@ -14,7 +13,7 @@ with warnings.catch_warnings():  # newer Starlette prefers httpx2 and says so on
     from starlette.testclient import TestClient  # noqa: E402
 from starlette.websockets import WebSocketDisconnect  # noqa: E402
 
-from layerwise.playground import command  # noqa: E402
+from layerwise.cli import main  # noqa: E402
 from layerwise.playground.app import create_app  # noqa: E402
 
 SAME = {"origin": "http://testserver"}
@@ -138,21 +137,30 @@ def test_only_the_loopback_interface_is_quiet():
     assert config("127.0.0.1", 8123).host == "127.0.0.1"
 
 
-def parse_args(argv):
-    parser = argparse.ArgumentParser(prog="layerwise playground")
-    command.configure(parser)
-    return parser.parse_args(argv)
+def test_command_help_and_bad_options(capsys):
+    assert main(["playground", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert "--no-browser" in out and "127.0.0.1" in out and "layerwise[web]" in out
+    for argv, word in ((["playground", "--port", "70000"], "65535"), (["playground", "--port", "http"], "port"),
+                       (["playground", "--bogus"], "unrecognized")):
+        assert main(argv) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("layerwise: error:") and err.count("\n") == 1 and word in err
 
 
-def test_command_options_and_a_busy_port(capsys):
-    args = parse_args([])
-    assert (args.host, args.port, args.no_browser) == ("127.0.0.1", 8000, False)
-    with pytest.raises(SystemExit):
-        parse_args(["--port", "70000"])
-    assert "65535" in capsys.readouterr().err
+def test_command_refuses_a_busy_port_in_one_line(capsys):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         s.listen()
-        code = command.run(parse_args(["--port", str(s.getsockname()[1]), "--no-browser"]))
+        code = main(["playground", "--port", str(s.getsockname()[1]), "--no-browser"])
     err = capsys.readouterr().err
-    assert code == 2 and err.count("\n") == 1 and "cannot listen" in err
+    assert code == 2 and err.count("\n") == 1 and "cannot listen" in err and "--port" in err
+
+
+def test_command_serves_until_interrupted(monkeypatch, capsys):
+    import layerwise.playground as playground
+
+    calls = []
+    monkeypatch.setattr(playground, "serve", lambda *a, **k: calls.append((a, k)))
+    assert main(["playground", "--port", "8765", "--no-browser"]) == 0
+    assert calls == [(("127.0.0.1", 8765), {"open_browser": False})]

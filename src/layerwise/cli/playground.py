@@ -1,9 +1,10 @@
-"""``layerwise playground [--host 127.0.0.1] [--port 8000] [--no-browser]``: ``configure(parser)``, ``run(args)``."""
+"""``layerwise playground [--host 127.0.0.1] [--port 8000] [--no-browser]``: the live web page (layerwise[web])."""
 from __future__ import annotations
 
 import argparse
 import socket
-import sys
+
+from .errors import UsageError
 
 
 def port_number(text):
@@ -17,8 +18,8 @@ def port_number(text):
 
 
 def configure(parser):
-    parser.description = ("A local web page where the course's networks learn live (Starlette + uvicorn; "
-                          "pip install 'layerwise[web]'). Training runs in layerwise; the page draws.")
+    parser.description = ("A local web page where the course's networks learn live: training runs in layerwise "
+                          "on this machine, the page draws. Needs the web extra: pip install 'layerwise[web]'.")
     parser.add_argument("--host", default="127.0.0.1",
                         help="interface to listen on (default 127.0.0.1, this machine only; anything else warns)")
     parser.add_argument("--port", type=port_number, default=8000, help="TCP port (default 8000)")
@@ -26,15 +27,15 @@ def configure(parser):
 
 
 def check_free(host, port):
-    """An error sentence if host:port cannot be listened on, else None."""
+    """UsageError if host:port cannot be listened on."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     try:
         with socket.socket(family, socket.SOCK_STREAM) as s:
             s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             s.bind((host, port))
     except OSError as exc:
-        return f"cannot listen on {host}:{port} ({exc.strerror or exc}); choose another --port or --host"
-    return None
+        raise UsageError(f"cannot listen on {host}:{port} ({exc.strerror or exc}); "
+                         "choose another --port or --host") from None
 
 
 def run(args) -> int:
@@ -42,13 +43,9 @@ def run(args) -> int:
         import starlette  # noqa: F401
         import uvicorn  # noqa: F401
     except ImportError:
-        print("layerwise: error: the playground needs the web extra: pip install 'layerwise[web]'", file=sys.stderr)
-        return 2
-    problem = check_free(args.host, args.port)
-    if problem:
-        print(f"layerwise: error: {problem}", file=sys.stderr)
-        return 2
-    from .server import serve
+        raise ImportError("the playground needs the web extra: pip install 'layerwise[web]'") from None
+    check_free(args.host, args.port)
+    from ..playground import serve
 
     try:
         serve(args.host, args.port, open_browser=not args.no_browser)
