@@ -6,6 +6,7 @@
     layerwise info MODEL                                      the layer table and the file's metadata
     layerwise demo [--out-dir DIR]                            the flower and digits networks, with pictures
     layerwise search ...                                      hyperparameter search (layerwise[search])
+    layerwise playground [--host H] [--port P] [--no-browser] the live web playground (layerwise[web])
 
 Each command is a module of this package with ``configure(parser)`` (adds its options) and
 ``run(args) -> exit code``; adding a command is one line in ``COMMANDS``. A user's mistake (a missing
@@ -27,6 +28,7 @@ COMMANDS = {  # name -> (module in this package, one-line help)
     "info": ("info", "show a model file's layers and metadata"),
     "demo": ("demo", "the flower and digits networks, with pictures (what 'make demo' runs)"),
     "search": ("search", "hyperparameter search on a Dask cluster (needs layerwise[search])"),
+    "playground": ("playground", "watch networks learn, live, in a local web page (needs layerwise[web])"),
 }
 _COMMANDS = COMMANDS  # the name the tests knew
 

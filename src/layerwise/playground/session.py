@@ -1,0 +1,148 @@
+"""One page's training run: layerwise's engine trains, and each frame reads the network over the plane.
+
+``Session(values)`` draws the data and the weights exactly as ``NeuralNetClassifier`` /
+``NeuralNetRegressor(random_state=seed)`` would (``core.init_params`` from a legacy RandomState, then
+the shuffling generator from the same stream), so the exported snippet retrains to the same numbers.
+``step(n)`` runs n epochs of ``engine.run_epoch``; ``frame()`` gives the losses, accuracies, weights and
+the heatmaps: the output and every hidden unit's activation A[l] over a RES x RES grid, one byte a pixel
+(-1 -> 0, 0 -> 127.5, 1 -> 255).
+"""
+from __future__ import annotations
+
+import numpy as np
+from sklearn.utils import check_random_state
+
+from .. import core
+from ..engine import FitConfig, Network, TrainState, make_optimizer, run_epoch
+from .data import FEATURES, features, make_dataset
+from .settings import layer_activations
+
+RES = 100  # heatmap pixels per side
+GRADCHECK_EXAMPLES = 100  # the gradient check runs on the first examples of the training set
+# the page's optimizer -> (engine rule, hyperparameters), as the estimators map their solvers
+OPTIMIZER_RULES = {"gd": ("gd", {}), "sgd": ("momentum", {"beta": 0.9}),
+                   "rmsprop": ("rmsprop", {"beta": 0.999, "epsilon": 1e-8}),
+                   "adam": ("adam", {"beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-8})}
+
+
+def _number(x):
+    """A float for JSON, or None when there is none or it is not finite (JSON has no NaN)."""
+    return None if x is None or not np.isfinite(x) else float(x)
+
+
+def _to_bytes(A):
+    """Values (any shape) -> uint8, clipped to [-1, 1]."""
+    return np.rint((np.clip(A, -1.0, 1.0) + 1.0) * 127.5).astype(np.uint8)
+
+
+class Session:
+    """The data, network, optimizer and counters of one page's run."""
+
+    def __init__(self, values, csv_data=None):
+        v = self.values = values
+        self.data = make_dataset(v["dataset"], v["points"], v["noise"], v["train_ratio"], v["data_seed"],
+                                 v["features"], csv_data)
+        self.task = self.data.task
+        self.loss = "binary_crossentropy" if self.task == "classification" else "mse"
+        self.X = np.ascontiguousarray(self.data.X_train)  # (m, n[0]) rows, the engine's layout
+        self.Y = self.data.y_train.astype(np.float64).reshape(-1, 1)  # (m, 1)
+        self.X_test = np.ascontiguousarray(self.data.X_test)
+        self.Y_test = self.data.y_test.astype(np.float64).reshape(-1, 1)
+        e = self.data.extent
+        t = np.linspace(-e, e, RES)
+        x1, x2 = np.meshgrid(t, -t)  # row 0 is the top of the picture: x2 = +extent
+        self.grid_points = np.c_[x1.ravel(), x2.ravel()]  # (RES^2, 2)
+        self.grid = features(self.grid_points, v["features"])  # (RES^2, n[0])
+        self.layer_dims = [self.X.shape[1], *v["hidden"], 1]
+        self.activations = layer_activations(v)
+        self.reset()
+
+    def reset(self):
+        """Fresh weights from the seed; the epoch counter back to 0."""
+        v, m = self.values, self.X.shape[0]
+        rs = check_random_state(v["seed"])
+        params = core.init_params(self.layer_dims, v["init"], rs)  # the course's draws, layer by layer
+        self.net = Network(self.layer_dims, self.activations, self.loss)
+        self.net.set_params(params)
+        self.rng = np.random.default_rng(rs.randint(np.iinfo(np.int32).max))  # as the estimators seed it
+        rule, hyper = OPTIMIZER_RULES[v["optimizer"]]
+        self.opt = make_optimizer(rule, self.net.size, self.net.dtype, **hyper)
+        full = v["optimizer"] == "gd"
+        self.cfg = FitConfig(batch_size=m if full else min(v["batch_size"], m), max_iter=1,
+                             learning_rate=v["learning_rate"], shuffle=not full, alpha=v["l2"],
+                             keep_prob=1.0 - v["dropout"], use_tol=False)
+        self.state = TrainState(v["learning_rate"])
+        self.order = np.arange(m)  # the shuffled order, kept across epochs as engine.train keeps it
+
+    @property
+    def epoch(self):
+        return self.state.n_iter
+
+    def step(self, n=1):
+        """n epochs; raises engine.DivergenceError (parameters restored) when the cost blows up."""
+        for _ in range(n):
+            with np.errstate(all="ignore"):  # run_epoch detects a non-finite cost itself
+                cost = run_epoch(self.net, self.opt, self.X, self.Y, None, self.cfg, self.state, self.rng,
+                                 self.order)
+            self.state.n_iter += 1
+            self.state.history["cost"].append(cost)
+
+    def params(self):
+        """A copy of the parameters: (LayerParams(W[l] (n[l], n[l-1]), b[l] (n[l], 1)), ...)."""
+        return self.net.get_params()
+
+    def evaluate(self, X, Y):
+        """(loss, accuracy or None) of the current parameters on X (m, n[0]), Y (m, 1); None, None if m = 0."""
+        if X.shape[0] == 0:
+            return None, None
+        ws = self.net.workspace(X.shape[0])
+        with np.errstate(all="ignore"):
+            AL = self.net.forward(ws, X)  # (m, 1)
+            J = self.net.cost(ws, Y)  # the data loss, without L2, as the course's compute_cost
+        if self.task != "classification":
+            return J, None
+        return J, float(np.mean((AL > 0.5) == (Y > 0.5)))
+
+    def frame(self):
+        """(numbers as a JSON-able dict, heatmaps as bytes: output then every hidden unit, RES^2 each)."""
+        train_loss, train_acc = self.evaluate(self.X, self.Y)
+        test_loss, test_acc = self.evaluate(self.X_test, self.Y_test)
+        ws = self.net.workspace(self.grid.shape[0])
+        with np.errstate(all="ignore"):
+            out = self.net.forward(ws, self.grid)  # (RES^2, 1)
+        out = 2 * out - 1 if self.task == "classification" else out  # probability 0..1 -> -1..1
+        maps = [_to_bytes(out[:, 0])] + [_to_bytes(ws.A[l].T) for l in range(self.net.L - 1)]  # (n[l], RES^2)
+        info = {"type": "frame", "epoch": self.epoch, "train_loss": _number(train_loss),
+                "test_loss": _number(test_loss), "train_accuracy": train_acc, "test_accuracy": test_acc,
+                "W": [W.tolist() for W in self.net.W], "b": [b[:, 0].tolist() for b in self.net.b]}
+        return info, b"".join(a.tobytes() for a in maps)
+
+    def network(self):
+        """What the page draws once per run: shapes, the points, the feature heatmaps."""
+        d, e = self.data, self.data.extent
+        scale = {"x1": e, "x2": e, "x1^2": e * e, "x2^2": e * e, "x1x2": e * e, "sin_x1": 1, "sin_x2": 1}
+        plane = features(self.grid_points, list(FEATURES))  # every feature, chosen or not, for the drawing
+        feats = {f: _to_bytes(plane[:, j] / scale[f]).tolist() for j, f in enumerate(FEATURES)}
+        m = self.X.shape[0]
+        batch = m if self.values["optimizer"] == "gd" else self.cfg.batch_size
+        return {"type": "network", "layer_dims": self.layer_dims, "activations": self.activations,
+                "output": "sigmoid" if self.task == "classification" else "linear", "task": self.task,
+                "features": self.values["features"], "feature_maps": feats, "extent": e, "res": RES,
+                "train": {"x": d.P_train.tolist(), "y": d.y_train.tolist()},
+                "test": {"x": d.P_test.tolist(), "y": d.y_test.tolist()},
+                "dimensions": dimension_table(self.layer_dims, batch, self.activations), "batch": batch}
+
+    def gradient_check(self):
+        """The course's relative error of backprop against central differences, on the current weights
+        and the first GRADCHECK_EXAMPLES training examples (data loss: no L2, no dropout)."""
+        k = min(GRADCHECK_EXAMPLES, self.X.shape[0])
+        return core.check_network(self.X[:k].T, self.Y[:k].T, self.params(), self.activations or "relu",
+                                  self.loss)
+
+
+def dimension_table(layer_dims, m, activations):
+    """The course's shapes per layer l = 1..L: W[l], b[l], Z[l], A[l] for a batch of m examples."""
+    L = len(layer_dims) - 1
+    names = list(activations) + ["output"]
+    return [{"l": l, "g": names[l - 1], "W": [layer_dims[l], layer_dims[l - 1]], "b": [layer_dims[l], 1],
+             "Z": [layer_dims[l], m], "A": [layer_dims[l], m]} for l in range(1, L + 1)]
