@@ -4,10 +4,10 @@
 blocks (``week4_steps``) and the notebook's ``dnn_app_utils``: ``initialize_parameters`` (seed 1,
 x 0.01) and ``initialize_parameters_deep`` (seed 1, scale 1/sqrt(n[l-1])). Both models call
 ``np.random.seed(1)`` first, record the cost (a 0-d array) at iterations 0, 100, 200, ..., and with
-``print_cost`` print ``Cost after iteration {i}: {cost}`` at those iterations and at the last one, as
-the notebook. (The notebook's condition ``print_cost and i % 100 == 0 or i == num_iterations - 1``
-also prints the last line when ``print_cost`` is False; here nothing prints unless asked.)
-Labels may be real numbers, as the notebook's code accepts.
+``print_cost`` print ``Cost after iteration {i}: {cost}`` (full precision) at those iterations and at
+the last one, as the notebook. Its condition, ``print_cost and i % 100 == 0 or i == num_iterations - 1``,
+prints the last iteration's line even when ``print_cost`` is False (the published notebook shows it);
+so do these. Labels may be real numbers, as the notebook's code accepts.
 """
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ def initialize_parameters_deep(layer_dims, *, seed=1):
 
 
 def _record(i, cost, num_iterations, print_cost, costs):
-    if print_cost and (i % 100 == 0 or i == num_iterations - 1):
+    if print_cost and i % 100 == 0 or i == num_iterations - 1:  # the notebook's precedence, kept
         print("Cost after iteration {}: {}".format(i, np.squeeze(cost)))
     if i % 100 == 0 or i == num_iterations:  # the notebook's condition: the second half never holds
         costs.append(cost)
