@@ -202,8 +202,18 @@ def test_flower_run_prints_the_notebooks_costs(capsys, init_seed, seed, publishe
 
 @pytest.mark.slow
 def test_hidden_layer_sizes_table_of_the_older_notebook():
-    """The notebook's study, 5000 iterations per size (before the chaotic stretch): the published table."""
+    """The notebook's study, 5000 iterations per size, older draw (``init_seed=2``).
+
+    1 to 5 units are not chaotic within 5000 iterations and give the published table. 20 and 50 units
+    are: the module and the core agree to 1e-13 until iteration ~4600 (20 units) and ~3800 (50 units),
+    then part within ~130 iterations; published copies differ there too. Those two are held to the plain
+    NumPy loop (the notebook's arithmetic, in the same order) run here.
+    """
     X, Y = make_flower(layout="course")
-    found = [100 * float(np.mean(week3.predict(week3.nn_model(X, Y, n_h, 5000, init_seed=2), X) == Y))
-             for n_h in (1, 2, 3, 4, 5, 20, 50)]
-    assert found == pytest.approx([67.5, 67.25, 90.75, 90.5, 91.25, 90.0, 90.75], abs=1e-9)
+    found = {n_h: float(np.mean(week3.predict(week3.nn_model(X, Y, n_h, 5000, init_seed=2), X) == Y))
+             for n_h in (1, 2, 3, 4, 5, 20, 50)}
+    assert [100 * found[n_h] for n_h in (1, 2, 3, 4, 5)] == pytest.approx([67.5, 67.25, 90.75, 90.5, 91.25], abs=1e-9)
+    for n_h in (20, 50):
+        rng = np.random.RandomState(2)
+        _, accuracy = plain_numpy_flower(X, Y, n_h, 5000, rng.randn(n_h, 2) * 0.01, rng.randn(1, n_h) * 0.01)
+        assert found[n_h] == accuracy
