@@ -26,7 +26,7 @@ def _sigmoid(x):
 def layer_sizes(X, Y):
     """(n_x, n_h, n_y) = (rows of X, 4, rows of Y), a tuple, as the notebook (n_h is fixed at 4).
 
-    ``layerwise.core.layer_dims_of`` reads the same [n_x, n_h, n_y] off trained parameters.
+    In ``layerwise.core`` the same sizes are the ``layer_dims`` list ``[n_x, n_h, n_y]``.
     """
     n_x = X.shape[0]
     n_h = 4
