@@ -6,8 +6,9 @@ Tests hold all of it to ``layerwise.core`` (1e-12 relative in float64, 1e-5 in f
 """
 from .kernels import ACTIVATIONS, OUTPUTS
 from .loop import DivergenceError, FitConfig, TrainState, end_epoch, run_epoch, train
+from .shard import Shard, shard_epoch
 from .network import Network, Workspace
 from .optimizers import OPTIMIZERS, make_optimizer
 
-__all__ = ["ACTIVATIONS", "OUTPUTS", "DivergenceError", "FitConfig", "TrainState", "end_epoch", "run_epoch",
-           "train", "Network", "Workspace", "OPTIMIZERS", "make_optimizer"]
+__all__ = ["ACTIVATIONS", "OUTPUTS", "DivergenceError", "FitConfig", "Shard", "TrainState", "end_epoch", "run_epoch",
+           "shard_epoch", "train", "Network", "Workspace", "OPTIMIZERS", "make_optimizer"]

@@ -1,0 +1,236 @@
+"""Data-parallel training under real ``mpiexec`` processes, held to one process's training of the same rows.
+
+Each test launches ``mpiexec -n N python tests/test_distributed.py CONFIG`` (this file is also the worker:
+see ``worker`` at the bottom), every rank fitting ``layerwise.distributed.fit`` on its contiguous rows;
+rank 0 saves what it learned, and every rank's parameters, to an .npz that the test compares with
+``estimator.fit`` on all rows in this process. BLAS runs one thread per rank.
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sklearn.exceptions import ConvergenceWarning
+
+MPIEXEC = Path(sys.executable).parent / "mpiexec"
+ENV = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+       "PYTHONWARNINGS": "ignore"}
+TIMEOUT = 240  # seconds: a hang fails the test instead of the suite
+
+
+def data(m=301, n_x=5, kind="classifier", seed=0):
+    """A small seeded problem: X (m, n_x) standardized, y 3 classes (or a real target), weights in [0.5, 2)."""
+    rs = np.random.RandomState(seed)
+    X = rs.standard_normal((m, n_x))
+    score = X[:, 0] - 0.5 * X[:, 1] + 0.3 * rs.standard_normal(m)
+    y = np.digitize(score, [-0.5, 0.5]) if kind == "classifier" else score + 0.1 * X[:, 2] ** 2
+    return X, y, rs.uniform(0.5, 2.0, m)
+
+
+def estimator(kind, params):
+    from layerwise import NeuralNetClassifier, NeuralNetRegressor
+
+    return (NeuralNetClassifier if kind == "classifier" else NeuralNetRegressor)(**params)
+
+
+def launch(tmp_path, n, config, background=False):
+    path = tmp_path / f"config-{n}-{len(list(tmp_path.iterdir()))}.json"
+    path.write_text(json.dumps(config))
+    cmd = [str(MPIEXEC), "-n", str(n), sys.executable, __file__, str(path)] if n else [sys.executable, __file__,
+                                                                                       str(path)]
+    if background:
+        return subprocess.Popen(cmd, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                start_new_session=True)
+    return subprocess.run(cmd, env=ENV, capture_output=True, text=True, timeout=TIMEOUT)
+
+
+def run(tmp_path, n, kind="classifier", params=None, weights=False, m=301, **extra):
+    out = tmp_path / f"out-{n}-{len(list(tmp_path.iterdir()))}.npz"
+    config = {"kind": kind, "params": params, "weights": weights, "m": m, "out": str(out), **extra}
+    proc = launch(tmp_path, n, config)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return dict(np.load(out))
+
+
+def reference(kind, params, weights=False, m=301):
+    X, y, w = data(m, kind=kind)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        est = estimator(kind, params).fit(X, y, sample_weight=w if weights else None)
+    return est, flat(est)
+
+
+def flat(est):
+    return np.concatenate([np.ravel(a) for p in est.params_ for a in (p.W, p.b)])
+
+
+def rel(a, b):
+    return float(np.max(np.abs(a - b)) / np.max(np.abs(b)))
+
+
+pytestmark = pytest.mark.skipif(not MPIEXEC.exists(), reason="needs the mpi extra (mpi4py, mpich's mpiexec)")
+GD = {"hidden_layer_sizes": (7,), "activation": "tanh", "solver": "gd", "learning_rate": 0.5, "max_iter": 60,
+      "random_state": 3}
+ADAM = {"hidden_layer_sizes": (16, 8), "solver": "adam", "learning_rate": 0.01, "batch_size": 32, "max_iter": 5,
+        "random_state": 4}
+
+
+@pytest.mark.parametrize("n", [1, 2, 3])
+def test_gd_full_batch_equals_one_process(tmp_path, n):
+    est, theta = reference("classifier", GD)
+    got = run(tmp_path, n, params=GD)
+    assert rel(got["theta"], theta) < 1e-12
+    assert np.array_equal(got["ranks"], np.tile(got["theta"], (n, 1)))  # the same model on every process
+    np.testing.assert_allclose(got["cost"], est.loss_curve_, rtol=1e-12)
+
+
+def test_gd_with_sample_weights_regression(tmp_path):
+    params = {**GD, "max_iter": 40, "learning_rate": 0.1}
+    est, theta = reference("regressor", params, weights=True)
+    got = run(tmp_path, 2, kind="regressor", params=params, weights=True)
+    assert rel(got["theta"], theta) < 1e-12
+    np.testing.assert_allclose(got["cost"], est.loss_curve_, rtol=1e-12)
+
+
+def test_adam_minibatches_five_epochs(tmp_path):
+    est, theta = reference("classifier", ADAM, weights=True)
+    got = run(tmp_path, 2, params=ADAM, weights=True)
+    assert got["n_iter"] == est.n_iter_ == 5
+    assert rel(got["theta"], theta) < 1e-9
+    np.testing.assert_allclose(got["cost"], est.loss_curve_, rtol=1e-9)
+
+
+def test_early_stopping_picks_the_same_best_epoch(tmp_path):
+    params = {**ADAM, "max_iter": 80, "early_stopping": True, "n_iter_no_change": 4, "validation_fraction": 0.2,
+              "learning_rate": 0.02, "tol": 1e-3}
+    est, theta = reference("classifier", params, m=400)
+    got = run(tmp_path, 3, params=params, m=400)
+    assert got["n_iter"] == est.n_iter_ < 80  # it stopped early, at the same epoch
+    assert int(np.argmax(got["val_score"])) == int(np.argmax(est.validation_scores_))
+    np.testing.assert_allclose(got["val_score"], est.validation_scores_, rtol=1e-9)
+    assert rel(got["theta"], theta) < 1e-9  # the best epoch's weights
+
+
+def _kill_after_first_checkpoint(tmp_path, n, config):
+    ckpt = Path(config["checkpoint"])
+    proc = launch(tmp_path, n, {**config, "slow": 0.05}, background=True)
+    deadline = time.time() + TIMEOUT
+    while not ckpt.exists() and proc.poll() is None and time.time() < deadline:
+        time.sleep(0.02)
+    assert ckpt.exists(), proc.communicate()[1][-3000:]
+    time.sleep(0.1)  # somewhere after the first checkpoint, perhaps in the middle of writing the next
+    pids = sorted(tmp_path.glob("pid-*"))
+    victim = int(pids[-1].read_text())  # the last rank (the only process without mpiexec)
+    os.kill(victim, signal.SIGKILL)
+    proc.communicate(timeout=TIMEOUT)
+    assert proc.returncode != 0  # it really was killed before the end
+
+
+@pytest.mark.parametrize("n", [0, 2])  # 0: one process without mpiexec
+def test_killed_run_resumes_to_the_uninterrupted_model(tmp_path, n):
+    params = {**ADAM, "max_iter": 40, "early_stopping": True, "validation_fraction": 0.2, "tol": 0.0,
+              "n_iter_no_change": 100, "dropout": 0.1}
+    config = {"checkpoint": str(tmp_path / "model.ckpt"), "every": 2}
+    _kill_after_first_checkpoint(tmp_path, n, {"kind": "classifier", "params": params, "m": 301, "weights": False,
+                                               "out": str(tmp_path / "x.npz"), **config})
+    from safetensors import safe_open
+
+    with safe_open(config["checkpoint"], "np") as f:
+        saved = json.loads(f.metadata()["state"])["n_iter"]
+    assert 2 <= saved < 40 and saved % 2 == 0
+    resumed = run(tmp_path, n, params=params, resume=True, **config)
+    whole = run(tmp_path, n, params=params)
+    assert list(resumed["epochs"]) == list(range(saved + 1, 41))  # it went on from the checkpoint
+    assert resumed["n_iter"] == whole["n_iter"] == 40
+    assert rel(resumed["theta"], whole["theta"]) < 1e-12
+    np.testing.assert_allclose(resumed["cost"], whole["cost"], rtol=1e-12)
+
+
+def test_checkpoint_from_other_options_is_refused(tmp_path):
+    ck = str(tmp_path / "m.ckpt")
+    run(tmp_path, 0, params=GD, checkpoint=ck, every=10)
+    config = {"kind": "classifier", "params": {**GD, "hidden_layer_sizes": (9,)}, "m": 301, "weights": False,
+              "out": str(tmp_path / "o.npz"), "checkpoint": ck, "every": 10, "resume": True}
+    proc = launch(tmp_path, 2, config)
+    lines = proc.stderr.strip().splitlines()
+    assert proc.returncode == 2 and len(lines) == 1, proc.stderr
+    assert "layer_dims [5, 7, 3] there, [5, 9, 3] here" in lines[0] and "hidden_layer_sizes" in lines[0]
+
+
+@pytest.mark.parametrize("problem", ["missing", "short"])
+def test_a_rank_that_cannot_read_its_share_stops_every_rank(tmp_path, problem):
+    X, y, _ = data()
+    path = tmp_path / "data.npy"
+    np.save(path, np.column_stack([X, y]))
+    if problem == "short":
+        os.truncate(path, os.path.getsize(path) - 8 * 6 * 20)  # the last rank's rows are cut off
+    else:
+        path = tmp_path / "absent.npy"
+    proc = launch(tmp_path, 2, {"read": str(path)})
+    lines = proc.stderr.strip().splitlines()
+    assert proc.returncode == 2, proc.stderr
+    assert len(lines) == 1 and lines[0].startswith("layerwise: error: "), proc.stderr
+    assert ("rank 1 of 2" in lines[0] and "shorter" in lines[0]) if problem == "short" else "no such file" in lines[0]
+
+
+# ---------------------------------------------------------------- the worker, run by each MPI process
+def worker(config_path):
+    config = json.loads(Path(config_path).read_text())
+    from layerwise import distributed
+
+    comm = None
+    if distributed.launched():
+        from mpi4py import MPI
+
+        comm = MPI.COMM_WORLD
+    rank = 0 if comm is None else comm.Get_rank()
+    (Path(config_path).parent / f"pid-{rank}").write_text(str(os.getpid()))
+    try:
+        if "read" in config:
+            distributed.read_share(comm or distributed.SELF, config["read"], "-1")
+            return 0
+        fit(config, comm)
+    except ValueError as exc:
+        if rank == 0:
+            print(f"layerwise: error: {' '.join(str(exc).split())}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def fit(config, comm):
+    from layerwise import distributed
+    from layerwise.distributed import training
+
+    epochs, train = [], training.train
+
+    def after_epoch(state, progress):  # counts the epochs this process runs; slows them down when asked
+        progress(state)
+        epochs.append(state.n_iter)
+        time.sleep(config.get("slow", 0))  # so that a test can kill the run in the middle
+
+    training.train = lambda *a, **k: train(*a[:9], lambda s, f=a[9]: after_epoch(s, f), *a[10:], **k)
+    rank, size = (0, 1) if comm is None else (comm.Get_rank(), comm.Get_size())
+    X, y, w = data(config["m"], kind=config["kind"])
+    start, stop = distributed.row_range(len(y), rank, size)
+    est = estimator(config["kind"], config["params"])
+    distributed.fit(est, X[start:stop], y[start:stop], w[start:stop] if config["weights"] else None, comm=comm,
+                    checkpoint=config.get("checkpoint"), checkpoint_every=config.get("every", 0),
+                    resume=config.get("resume", False))
+    theta = flat(est)
+    ranks = [theta] if comm is None else comm.allgather(theta)
+    if rank == 0:
+        np.savez(config["out"], theta=theta, ranks=np.array(ranks), n_iter=est.n_iter_, cost=est.loss_curve_,
+                 val_score=est.validation_scores_ or [],
+                 epochs=epochs)
+
+
+if __name__ == "__main__":
+    sys.exit(worker(sys.argv[1]))
