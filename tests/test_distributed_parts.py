@@ -1,0 +1,113 @@
+"""The parts of distributed training that need no MPI: row shares, readers, global statistics, checkpoints."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.preprocessing import MinMaxScaler, StandardScaler
+
+from layerwise.datasets import load_table
+from layerwise.distributed import SELF, LaunchError, count_rows, fit_scaler, read_rows, row_range, world
+from layerwise.distributed import checkpoint as ckpt
+from layerwise.engine.shard import local_batches
+
+
+@pytest.mark.parametrize("m,size", [(10, 3), (7, 7), (1000, 4), (5, 8)])
+def test_row_ranges_tile_the_rows(m, size):
+    ranges = [row_range(m, r, size) for r in range(size)]
+    assert ranges[0][0] == 0 and ranges[-1][1] == m
+    assert all(a[1] == b[0] for a, b in zip(ranges, ranges[1:]))  # contiguous, no overlap
+    sizes = [b - a for a, b in ranges]
+    assert max(sizes) - min(sizes) <= 1
+
+
+@pytest.mark.parametrize("shuffle", [True, False])
+def test_local_batches_split_each_global_batch_by_owner(shuffle):
+    m, B, size = 53, 8, 3
+    order = np.random.default_rng(0).permutation(m) if shuffle else np.arange(m)
+    ranges = [row_range(m, r, size) for r in range(size)]
+    per_rank = [list(local_batches(order, B, shuffle, a, b)) for a, b in ranges]
+    for k, first in enumerate(range(0, m, B)):
+        batch = order[first:first + B]
+        for (a, b), batches in zip(ranges, per_rank):
+            rows = batches[k]
+            got = np.arange(len(order))[rows] if isinstance(rows, slice) else rows
+            assert np.array_equal(got + a, batch[(batch >= a) & (batch < b)])  # this rank's rows, in order
+
+
+def _table(tmp_path, fmt, m=23):
+    pd = pytest.importorskip("pandas")
+    rs = np.random.RandomState(1)
+    df = pd.DataFrame({"a": rs.standard_normal(m), "b": rs.randint(0, 5, m), "label": rs.choice(["x", "y"], m)})
+    path = tmp_path / f"t.{fmt}"
+    if fmt == "csv":
+        df.to_csv(path, index=False)
+    else:
+        df.to_parquet(path, row_group_size=5)  # several row groups: a share reads only those it overlaps
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_readers_give_each_rank_its_rows_as_load_table_reads_them(tmp_path, fmt):
+    path = _table(tmp_path, fmt)
+    X, y, names = load_table(path, target="label")
+    assert count_rows(path) == len(y) == 23
+    for r in range(3):
+        a, b = row_range(23, r, 3)
+        Xr, yr, nr = read_rows(path, "label", a, b)
+        assert nr == names and np.array_equal(Xr, X[a:b]) and np.array_equal(yr, y[a:b])
+
+
+def test_npy_share_is_a_slice_of_the_map(tmp_path):
+    A = np.random.RandomState(0).standard_normal((17, 4))
+    path = tmp_path / "d.npy"
+    np.save(path, A)
+    X, y, names = load_table(path, target="-1")
+    for r in range(4):
+        a, b = row_range(17, r, 4)
+        Xr, yr, nr = read_rows(path, "-1", a, b)
+        assert np.array_equal(Xr, X[a:b]) and np.array_equal(yr, y[a:b]) and nr == names
+    Xr, yr, _ = read_rows(path, "x1", 2, 5)  # a middle column as the target
+    assert np.array_equal(yr, A[2:5, 1]) and np.array_equal(Xr, A[2:5][:, [0, 2, 3]])
+
+
+def test_csv_without_final_newline_and_short_npy(tmp_path):
+    path = tmp_path / "n.csv"
+    path.write_text("a,b\n1,2\n3,4")
+    assert count_rows(path) == 2
+    np.save(tmp_path / "s.npy", np.zeros((10, 3)))
+    with open(tmp_path / "s.npy", "r+b") as f:
+        f.truncate(f.seek(0, 2) - 24)
+    read_rows(tmp_path / "s.npy", "-1", 0, 5)  # the first rows are still there
+    with pytest.raises(ValueError, match="shorter than its header"):
+        read_rows(tmp_path / "s.npy", "-1", 5, 10)
+    with pytest.raises(ValueError, match="reads .parquet"):
+        count_rows(tmp_path / "s.npz")
+
+
+def test_global_scalers_equal_scikit_learns_on_all_rows():
+    X = np.random.RandomState(2).standard_normal((50, 3)) * [1, 10, 0] + [0, 5, 3]  # a constant column
+    ours, theirs = fit_scaler(SELF, X, "standard"), StandardScaler().fit(X)
+    for attr in ("mean_", "var_", "scale_"):
+        np.testing.assert_allclose(getattr(ours, attr), getattr(theirs, attr), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(ours.transform(X), theirs.transform(X), rtol=1e-12, atol=1e-12)
+    ours, theirs = fit_scaler(SELF, X, "minmax"), MinMaxScaler().fit(X)
+    np.testing.assert_allclose(ours.transform(X), theirs.transform(X), rtol=1e-12, atol=1e-15)
+
+
+def test_checkpoint_mismatch_names_what_differs_and_garbage_is_refused(tmp_path):
+    with pytest.raises(ValueError, match=r"solver 'adam' there, 'sgd' here; rows 100 there, 99 here"):
+        ckpt.check("m.ckpt", {"solver": "adam", "rows": 100, "alpha": 0.1}, {"solver": "sgd", "rows": 99, "alpha": 0.1})
+    ckpt.check("m.ckpt", {"a": 1}, {"a": 1})
+    with pytest.raises(ValueError, match="not a layerwise checkpoint"):
+        ckpt.decode("m.ckpt", b"\x08\x00\x00\x00\x00\x00\x00\x00{}garbage")
+    ckpt.write_atomically(tmp_path / "f", b"one")
+    ckpt.write_atomically(tmp_path / "f", b"two")
+    assert (tmp_path / "f").read_bytes() == b"two" and len(list(tmp_path.iterdir())) == 1
+    assert ckpt.path_for("out/model.safetensors") == "out/model.safetensors.ckpt"
+
+
+def test_world_without_a_launcher_says_how_to_launch(monkeypatch):
+    for var in ("PMI_RANK", "PMI_SIZE", "OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "MPI_LOCALRANKID", "SLURM_PROCID"):
+        monkeypatch.delenv(var, raising=False)
+    with pytest.raises(LaunchError, match="mpiexec -n 4 layerwise train"):
+        world()
