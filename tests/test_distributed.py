@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -179,6 +180,25 @@ def test_a_rank_that_cannot_read_its_share_stops_every_rank(tmp_path, problem):
     assert proc.returncode == 2, proc.stderr
     assert len(lines) == 1 and lines[0].startswith("layerwise: error: "), proc.stderr
     assert ("rank 1 of 2" in lines[0] and "shorter" in lines[0]) if problem == "short" else "no such file" in lines[0]
+
+
+def test_example_script_gives_one_process_s_model_under_mpiexec(tmp_path):
+    script = Path(__file__).resolve().parents[1] / "examples" / "distributed_train.py"
+    outs = {}
+    for n in (0, 2):
+        cmd = [sys.executable, str(script), "--out", str(tmp_path / f"m{n}.safetensors"), "--epochs", "12"]
+        proc = subprocess.run([str(MPIEXEC), "-n", str(n), *cmd] if n else cmd, env=ENV, capture_output=True,
+                              text=True, timeout=TIMEOUT)
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        outs[n] = proc.stdout
+    assert "identical on all 2 process(es)" in outs[2]
+    accuracy = [re.search(r"Training accuracy over all rows: ([0-9.]+)", outs[n]).group(1) for n in (0, 2)]
+    assert accuracy[0] == accuracy[1]  # the same predictions as the one-process run
+    from layerwise import load
+
+    one, two = load(tmp_path / "m0.safetensors"), load(tmp_path / "m2.safetensors")
+    assert rel(flat(two), flat(one)) < 1e-9
+    assert (tmp_path / "m2.safetensors.ckpt").exists()
 
 
 # ---------------------------------------------------------------- the worker, run by each MPI process
