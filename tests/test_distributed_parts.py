@@ -111,3 +111,18 @@ def test_world_without_a_launcher_says_how_to_launch(monkeypatch):
         monkeypatch.delenv(var, raising=False)
     with pytest.raises(LaunchError, match="mpiexec -n 4 layerwise train"):
         world()
+
+
+def test_global_score_is_score_on_all_rows():
+    from layerwise import NeuralNetClassifier, NeuralNetRegressor
+    from layerwise.distributed import global_score
+
+    X = np.random.RandomState(0).standard_normal((60, 3))
+    y = X @ [1.0, 2.0, 3.0] + 0.1
+    reg = NeuralNetRegressor(hidden_layer_sizes=(5,), max_iter=30, tol=0, random_state=0)
+    clf = NeuralNetClassifier(hidden_layer_sizes=(5,), max_iter=30, tol=0, random_state=0)
+    with pytest.warns(Warning):
+        reg.fit(X, y)
+        clf.fit(X, y > 0)
+    assert global_score(SELF, reg, X, y) == pytest.approx(reg.score(X, y), rel=1e-12)
+    assert global_score(SELF, clf, X, y > 0) == clf.score(X, y > 0)

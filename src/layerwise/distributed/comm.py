@@ -9,6 +9,7 @@ training runs the same code without mpi4py.
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 
 import numpy as np
 
@@ -96,3 +97,13 @@ def agree(comm, error):
     rank, (kind, text) = failed[0]
     prefix = f"rank {rank} of {comm.Get_size()}: " if comm.Get_size() > 1 else ""
     raise ValueError(prefix + (text or kind)) from error
+
+
+@contextmanager
+def quiet_unless_lead(comm):
+    """Process 0 prints; the others' stdout and stderr (progress bars, warnings, errors) go to /dev/null."""
+    if comm.Get_rank() == 0:
+        yield
+        return
+    with open(os.devnull, "w") as null, redirect_stdout(null), redirect_stderr(null):
+        yield

@@ -8,6 +8,7 @@ the stratified validation split need them exactly as one process would see them.
 from __future__ import annotations
 
 import numpy as np
+from sklearn.base import is_classifier
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
@@ -72,3 +73,19 @@ def local_part(rows, start, stop):
     """The entries of global row numbers ``rows`` that fall in [start, stop), minus start (in their order)."""
     rows = np.asarray(rows)
     return rows[(rows >= start) & (rows < stop)] - start
+
+
+def global_score(comm, model, X, y):
+    """``model.score`` over all processes' rows: accuracy (classifiers) or R^2 averaged over outputs."""
+    pred = model.predict(X)
+    if is_classifier(model):
+        y = np.asarray(y)
+        ok = np.all(pred == y, axis=1) if pred.ndim == 2 else pred == y.reshape(len(y))
+        correct, n = sum_all(comm, [np.sum(ok), len(ok)])
+        return float(correct / n)
+    Y, P = np.asarray(y, dtype=np.float64).reshape(len(y), -1), np.asarray(pred, np.float64).reshape(len(y), -1)
+    n = sum_all(comm, [len(Y)])[0]
+    mean = sum_all(comm, Y.sum(axis=0)) / n
+    ss_res, ss_tot = sum_all(comm, ((Y - P) ** 2).sum(axis=0)), sum_all(comm, ((Y - mean) ** 2).sum(axis=0))
+    r2 = np.where(ss_tot > 0, 1 - ss_res / np.where(ss_tot > 0, ss_tot, 1), np.where(ss_res == 0, 1.0, 0.0))
+    return float(np.mean(r2))  # scikit-learn's r2_score, uniform average, finite for constant targets
