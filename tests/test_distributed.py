@@ -166,6 +166,47 @@ def test_checkpoint_from_other_options_is_refused(tmp_path):
     assert "layer_dims [5, 7, 3] there, [5, 9, 3] here" in lines[0] and "hidden_layer_sizes" in lines[0]
 
 
+LAYERWISE = [sys.executable, "-m", "layerwise"]
+
+
+def _table(tmp_path, fmt, m=240):
+    pd = pytest.importorskip("pandas")
+    X, y, _ = data(m)
+    df = pd.DataFrame(X, columns=[f"f{j}" for j in range(X.shape[1])])
+    df["label"] = np.array(["low", "mid", "high"])[y]
+    path = tmp_path / f"d.{fmt}"
+    if fmt == "parquet":
+        df.to_parquet(path, row_group_size=50)
+    elif fmt == "csv":
+        df.to_csv(path, index=False)
+    else:
+        path, df = tmp_path / "d.npy", df.assign(label=y)
+        np.save(path, df.to_numpy(dtype=np.float64))
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv", "npy"])
+def test_command_line_distributed_equals_one_process(tmp_path, fmt):
+    from layerwise import load
+
+    path = _table(tmp_path, fmt)
+    target = "-1" if fmt == "npy" else "label"
+    options = ["--target", target, "--hidden", "6", "--epochs", "12", "--seed", "1", "--batch-size", "32",
+               "--learning-rate", "0.01", "--verbose", "0"]
+    one = subprocess.run([*LAYERWISE, "train", str(path), *options, "--out", str(tmp_path / "one.st")], env=ENV,
+                         capture_output=True, text=True, timeout=TIMEOUT)
+    two = subprocess.run([str(MPIEXEC), "-n", "2", *LAYERWISE, "train", str(path), *options, "--distributed",
+                          "--out", str(tmp_path / "two.st")], env=ENV, capture_output=True, text=True, timeout=TIMEOUT)
+    assert one.returncode == 0 and two.returncode == 0, two.stderr[-3000:]
+    assert two.stdout.count("Trained ") == 1 and two.stdout.count("Saved the model") == 1  # rank 0 alone speaks
+    pick = lambda out: [ln for ln in out.splitlines() if "accuracy" in ln or "examples x" in ln]  # noqa: E731
+    assert pick(two.stdout) == pick(one.stdout)  # the same data size, epochs, training and validation accuracy
+    a, b = load(tmp_path / "one.st"), load(tmp_path / "two.st")
+    assert rel(flat(b), flat(a)) < 1e-9
+    np.testing.assert_allclose(b.preprocessing_.mean_, a.preprocessing_.mean_, rtol=1e-12, atol=1e-15)
+    assert list(getattr(b, "classes_", [])) == list(getattr(a, "classes_", []))
+
+
 @pytest.mark.parametrize("problem", ["missing", "short"])
 def test_a_rank_that_cannot_read_its_share_stops_every_rank(tmp_path, problem):
     X, y, _ = data()
@@ -175,11 +216,39 @@ def test_a_rank_that_cannot_read_its_share_stops_every_rank(tmp_path, problem):
         os.truncate(path, os.path.getsize(path) - 8 * 6 * 20)  # the last rank's rows are cut off
     else:
         path = tmp_path / "absent.npy"
-    proc = launch(tmp_path, 2, {"read": str(path)})
+    proc = subprocess.run([str(MPIEXEC), "-n", "2", *LAYERWISE, "train", str(path), "--target", "-1", "--distributed",
+                           "--out", str(tmp_path / "m.st")], env=ENV, capture_output=True, text=True, timeout=TIMEOUT)
     lines = proc.stderr.strip().splitlines()
     assert proc.returncode == 2, proc.stderr
     assert len(lines) == 1 and lines[0].startswith("layerwise: error: "), proc.stderr
     assert ("rank 1 of 2" in lines[0] and "shorter" in lines[0]) if problem == "short" else "no such file" in lines[0]
+    assert not (tmp_path / "m.st").exists()
+    worker = launch(tmp_path, 2, {"read": str(path)})  # the same through the Python API: every rank exits 2
+    assert worker.returncode == 2 and len(worker.stderr.strip().splitlines()) == 1, worker.stderr
+
+
+def test_distributed_without_mpiexec_says_how_to_launch(tmp_path):
+    env = {k: v for k, v in ENV.items() if not k.startswith(("PMI_", "OMPI_", "PMIX_", "MPI_", "SLURM_"))}
+    proc = subprocess.run([*LAYERWISE, "train", str(_table(tmp_path, "npy")), "--target", "-1", "--distributed",
+                           "--out", str(tmp_path / "m.st")], env=env, capture_output=True, text=True, timeout=TIMEOUT)
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1
+    assert "mpiexec -n 4 layerwise train" in proc.stderr
+
+
+def test_command_line_checkpoints_in_one_process_and_refuses_other_options(tmp_path):
+    path = _table(tmp_path, "npy")
+    base = [*LAYERWISE, "train", str(path), "--target", "-1", "--epochs", "6", "--seed", "0", "--verbose", "0",
+            "--out", str(tmp_path / "m.st")]
+    first = subprocess.run([*base, "--checkpoint-every", "3"], env=ENV, capture_output=True, text=True,
+                           timeout=TIMEOUT)
+    assert first.returncode == 0, first.stderr
+    assert (tmp_path / "m.st.ckpt").exists()
+    again = subprocess.run([*base, "--resume"], env=ENV, capture_output=True, text=True, timeout=TIMEOUT)
+    assert again.returncode == 0 and "for 6 epochs" in again.stdout, again.stderr  # nothing left to do
+    other = subprocess.run([*base, "--resume", "--learning-rate", "0.01"], env=ENV, capture_output=True, text=True,
+                           timeout=TIMEOUT)
+    assert other.returncode == 2 and other.stderr.count("\n") == 1
+    assert "learning_rate 0.001 there, 0.01 here" in other.stderr, other.stderr
 
 
 def test_example_script_gives_one_process_s_model_under_mpiexec(tmp_path):

@@ -68,6 +68,9 @@ def test_npy_share_is_a_slice_of_the_map(tmp_path):
         assert np.array_equal(Xr, X[a:b]) and np.array_equal(yr, y[a:b]) and nr == names
     Xr, yr, _ = read_rows(path, "x1", 2, 5)  # a middle column as the target
     assert np.array_equal(yr, A[2:5, 1]) and np.array_equal(Xr, A[2:5][:, [0, 2, 3]])
+    np.save(path, np.asfortranarray(A))  # column-major
+    Xr, yr, _ = read_rows(path, "-1", 3, 9)
+    assert np.array_equal(Xr, A[3:9, :3]) and np.array_equal(yr, A[3:9, 3])
 
 
 def test_csv_without_final_newline_and_short_npy(tmp_path):

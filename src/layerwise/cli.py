@@ -73,6 +73,11 @@ def _configure_train(p):
     p.add_argument("--verbose", type=int, choices=[0, 1, 2], default=1,
                    help="0 silent, 1 progress bar on a terminal (default), 2 one line per epoch")
     p.add_argument("--plot", metavar="PNG", help="also save the cost curve to this picture")
+    p.add_argument("--distributed", action="store_true", help="train on the processes started by mpiexec or srun, "
+                   "each reading its own rows of DATA (layerwise[mpi]; see docs/guide/distributed.md)")
+    p.add_argument("--checkpoint-every", type=positive_int, default=None, metavar="K",
+                   help="every K epochs write MODEL.ckpt beside --out (weights, optimizer, epoch, RNG state)")
+    p.add_argument("--resume", action="store_true", help="continue from MODEL.ckpt when it exists")
     p.set_defaults(func=train)
 
 

@@ -44,6 +44,8 @@ def _one_line_warnings(caught):
 
 
 def train(args):
+    if args.distributed or args.checkpoint_every or args.resume:
+        return _train_distributed(args)
     X, y, features = load_table(args.data, target=args.target)
     task = _task(y, args.task)
     scaler = None
@@ -57,12 +59,16 @@ def train(args):
         warnings.simplefilter("always")
         model.fit(X, y)
     _one_line_warnings(caught)
+    return _report_and_save(args, model, task, X.shape, model.score(X, y), scaler, features)
+
+
+def _report_and_save(args, model, task, shape, score, scaler, features):
     metric = "accuracy" if task == "classification" else "R^2"
-    print(f"Trained {type(model).__name__} on {X.shape[0]} examples x {X.shape[1]} features "
+    print(f"Trained {type(model).__name__} on {shape[0]} examples x {shape[1]} features "
           f"for {model.n_iter_} epochs.")
     print(model.summary())
     print(f"Final training cost: {model.history_['cost'][-1]:.6g}")
-    print(f"Training {metric}: {model.score(X, y):.4f}")
+    print(f"Training {metric}: {score:.4f}")
     if getattr(model, "best_validation_score_", None) is not None:
         print(f"Validation {metric} (best epoch): {model.best_validation_score_:.4f}")
     columns = {"features": list(features), "target": _targets(args.target)}
@@ -73,6 +79,44 @@ def train(args):
 
         plot_cost(model).figure.savefig(args.plot, dpi=100)
         print(f"Saved the cost curve to {args.plot}")
+    return 0
+
+
+def _train_distributed(args):
+    """train with checkpoints, in this process or (--distributed) in each MPI process on its own rows."""
+    from . import distributed
+
+    comm = distributed.world() if args.distributed else distributed.SELF
+    if args.solver == "lbfgs":
+        raise UsageError("--distributed, --checkpoint-every and --resume need a minibatch solver (adam, sgd, "
+                         "rmsprop, gd), not lbfgs")
+    with distributed.quiet_unless_lead(comm):  # process 0 prints and writes; the others are silent
+        try:
+            return _train_shares(args, comm, distributed)
+        except (UsageError, ValueError, OSError, ImportError):
+            if comm.Get_rank() == 0:
+                raise
+            raise SystemExit(2) from None  # process 0 says why, once
+
+
+def _train_shares(args, comm, distributed):
+    if args.distributed:
+        X, y, features, m = distributed.read_share(comm, args.data, args.target)  # this process's rows only
+    else:
+        X, y, features = load_table(args.data, target=args.target)
+    task = _task(distributed.gather_rows(comm, y), args.task)  # decided on every row, identically everywhere
+    scaler = distributed.fit_scaler(comm, X, args.scale) if _SCALERS[args.scale] else None
+    X = X if scaler is None else scaler.transform(X)
+    model = _estimator(task, args)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        distributed.fit(model, X, y, comm=comm, checkpoint=distributed.checkpoint_path(args.out),
+                        checkpoint_every=args.checkpoint_every or 0, resume=args.resume)
+    _one_line_warnings(caught)
+    score = distributed.global_score(comm, model, X, y)
+    m = int(distributed.sum_all(comm, [X.shape[0]])[0])
+    if comm.Get_rank() == 0:
+        _report_and_save(args, model, task, (m, X.shape[1]), score, scaler, features)
     return 0
 
 

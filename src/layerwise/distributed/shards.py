@@ -7,7 +7,8 @@ most one. What reading a share costs, per format:
   share (so a share costs at most one row group more than its own rows).
 - ``.npy``: the header gives the shape; a process memory-maps only its own byte range
   (``offset = header + start x row bytes``). A file shorter than its header fails on exactly the
-  processes whose rows are missing.
+  processes whose rows are missing. A Fortran-ordered file (column-major, as ``DataFrame.to_numpy()``
+  often gives) is read as n strided pieces, one per column.
 - ``.csv``: rows have no fixed length, so every process scans the whole file once to count the lines,
   then parses from the top, skipping the rows before its share: the scan costs the whole file's bytes
   on every process, the parsing only its own rows (stop at the share's end). Prefer Parquet for big data.
@@ -132,20 +133,22 @@ def _npy_header(path):
         except ValueError as exc:
             raise ValueError(f"{path}: not a readable .npy array ({exc})") from None
         offset = f.tell()
-    if fortran or len(shape) != 2 or dtype.kind not in "biuf" or shape[0] == 0:
-        raise ValueError(f"{path}: distributed training reads a C-ordered numeric 2-D .npy array (m, n), got "
-                         f"{dtype}{list(shape)}{' in Fortran order' if fortran else ''}")
-    return shape, dtype, offset
+    if len(shape) != 2 or dtype.kind not in "biuf" or shape[0] == 0:
+        raise ValueError(f"{path}: distributed training reads a numeric 2-D .npy array (m, n), got {dtype}{list(shape)}")
+    return shape, dtype, offset, fortran
 
 
 def _npy_rows(path, target, start, stop):
-    (m, n), dtype, offset = _npy_header(path)
+    (m, n), dtype, offset, fortran = _npy_header(path)
     row_bytes = n * dtype.itemsize
-    need = offset + stop * row_bytes
+    need = offset + (m if fortran else stop) * row_bytes
     if os.path.getsize(path) < need:
         raise ValueError(f"{path}: rows {start}..{stop - 1} lie past the end of the file ({os.path.getsize(path)} "
                          f"bytes, {need} needed): the file is shorter than its header ({m} rows) says")
-    A = np.memmap(path, dtype=dtype, mode="r", offset=offset + start * row_bytes, shape=(stop - start, n))
+    if fortran:  # column-major: the share is n strided pieces, one per column
+        A = np.memmap(path, dtype=dtype, mode="r", offset=offset, shape=(m, n), order="F")[start:stop]
+    else:
+        A = np.memmap(path, dtype=dtype, mode="r", offset=offset + start * row_bytes, shape=(stop - start, n))
     names = [f"x{j}" for j in range(n)]
     cols = [int(t) % n if t.lstrip("-").isdigit() else names.index(t) if t in names else None
             for t in _targets(target)]
