@@ -129,3 +129,26 @@ def test_global_score_is_score_on_all_rows():
         clf.fit(X, y > 0)
     assert global_score(SELF, reg, X, y) == pytest.approx(reg.score(X, y), rel=1e-12)
     assert global_score(SELF, clf, X, y > 0) == clf.score(X, y > 0)
+
+
+@pytest.mark.parametrize("kind", ["classifier", "regressor"])
+def test_fit_in_one_process_is_the_estimators_own_fit(kind):
+    """distributed.fit without a communicator retraces estimator.fit: split, weights, scores, early stop."""
+    from layerwise import NeuralNetClassifier, NeuralNetRegressor
+    from layerwise.distributed import fit
+
+    rs = np.random.RandomState(5)
+    X = rs.standard_normal((150, 4))
+    y = np.digitize(X[:, 0] + 0.3 * X[:, 1], [-0.4, 0.6]) if kind == "classifier" else X[:, 0] - X[:, 2] ** 2
+    w = rs.uniform(0.5, 2, 150)
+    Est = NeuralNetClassifier if kind == "classifier" else NeuralNetRegressor
+    extra = {"class_weight": "balanced"} if kind == "classifier" else {}
+    params = dict(hidden_layer_sizes=(6,), batch_size=16, learning_rate=0.01, max_iter=60, early_stopping=True,
+                  n_iter_no_change=3, tol=1e-3, random_state=2, **extra)
+    ours, theirs = Est(**params), Est(**params)
+    fit(ours, X, y, sample_weight=w)
+    theirs.fit(X, y, sample_weight=w)
+    assert ours.n_iter_ == theirs.n_iter_ < 60
+    assert ours.validation_scores_ == theirs.validation_scores_ and ours.loss_curve_ == theirs.loss_curve_
+    for a, b in zip(ours.params_, theirs.params_):
+        assert np.array_equal(a.W, b.W) and np.array_equal(a.b, b.b)

@@ -42,30 +42,12 @@ def fit(estimator, X, y, sample_weight=None, comm=None, checkpoint=None, checkpo
     comm = SELF if comm is None else comm
     rank, size = comm.Get_rank(), comm.Get_size()
     est = estimator
-    if est.solver == "lbfgs":
-        raise ValueError("distributed and checkpointed training need a minibatch solver (gd, sgd, rmsprop, adam), "
-                         "not lbfgs")
-    error, X_, y_ = None, None, None
-    try:
-        X_, y_ = validate_data(est, X, y, reset=True, dtype=est._float_dtype(True), order="C", multi_output=True,
-                               y_numeric=not est._is_classifier)
-    except ValueError as exc:
-        error = exc
-    agree(comm, error)
-    X, y = X_, y_
-    check_same(comm, "the features and dtype", (X.shape[1], X.dtype.str, np.ndim(y)))
-    counts = comm.allgather(X.shape[0])
-    m, start = sum(counts), sum(counts[:rank])
-    stop = start + X.shape[0]
-    if m < 2:
-        raise ValueError(f"need at least 2 samples to train, got {m} sample(s)")
+    if est.solver == "lbfgs" or est.device != "cpu":
+        raise ValueError(f"distributed and checkpointed training run minibatch solvers (gd, sgd, rmsprop, adam) on "
+                         f"NumPy arrays, got solver={est.solver!r}, device={est.device!r}")
+    X, y, Y, w, y_all, bounds = _rows(comm, est, X, y, sample_weight)
+    m, start, stop = bounds[-1], bounds[rank], bounds[rank + 1]
     dtype = X.dtype.type
-    y_all = gather_rows(comm, y)
-    classes = None if not est._is_classifier or np.ndim(y_all) == 2 else np.unique(y_all)
-    Y = est._encode_targets(y, True, classes, dtype)  # (m_r, n[L]), classes from all processes
-    sw = None if sample_weight is None else gather_rows(comm, np.asarray(sample_weight, dtype=np.float64))
-    w_all = est._example_weights(y_all, sw, np.empty((m, 0), dtype=dtype))  # class weights see every label
-    w = None if w_all is None else np.ascontiguousarray(w_all[start:stop])
     seed = est.random_state if est.random_state is not None else comm.allgather(
         int(np.random.randint(np.iinfo(np.int32).max)) if rank == 0 else None)[0]
     rs = check_random_state(seed)
@@ -77,8 +59,8 @@ def fit(estimator, X, y, sample_weight=None, comm=None, checkpoint=None, checkpo
     validate = None
     if est.early_stopping:
         tr, va = validation_split(est, y_all, m, rs)
-        mine, va_mine = local_part(tr, start, stop), local_part(np.sort(va), start, stop)
-        validate = _validator(est, net, comm, X[va_mine], y_all[va], va)
+        mine = local_part(tr, start, stop)
+        validate = _validator(est, net, comm, X[local_part(va, start, stop)], y_all[va], va, bounds)
         X, Y, w = X[mine], Y[mine], None if w is None else w[mine]
         start, stop, m = int(np.searchsorted(tr, start)), int(np.searchsorted(tr, stop)), len(tr)
     mask_seed = rs.randint(np.iinfo(np.int32).max) if est.dropout and size > 1 else 0  # after the split's draws
@@ -93,12 +75,14 @@ def fit(estimator, X, y, sample_weight=None, comm=None, checkpoint=None, checkpo
     if size > 1:
         shard = Shard(start, stop, m, allreduce_sum(comm), lead=rank == 0)
         run = partial(_epoch, shard=shard, seed=mask_seed, rank=rank)
-    epochs = 0 if state.stopped else max(cfg.max_iter - state.n_iter, 0)
+    finished = state.stopped  # a checkpoint of the epoch where training stopped: nothing left to run
+    epochs = 0 if finished else max(cfg.max_iter - state.n_iter, 0)
     with Progress(est.verbose if rank == 0 else 0, total=cfg.max_iter) as progress, \
             blas_threads_for(est.layer_dims_, cfg.batch_size):
         save = _saver(comm, checkpoint, checkpoint_every, net, opt, rng, order, fp)
         train(net, opt, X, Y, w, cfg, state, rng, validate, lambda s: (progress(s), save(s)), max_epochs=epochs,
               run=run, order=order)
+    state.stopped = state.stopped or finished
     est._opt_state = {"name": opt_name, **{k: (v.copy() if hasattr(v, "shape") else v)
                                            for k, v in opt.state_dict().items()}}
     if validate is not None and state.best_theta is not None:
@@ -111,15 +95,53 @@ def fit(estimator, X, y, sample_weight=None, comm=None, checkpoint=None, checkpo
     return est
 
 
+def _rows(comm, est, X, y, sample_weight):
+    """Validated local rows, encoded against all processes' labels: X, y, Y (m_r, n[L]), w, y_all, bounds.
+
+    ``bounds`` (N + 1,): process r holds the global rows [bounds[r], bounds[r + 1]).
+
+    A step that fails on one process only (a bad value in its rows) stops every process, through ``agree``.
+    """
+    error, out = None, (None, None)
+    try:
+        out = validate_data(est, X, y, reset=True, dtype=est._float_dtype(True), order="C", multi_output=True,
+                            y_numeric=not est._is_classifier)
+    except ValueError as exc:
+        error = exc
+    agree(comm, error)
+    X, y = out
+    check_same(comm, "the features and dtype", (X.shape[1], X.dtype.str, np.ndim(y)))
+    bounds = np.concatenate(([0], np.cumsum(comm.allgather(X.shape[0])))).tolist()
+    m, start = bounds[-1], bounds[comm.Get_rank()]
+    if m < 2:
+        raise ValueError(f"need at least 2 samples to train, got {m} sample(s)")
+    y_all = gather_rows(comm, y)
+    classes = None if not est._is_classifier or np.ndim(y_all) == 2 else np.unique(y_all)
+    sw = None if sample_weight is None else gather_rows(comm, np.asarray(sample_weight, dtype=np.float64))
+    error, Y, w_all = None, None, None
+    try:
+        Y = est._encode_targets(y, True, classes, X.dtype.type)  # (m_r, n[L]), the classes of all processes
+        w_all = est._example_weights(y_all, sw, np.empty((m, 0), dtype=X.dtype))  # class weights see every label
+    except ValueError as exc:
+        error = exc
+    agree(comm, error)
+    w = None if w_all is None else np.ascontiguousarray(w_all[start:start + X.shape[0]])
+    return X, y, Y, w, y_all, bounds
+
+
 def _epoch(net, opt, X, Y, w, cfg, state, rng, order, shard, seed, rank):
     # dropout masks: a generator per process and epoch, so that a resumed run draws the same ones
     shard.mask_rng = np.random.default_rng([seed, rank, state.n_iter])
     return shard_epoch(net, opt, X, Y, w, cfg, state, rng, order, shard)
 
 
-def _validator(est, net, comm, X_val, y_val, va):
-    """validate() -> (cost, score) of all processes' validation rows, in the order ``va`` of one process."""
-    position = np.searchsorted(np.sort(va), va)  # gathered rows come sorted by global row number
+def _validator(est, net, comm, X_val, y_val, va, bounds):
+    """validate() -> (cost, score) of all processes' validation rows, in the order ``va`` of one process.
+
+    Each process forwards its rows of ``va`` in va's order; gathered, they come grouped by process.
+    """
+    owner = np.searchsorted(bounds, va, side="right") - 1
+    position = np.argsort(np.argsort(owner, kind="stable"))  # where each entry of va lands in the gathered rows
     Y_val = est._encode_targets(y_val, False, None, net.dtype.type)
     loss = core.get_loss(est.loss_)
 

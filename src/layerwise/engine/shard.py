@@ -12,12 +12,14 @@ of ``order`` is split by row ownership, and one step is
 which is one process's step on the whole batch, up to the rounding of the regrouped sums (1e-16
 relative). The lead process alone adds the L2 term (alpha/(2m) ||W||^2 once, not once per process).
 Dropout masks come from ``mask_rng``, one per process, so the shared ``rng`` only ever orders batches.
+A process's share of a shuffled batch varies (about B/N +- sqrt(B/N)); the network keeps one workspace
+per size, at most ``MAX_WORKSPACES`` of them (then they are dropped and rebuilt).
 ``shard_epoch`` has ``run_epoch``'s signature once the shard is bound (``functools.partial``).
 """
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
@@ -36,6 +38,10 @@ class Shard:
     lead: bool = True
     mask_rng: object = None
     buffer: object = None  # (P + 2,) in the network's dtype, made on first use
+    sizes: set = field(default_factory=set)  # local batch sizes whose workspaces the network holds
+
+
+MAX_WORKSPACES = 16  # a process's share of a shuffled batch varies in size; each size needs its own buffers
 
 
 def shard_epoch(net, opt, X, Y, w, cfg, state, rng, order, shard):
@@ -88,6 +94,10 @@ def _reduced_gradient(net, X, Y, w, rows, cfg, gain, shard):
     k = (rows.stop - rows.start) if isinstance(rows, slice) else len(rows)
     weight = 0.0
     if k:
+        if k not in shard.sizes and len(shard.sizes) >= MAX_WORKSPACES:
+            net.release()  # bound the memory: drop the workspaces, rebuilt on demand
+            shard.sizes.clear()
+        shard.sizes.add(k)
         ws = net.workspace(k, dropout=cfg.keep_prob < 1.0)
         if isinstance(rows, slice):
             Xb, Yb, wb = X[rows, ...], Y[rows, ...], None if w is None else w[rows]
