@@ -135,7 +135,7 @@ def _kill_after_first_checkpoint(tmp_path, n, config):
     assert proc.returncode != 0  # it really was killed before the end
 
 
-@pytest.mark.parametrize("n", [0, 2])  # 0: one process without mpiexec
+@pytest.mark.parametrize("n", [pytest.param(0, marks=pytest.mark.slow), 2])  # 0: one process without mpiexec
 def test_killed_run_resumes_to_the_uninterrupted_model(tmp_path, n):
     params = {**ADAM, "max_iter": 40, "early_stopping": True, "validation_fraction": 0.2, "tol": 0.0,
               "n_iter_no_change": 100, "dropout": 0.1}
@@ -185,7 +185,8 @@ def _table(tmp_path, fmt, m=240):
     return path
 
 
-@pytest.mark.parametrize("fmt", ["parquet", "csv", "npy"])
+@pytest.mark.parametrize("fmt", ["parquet", pytest.param("csv", marks=pytest.mark.slow),
+                                 pytest.param("npy", marks=pytest.mark.slow)])
 def test_command_line_distributed_equals_one_process(tmp_path, fmt):
     from layerwise import load
 
@@ -251,6 +252,7 @@ def test_command_line_checkpoints_in_one_process_and_refuses_other_options(tmp_p
     assert "learning_rate 0.001 there, 0.01 here" in other.stderr, other.stderr
 
 
+@pytest.mark.slow
 def test_example_script_gives_one_process_s_model_under_mpiexec(tmp_path):
     script = Path(__file__).resolve().parents[1] / "examples" / "distributed_train.py"
     outs = {}

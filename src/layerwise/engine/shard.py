@@ -112,7 +112,7 @@ def _reduced_gradient(net, X, Y, w, rows, cfg, gain, shard):
         o.multiply(net.grad, weight, out=buf[:P])  # mean x weight: this process's sum over its examples
         buf[P] = J * weight
     else:
-        o.multiply(buf, 0.0, out=buf)
+        buf[:] = 0  # (not 0 x buf: a NaN left from an earlier step would survive it)
         if alpha:  # the lead carries the L2 term even with no examples of its own in this batch
             o.multiply(net.W_flat, gain * alpha, out=buf[:net.n_weights])
             buf[P] = 0.5 * alpha * float(o.dot(net.W_flat, net.W_flat))
