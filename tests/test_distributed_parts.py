@@ -152,3 +152,58 @@ def test_fit_in_one_process_is_the_estimators_own_fit(kind):
     assert ours.validation_scores_ == theirs.validation_scores_ and ours.loss_curve_ == theirs.loss_curve_
     for a, b in zip(ours.params_, theirs.params_):
         assert np.array_equal(a.W, b.W) and np.array_equal(a.b, b.b)
+
+
+@pytest.mark.parametrize("shuffle", [True, False])
+def test_shard_epochs_on_four_threads_equal_one_process(shuffle):
+    """The engine's data-parallel epoch, four 'processes' as threads summing through a barrier, against
+    run_epoch on all rows: small batches leave some processes (the L2-carrying lead included) without rows."""
+    import threading
+
+    from layerwise.engine import FitConfig, Network, Shard, TrainState, make_optimizer, run_epoch, shard_epoch
+
+    m, N, dims = 37, 4, [3, 5, 2]
+    rs = np.random.RandomState(0)
+    X, Y = rs.standard_normal((m, 3)), rs.standard_normal((m, 2))
+    w = rs.uniform(0, 2, m)
+    w[:6] = 0  # a batch of zero weights, and a lead whose share of some batches weighs nothing
+    theta0 = rs.standard_normal(sum(a * b + b for a, b in zip(dims[:-1], dims[1:])))
+    cfg = FitConfig(batch_size=5, max_iter=3, learning_rate=0.01, shuffle=shuffle, alpha=1e-2)
+
+    def setup():
+        net = Network(dims, ["tanh"], "mse")
+        net.theta[:] = theta0
+        return net, make_optimizer("adam", net.size, net.dtype), TrainState(0.01), np.random.default_rng(7)
+
+    net, opt, state, rng = setup()
+    order = np.arange(m)
+    want = [run_epoch(net, opt, X, Y, w, cfg, state, rng, order) for _ in range(3)]
+    barrier, bufs, results = threading.Barrier(N), [None] * N, [None] * N
+
+    def process(r):
+        def allreduce(buf):
+            bufs[r] = buf
+            barrier.wait()
+            if r == 0:
+                bufs.append(sum(bufs[k].copy() for k in range(N)))
+            barrier.wait()
+            buf[:] = bufs[N]
+            barrier.wait()
+            if r == 0:
+                bufs.pop()
+            barrier.wait()
+        a, b = row_range(m, r, N)
+        net, opt, state, rng = setup()
+        shard, order = Shard(a, b, m, allreduce, lead=r == 0), np.arange(m)
+        costs = [shard_epoch(net, opt, X[a:b], Y[a:b], w[a:b], cfg, state, rng, order, shard) for _ in range(3)]
+        results[r] = (net.theta.copy(), costs)
+
+    threads = [threading.Thread(target=process, args=(r,)) for r in range(N)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    for theta, costs in results:
+        assert np.array_equal(theta, results[0][0])  # every process holds the same weights
+        np.testing.assert_allclose(theta, net.theta, rtol=1e-12, atol=1e-14)
+        np.testing.assert_allclose(costs, want, rtol=1e-12)

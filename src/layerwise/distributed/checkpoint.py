@@ -41,7 +41,8 @@ def encode(net, opt, state, rng, order, fp):
     """The checkpoint's bytes (a safetensors file)."""
     from safetensors.numpy import save
 
-    arrays, scalars = {"theta": net.theta, "order": np.asarray(order, dtype=np.int64)}, {}
+    small = len(order) < 2**31  # 4 bytes a row instead of 8 where they suffice
+    arrays, scalars = {"theta": net.theta, "order": np.asarray(order, dtype=np.int32 if small else np.int64)}, {}
     for key, value in opt.state_dict().items():
         if hasattr(value, "shape"):
             arrays[f"opt.{key}"] = value
