@@ -87,11 +87,11 @@ def _train_distributed(args):
     from . import distributed
 
     comm = distributed.world() if args.distributed else distributed.SELF
-    if args.solver == "lbfgs":
-        raise UsageError("--distributed, --checkpoint-every and --resume need a minibatch solver (adam, sgd, "
-                         "rmsprop, gd), not lbfgs")
     with distributed.quiet_unless_lead(comm):  # process 0 prints and writes; the others are silent
         try:
+            if args.solver == "lbfgs":
+                raise UsageError("--distributed, --checkpoint-every and --resume need a minibatch solver (adam, "
+                                 "sgd, rmsprop, gd), not lbfgs")
             return _train_shares(args, comm, distributed)
         except (UsageError, ValueError, OSError, ImportError):
             if comm.Get_rank() == 0:
