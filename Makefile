@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip --disable-pip-version-check -q
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: demo test bench docs clean install
+.PHONY: demo test test-sklearn-oldest bench docs clean install
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,17 @@ PYTEST_ARGS ?= $(if $(CI),,-m "not slow")
 test: $(STAMP)
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
+# The oldest scikit-learn we support, in a second venv: only the estimator checks run there.
+SKLEARN_OLDEST := 1.6.1
+OLD_VENV := .venv-sklearn-oldest
+test-sklearn-oldest:
+	test -x $(OLD_VENV)/bin/python || $(PYTHON) -m venv $(OLD_VENV)
+	$(OLD_VENV)/bin/python -m pip --disable-pip-version-check -q install -e ".[test]" "scikit-learn==$(SKLEARN_OLDEST)"
+	$(OLD_VENV)/bin/python -c "import sklearn; assert sklearn.__version__ == '$(SKLEARN_OLDEST)', sklearn.__version__"
+	# scikit-learn 1.6's test helpers switch on array-API dispatch at import, which newer SciPy refuses
+	# unless SCIPY_ARRAY_API is set
+	SCIPY_ARRAY_API=1 $(OLD_VENV)/bin/python -m pytest -q -p no:cacheprovider tests/test_estimators_sklearn.py tests/test_layout.py
+
 bench: $(STAMP)
 	$(PIP) install -e ".[bench]"
 	$(PY) -m bench --markdown bench/results/latest.md
@@ -34,4 +45,4 @@ docs: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict
 
 clean:
-	rm -rf $(VENV) site build dist
+	rm -rf $(VENV) $(OLD_VENV) site build dist

@@ -168,7 +168,7 @@ def test_to_device_moves_parameters_and_predictions_follow():
     np.testing.assert_array_equal(to_np(est.predict_proba(xps.asarray(X, device=cpu_device))), proba_d)
     assert est.to_device("cpu") is est
     assert all(isinstance(p.W, np.ndarray) for p in est.params_) and est.device == "cpu"
-    assert isinstance(est._opt_state["v"], np.ndarray)  # the optimizer's state moved too
+    assert isinstance(est.opt_state_["v"], np.ndarray)  # the optimizer's state moved too
     np.testing.assert_array_equal(est.predict_proba(X), proba_d)
     with pytest.raises(ValueError, match="'cpu' or 'cuda'"):
         est.to_device("gpu")
@@ -233,7 +233,7 @@ def test_tf32_is_refused_for_float64_and_a_no_op_on_the_cpu():
 
 def test_gpu_modules_import_without_cupy():
     code = ("import sys; sys.modules['cupy'] = None\n"
-            "import layerwise.engine.cuda, layerwise.engine.cuda_kernels, layerwise._nn_device\n"
+            "import layerwise.engine.cuda, layerwise.engine.cuda_kernels, layerwise.estimators.device\n"
             "from layerwise.estimators import NeuralNetClassifier\n"
             "assert NeuralNetClassifier(device='cuda').get_params()['device'] == 'cuda'\nprint('ok')")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

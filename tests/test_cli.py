@@ -11,7 +11,7 @@ from sklearn.metrics import accuracy_score, f1_score, mean_absolute_error, r2_sc
 from sklearn.preprocessing import StandardScaler
 
 import layerwise
-from layerwise.cli import _COMMANDS, build_parser, main
+from layerwise.cli import COMMANDS, build_parser, main
 from layerwise.estimators import NeuralNetClassifier, NeuralNetRegressor
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
@@ -177,7 +177,7 @@ def test_predict_regressor_in_process_matches_saved_model(saved, capsys):
     np.testing.assert_array_equal([float(v) for v in out[1:]], model.predict(model.preprocessing_.transform(X)))
 
 
-@pytest.mark.parametrize("command", list(_COMMANDS))
+@pytest.mark.parametrize("command", list(COMMANDS))
 def test_help_is_complete(command, capsys):
     assert main([command, "--help"]) == 0
     text = capsys.readouterr().out
@@ -192,7 +192,7 @@ def test_help_is_complete(command, capsys):
 def test_top_level_help_lists_every_command(capsys):
     assert main(["--help"]) == 0
     text = capsys.readouterr().out
-    for command in _COMMANDS:
+    for command in COMMANDS:
         assert command in text
 
 

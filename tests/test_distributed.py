@@ -155,6 +155,14 @@ def test_killed_run_resumes_to_the_uninterrupted_model(tmp_path, n):
     np.testing.assert_allclose(resumed["cost"], whole["cost"], rtol=1e-12)
 
 
+def test_an_unexpected_error_on_one_rank_aborts_all_instead_of_hanging(tmp_path):
+    config = {"kind": "classifier", "params": ADAM, "m": 301, "weights": False, "out": str(tmp_path / "o.npz"),
+              "crash_rank": 1}
+    proc = launch(tmp_path, 2, config)  # TimeoutExpired would mean rank 0 waits forever in its allreduce
+    assert proc.returncode != 0 and "a bug on one process only" in proc.stderr
+    assert not (tmp_path / "o.npz").exists()
+
+
 def test_checkpoint_from_other_options_is_refused(tmp_path):
     ck = str(tmp_path / "m.ckpt")
     run(tmp_path, 0, params=GD, checkpoint=ck, every=10)
@@ -305,6 +313,8 @@ def fit(config, comm):
     def after_epoch(state, progress):  # counts the epochs this process runs; slows them down when asked
         progress(state)
         epochs.append(state.n_iter)
+        if config.get("crash_rank") == rank and state.n_iter == 2:
+            raise RuntimeError("a bug on one process only")
         time.sleep(config.get("slow", 0))  # so that a test can kill the run in the middle
 
     training.train = lambda *a, **k: train(*a[:9], lambda s, f=a[9]: after_epoch(s, f), *a[10:], **k)

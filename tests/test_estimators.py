@@ -4,7 +4,7 @@ import pytest
 
 from layerwise import core
 from layerwise.datasets import make_flower
-from layerwise.estimators import NeuralNetClassifier, NeuralNetRegressor
+from layerwise.estimators import NeuralNetClassifier, NeuralNetRegressor, export_state, from_state
 
 
 @pytest.fixture(autouse=True)
@@ -40,10 +40,10 @@ def test_string_labels_and_export_round_trip_is_bit_identical():
     labels = np.array(["cat", "dog", "emu"])[y]
     clf = NeuralNetClassifier(hidden_layer_sizes=(5, 4), max_iter=5, random_state=0, dtype="float32")
     clf.fit(X, labels)
-    arrays, meta = clf._export_state()
+    arrays, meta = export_state(clf)
     assert sorted(arrays) == ["W1", "W2", "W3", "b1", "b2", "b3"]
     assert meta["dtype"] == "float32" and meta["classes"] == ["cat", "dog", "emu"]
-    back = NeuralNetClassifier._from_state(arrays, meta)
+    back = from_state(arrays, meta)
     np.testing.assert_array_equal(back.predict_proba(X), clf.predict_proba(X))
     assert back.classes_.dtype.kind == clf.classes_.dtype.kind
 
@@ -84,10 +84,10 @@ def test_export_round_trip_for_every_output(case):
         pd = pytest.importorskip("pandas")
         X = pd.DataFrame(X, columns=["a", "b", "c"])
     _fit_quiet(est, X, y)
-    arrays, meta = est._export_state()
+    arrays, meta = export_state(est)
     import json
     meta = json.loads(json.dumps(meta))  # what a model file stores
-    back = type(est)._from_state({k: v.copy() for k, v in arrays.items()}, meta)
+    back = from_state({k: v.copy() for k, v in arrays.items()}, meta)
     np.testing.assert_array_equal(back.predict(X), est.predict(X))
     if hasattr(est, "classes_"):
         assert back.classes_.dtype.kind == est.classes_.dtype.kind

@@ -125,7 +125,7 @@ def test_adaptive_schedule_divides_the_rate_by_five():
     # tol=10: only the first epoch counts as an improvement; every second epoch after it exceeds
     # n_iter_no_change=1 and divides the rate by 5: 0.1 / 5^8 < 1e-6 after 8 drops (epochs 3, 5, ..., 17),
     # and the 9th trigger (epoch 19) stops training
-    assert clf._state.learning_rate < 1e-6 <= clf._state.learning_rate * 5
+    assert clf.train_state_.learning_rate < 1e-6 <= clf.train_state_.learning_rate * 5
     assert clf.n_iter_ == 1 + 2 * 9
 
 
@@ -266,12 +266,12 @@ def test_progress_bar_is_drawn_when_enabled(monkeypatch):
 
 
 def test_prediction_in_chunks_equals_one_pass(monkeypatch):
-    import layerwise._nn_base as base
+    import layerwise.estimators.base as base
 
     X, y = _data(100)
     clf = NeuralNetClassifier(hidden_layer_sizes=(5,), solver="lbfgs", random_state=0).fit(X, y)
     whole = clf.predict_proba(X)
-    monkeypatch.setattr(base, "_PREDICT_CHUNK", 7)
+    monkeypatch.setattr(base, "PREDICT_CHUNK", 7)
     np.testing.assert_allclose(clf.predict_proba(X), whole, rtol=1e-14)
 
 

@@ -65,7 +65,7 @@ def test_missing_onnx_names_the_extra(monkeypatch):
     import sys
 
     monkeypatch.setitem(sys.modules, "onnx", None)
-    from layerwise.onnx_export import to_onnx
+    from layerwise.io.onnx_export import to_onnx
 
     with pytest.raises(ImportError, match=r"pip install 'layerwise\[onnx\]'"):
         to_onnx(object())

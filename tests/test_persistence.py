@@ -17,6 +17,7 @@ from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
 import layerwise
 from layerwise import persistence
+from layerwise.io.modelfile import digest
 from layerwise.core import LayerParams
 from layerwise.estimators import NeuralNetClassifier, NeuralNetRegressor
 from layerwise.persistence import ModelFileError
@@ -141,6 +142,22 @@ def test_write_is_atomic(tmp_path, monkeypatch):
     assert os.listdir(tmp_path) == ["m.safetensors"]  # and no temporary file is left behind
 
 
+@pytest.mark.parametrize("umask", [0o022, 0o077, 0o002])
+def test_written_files_get_the_permissions_the_umask_gives(tmp_path, umask):
+    from layerwise.io import write_atomically
+
+    old = os.umask(umask)
+    try:
+        write_atomically(tmp_path / "a.bin", b"data")
+        with open(tmp_path / "b.bin", "wb") as f:  # what an ordinary open gives, the reference
+            f.write(b"data")
+    finally:
+        os.umask(old)
+    modes = [os.stat(tmp_path / name).st_mode & 0o777 for name in ("a.bin", "b.bin")]
+    assert modes[0] == modes[1] == 0o666 & ~umask
+    assert (tmp_path / "a.bin").read_bytes() == b"data"
+
+
 # --- hand-made files: the format's structure, independent of the writer under test
 def _parse(data):
     (n,) = struct.unpack("<Q", data[:8])
@@ -256,13 +273,76 @@ def saved_bytes(tmp_path_factory):
     folder = tmp_path_factory.mktemp("fuzz")
     model, X_ = _fit("multiclass")
     layerwise.save(model, folder / "m.safetensors", preprocessing=StandardScaler().fit(X_))
-    return (folder / "m.safetensors").read_bytes(), folder
+    return (folder / "m.safetensors").read_bytes(), folder, X_
 
 
-def _load_bytes(folder, data):
+def _load_bytes(folder, data, X_=None):
+    """Load the bytes; a model that does load must predict: finite probabilities of the right shape."""
     path = folder / "fuzzed.safetensors"
     path.write_bytes(bytes(data))
-    return layerwise.load(path)
+    model = layerwise.load(path)
+    if X_ is not None:
+        P = model.predict_proba(model.preprocessing_.transform(X_) if model.preprocessing_ else X_)
+        assert P.shape == (len(X_), len(model.classes_)) and np.all(np.isfinite(P))
+        assert model.predict(X_).shape == (len(X_),)
+    return model
+
+
+def _tensors_of(header, blob):
+    """The header's tensors read with NumPy (this test's own parser); {} when an entry does not parse."""
+    arrays = {}
+    try:
+        for name, info in header.items():
+            if name != "__metadata__":
+                dtype = np.dtype({"F32": "<f4", "F64": "<f8"}[info["dtype"]])
+                start, end = info["data_offsets"]
+                arrays[name] = np.frombuffer(blob[start:end], dtype=dtype).reshape(info["shape"])
+    except (KeyError, TypeError, ValueError):
+        return {}
+    return arrays
+
+
+def _forged(original, edit):
+    """``original`` with ``edit(doc)`` applied to its metadata and the checksum recomputed to match."""
+    header, blob = _parse(original)
+    doc = json.loads(header["__metadata__"]["layerwise"])
+    edit(doc)
+    doc["sha256"] = digest(_tensors_of(header, blob), doc)
+    header["__metadata__"]["layerwise"] = json.dumps(doc)
+    text = json.dumps(header).encode()
+    return struct.pack("<Q", len(text)) + text + blob
+
+
+# edits a careful forger makes (the checksum recomputed): each is caught by its own consistency check
+CONSISTENT_EDITS = {
+    "activations": (lambda d: d.update(activations=["relu", "relu"]), "activations"),
+    "activation name": (lambda d: d.update(activations=["swish"]), "unknown activation"),
+    "classes": (lambda d: d.update(classes=[3, 5, 7]), "output unit(s) do not match the 3 classes"),
+    "n_features_in": (lambda d: d.update(n_features_in=4), "n_features_in 4 does not match W1"),
+    "n_outputs": (lambda d: d.update(n_outputs=2), "n_outputs 2"),
+    "layer_dims": (lambda d: d.update(layer_dims=[3, 7, 4]), "W1"),
+    "dtype": (lambda d: d.update(dtype="float32"), "tensor 'W1' is float64"),
+    "loss": (lambda d: d.update(loss="mse"), "loss 'mse' does not fit output_type 'multiclass'"),
+    "estimator": (lambda d: d.update(estimator="NeuralNetRegressor"), "belongs to a NeuralNetClassifier"),
+    "output_type": (lambda d: d.update(output_type="binary"), "does not fit output_type 'binary'"),
+    "feature names": (lambda d: d.update(feature_names_in=["a"]), "feature_names_in must list the 3 features"),
+    "scaler": (lambda d: d["preprocessing"].update(n_features_in=2), "scaler was fitted on 2 features"),
+}
+
+
+@pytest.mark.parametrize("case", CONSISTENT_EDITS)
+def test_consistent_checksum_edits_get_their_own_message(saved_bytes, case):
+    original, folder, _ = saved_bytes
+    edit, fragment = CONSISTENT_EDITS[case]
+    with pytest.raises(ModelFileError) as info:
+        _load_bytes(folder, _forged(original, edit))
+    assert fragment in str(info.value) and "checksum" not in str(info.value)
+
+
+def test_a_forged_but_consistent_file_loads_and_predicts(saved_bytes):
+    original, folder, X_ = saved_bytes
+    model = _load_bytes(folder, _forged(original, lambda d: d.update(n_iter=7)), X_)
+    assert model.n_iter_ == 7
 
 
 @FUZZ
@@ -275,7 +355,7 @@ def test_fuzz_random_bytes(saved_bytes, data):
 @FUZZ
 @given(st.data())
 def test_fuzz_truncations(saved_bytes, data):
-    original, folder = saved_bytes
+    original, folder, _ = saved_bytes
     n = data.draw(st.integers(0, len(original) - 1))
     with pytest.raises(ModelFileError):
         _load_bytes(folder, original[:n])
@@ -284,7 +364,7 @@ def test_fuzz_truncations(saved_bytes, data):
 @FUZZ
 @given(st.data())
 def test_fuzz_bit_flips(saved_bytes, data):
-    original, folder = saved_bytes
+    original, folder, _ = saved_bytes
     flips = data.draw(st.lists(st.integers(0, 8 * len(original) - 1), min_size=1, max_size=4, unique=True))
     corrupted = bytearray(original)
     for bit in flips:
@@ -303,7 +383,7 @@ JSON = st.recursive(st.none() | st.booleans() | st.integers(-2**70, 2**70) | st.
 def test_fuzz_edited_headers(saved_bytes, data):
     """Replace one value in the metadata document or a tensor entry, then fix the checksum, so the
     edit reaches the deeper checks: the load succeeds or raises ModelFileError, nothing else."""
-    original, folder = saved_bytes
+    original, folder, X_ = saved_bytes
     header, blob = _parse(original)
     doc = json.loads(header["__metadata__"]["layerwise"])
     target = data.draw(st.sampled_from(["doc"] + [k for k in header if k != "__metadata__"]))
@@ -311,15 +391,11 @@ def test_fuzz_edited_headers(saved_bytes, data):
         doc[data.draw(st.sampled_from(sorted(doc)) | st.text(max_size=5))] = data.draw(JSON)
     else:
         header[target][data.draw(st.sampled_from(["dtype", "shape", "data_offsets"]))] = data.draw(JSON)
-    arrays = {}
-    try:  # recompute the digest over whatever tensors still parse, as a careful forger would
-        arrays = persistence._tensors("x", header, memoryview(blob))
-    except ModelFileError:
-        pass
-    doc["sha256"] = persistence._digest(arrays, doc)
+    # recompute the digest over whatever tensors still parse, as a careful forger would
+    doc["sha256"] = digest(_tensors_of(header, blob), doc)
     header["__metadata__"]["layerwise"] = json.dumps(doc)
     text = json.dumps(header).encode()
     try:
-        _load_bytes(folder, struct.pack("<Q", len(text)) + text + blob)
+        _load_bytes(folder, struct.pack("<Q", len(text)) + text + blob, X_)
     except ModelFileError:
         pass

@@ -7,9 +7,9 @@ __version__ = "0.1.0"
 _LAZY = {
     "NeuralNetClassifier": "layerwise.estimators",
     "NeuralNetRegressor": "layerwise.estimators",
-    "save": "layerwise.persistence",
-    "load": "layerwise.persistence",
-    "export_onnx": "layerwise.onnx_export",
+    "save": "layerwise.io",
+    "load": "layerwise.io",
+    "export_onnx": "layerwise.io.onnx_export",
 }
 
 

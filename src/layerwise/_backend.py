@@ -19,16 +19,12 @@ def namespace(*arrays):
     return array_namespace(*arrays)
 
 
-def float_dtype(xp, X):
-    """float32 if ``X`` is float32, else float64 (the namespace's own dtype objects)."""
-    return xp.float32 if X.dtype == xp.float32 else xp.float64
+FLOAT_DTYPES = [np.float64, np.float32]  # for validate_data: float32 input stays, anything else -> float64
 
 
-def as_float(X, xp=None):
-    """``X`` as an array of the policy's floating dtype, in its own namespace and device."""
-    xp = xp or namespace(X)
-    dtype = float_dtype(xp, X)
-    return X if X.dtype == dtype else xp.astype(X, dtype)
+def policy_dtype(X):
+    """The policy's dtype for array ``X`` (any namespace), as a NumPy type: float32 or float64."""
+    return np.float32 if X.dtype == namespace(X).float32 else np.float64
 
 
 def host(X):
@@ -51,4 +47,4 @@ def like(A, X):
     return xp.asarray(A, device=device(X))
 
 
-__all__ = ["namespace", "float_dtype", "as_float", "host", "like", "device", "is_numpy_namespace"]
+__all__ = ["FLOAT_DTYPES", "policy_dtype", "namespace", "host", "like", "device", "is_numpy_namespace"]

@@ -1,4 +1,4 @@
-"""Progress reporting for ``fit``: ``verbose`` 0 (silent), 1 (a bar), 2 (one line per epoch).
+"""Progress reporting: ``fit``'s ``verbose`` 0 (silent), 1 (a bar), 2 (one line per epoch); the search's bar.
 
 ``verbose=1`` shows a ``tqdm.auto`` bar (a widget in notebooks) with the cost, the validation score
 when there is one, and the ETA, updated once per epoch. It switches itself off when stderr is not a
@@ -31,6 +31,13 @@ def _in_notebook():
     get = getattr(shell, "get_ipython", None)
     ip = get() if get else None
     return ip is not None and "IPKernelApp" in getattr(ip, "config", {})
+
+
+def counter_bar(total, desc, unit, initial=0, enabled=True):
+    """A ``tqdm.auto`` bar counting ``unit``s (the search's trials), drawn where ``bar_enabled()`` says."""
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, initial=initial, desc=desc, unit=unit, disable=not (enabled and bar_enabled()))
 
 
 class Progress:

@@ -6,6 +6,6 @@ from .layers import (LayerCache, LinearCache, linear_activation_backward, linear
                      linear_backward, linear_forward)
 from .losses import LOSSES, Loss, get_loss, log_softmax, softplus
 from .network import (LayerGrads, LayerParams, check_finite, compute_cost, hidden_activations, init_params,
-                      layer_dims_of, model_backward, model_forward, predict, predict_proba)
+                      model_backward, model_forward, predict, predict_proba)
 from .optimizers import OPTIMIZERS, Optimizer, adam, gd, get_optimizer, momentum, rmsprop, update_parameters
 from .training import check_learning_rate, train

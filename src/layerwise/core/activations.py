@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Callable, NamedTuple
 
 from .._backend import namespace
-from ._registry import lookup
+from .registry import lookup
 
 
 class Activation(NamedTuple):
@@ -108,8 +108,9 @@ ACTIVATIONS: dict[str, Activation] = {
     "linear": Activation("linear", _linear, _linear_backward),
     "softmax": Activation("softmax", softmax, _softmax_backward),
 }
-ACTIVATIONS["identity"] = ACTIVATIONS["linear"]  # scikit-learn's name
-ACTIVATIONS["logistic"] = ACTIVATIONS["sigmoid"]  # scikit-learn's name
+ALIASES = {"identity": "linear", "logistic": "sigmoid"}  # the one table of other names (engine and ONNX read it)
+ACTIVATIONS.update({alias: ACTIVATIONS[name] for alias, name in ALIASES.items()})  # scikit-learn's names
+HIDDEN_ACTIVATIONS = tuple(n for n in ACTIVATIONS if n != "softmax")  # softmax belongs to a loss's output layer
 
 sigmoid = ACTIVATIONS["sigmoid"].forward
 

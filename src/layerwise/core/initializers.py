@@ -15,7 +15,7 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 from sklearn.utils import check_random_state
-from ._registry import lookup
+from .registry import lookup
 
 
 class Initializer(NamedTuple):

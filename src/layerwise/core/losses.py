@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Callable, NamedTuple
 
 from .._backend import namespace
-from ._registry import lookup
+from .registry import lookup
 
 
 class Loss(NamedTuple):

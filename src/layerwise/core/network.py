@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._backend import like, namespace
+from .._backend import like, namespace, policy_dtype
 from .activations import get_activation
 from .initializers import check_layer_dims, draw_weights
 from .layers import linear_activation_backward, linear_activation_forward, linear_backward
@@ -34,16 +34,11 @@ def init_params(layer_dims, init="random", random_state=None, dtype=np.float64, 
     ``like_array`` puts them in that array's namespace and device, with ``dtype`` from the policy.
     """
     if like_array is not None:
-        dtype = np.float32 if like_array.dtype == namespace(like_array).float32 else np.float64
+        dtype = policy_dtype(like_array)
     layers = draw_weights(layer_dims, init, random_state, dtype)
     if like_array is None:
         return tuple(LayerParams(W, b) for W, b in layers)
     return tuple(LayerParams(like(W, like_array), like(b, like_array)) for W, b in layers)
-
-
-def layer_dims_of(params):
-    """[n[0], ..., n[L]] read off the parameters."""
-    return [params[0].W.shape[1]] + [p.W.shape[0] for p in params]
 
 
 def hidden_activations(activations, L):
@@ -128,6 +123,6 @@ def predict(X, params, activations="relu", loss="binary_crossentropy"):
 
 
 __all__ = [
-    "LayerParams", "LayerGrads", "init_params", "layer_dims_of", "hidden_activations", "check_finite",
+    "LayerParams", "LayerGrads", "init_params", "hidden_activations", "check_finite",
     "model_forward", "model_backward", "compute_cost", "predict", "predict_proba", "check_layer_dims",
 ]

@@ -21,7 +21,7 @@ from typing import Callable, NamedTuple
 
 from .._backend import namespace
 from .network import LayerParams
-from ._registry import lookup
+from .registry import lookup
 
 
 class Optimizer(NamedTuple):

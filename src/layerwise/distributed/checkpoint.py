@@ -6,15 +6,16 @@ each epoch shuffles further), ``best_theta`` (early stopping's best weights, whe
 ``opt.<name>`` (the optimizer's moment vectors); JSON metadata ``fingerprint`` (what the run was:
 architecture, every training option, data size), ``state`` (epoch, learning rate, cost history and the
 early-stopping counters), ``optimizer`` (its step count) and ``rng`` (the shuffling generator's state).
-Written atomically by one process; read by one and sent to the others.
+Written atomically (``layerwise.io.write_atomically``) by one process; read by one and sent to the others.
 """
 from __future__ import annotations
 
 import json
 import os
-import tempfile
 
 import numpy as np
+
+from ..io import write_atomically
 
 FORMAT = "layerwise-checkpoint"
 VERSION = 1
@@ -54,22 +55,6 @@ def encode(net, opt, state, rng, order, fp):
             "state": json.dumps({k: getattr(state, k) for k in _STATE_KEYS}), "optimizer": json.dumps(scalars),
             "rng": json.dumps(rng.bit_generator.state)}
     return save({k: np.ascontiguousarray(v) for k, v in arrays.items()}, metadata=meta)
-
-
-def write_atomically(path, data):
-    """Write ``data`` to ``path`` so that a reader sees the old file or the new one, never a part."""
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".ckpt-", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 def decode(path, data):

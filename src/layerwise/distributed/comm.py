@@ -9,6 +9,8 @@ training runs the same code without mpi4py.
 from __future__ import annotations
 
 import os
+import sys
+import traceback
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
 
 import numpy as np
@@ -16,6 +18,10 @@ import numpy as np
 MPI_EXTRA = "pip install 'layerwise[mpi]'"
 # Variables a launcher sets in each process it starts: MPICH/Hydra, Open MPI, PMIx, Slurm's srun.
 _LAUNCH_VARS = ("PMI_RANK", "PMI_SIZE", "OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "MPI_LOCALRANKID")
+
+
+class CollectiveError(ValueError):
+    """An error every process raises together (``agree`` saw it on one of them): no process is left waiting."""
 
 
 class LaunchError(ValueError):
@@ -96,7 +102,7 @@ def agree(comm, error):
         return
     rank, (kind, text) = failed[0]
     prefix = f"rank {rank} of {comm.Get_size()}: " if comm.Get_size() > 1 else ""
-    raise ValueError(prefix + (text or kind)) from error
+    raise CollectiveError(prefix + (text or kind)) from error
 
 
 @contextmanager
@@ -107,3 +113,20 @@ def quiet_unless_lead(comm):
         return
     with open(os.devnull, "w") as null, redirect_stdout(null), redirect_stderr(null):
         yield
+
+
+@contextmanager
+def abort_unless(comm, *together):
+    """Run a block in which an error of the kinds ``together`` is raised by every process at once; any other
+    error on one process aborts them all (MPI_Abort) instead of leaving the others waiting forever."""
+    try:
+        yield
+    except together:
+        raise
+    except BaseException:
+        if comm.Get_size() == 1:
+            raise
+        traceback.print_exc(file=sys.__stderr__)  # the real stderr, even on a silenced process
+        sys.__stderr__.flush()
+        comm.Abort(1)
+        raise

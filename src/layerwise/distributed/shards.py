@@ -19,7 +19,7 @@ import os
 
 import numpy as np
 
-from ..datasets import _read_arrow, _targets
+from ..io.tables import _read_arrow, target_names
 from .comm import agree
 
 FORMATS = (".parquet", ".pq", ".npy", ".csv")
@@ -151,7 +151,7 @@ def _npy_rows(path, target, start, stop):
         A = np.memmap(path, dtype=dtype, mode="r", offset=offset + start * row_bytes, shape=(stop - start, n))
     names = [f"x{j}" for j in range(n)]
     cols = [int(t) % n if t.lstrip("-").isdigit() else names.index(t) if t in names else None
-            for t in _targets(target)]
+            for t in target_names(target)]
     if None in cols:
         raise ValueError(f"{path}: no column {target!r}; the columns are x0..x{n - 1} (or numbers, -1 the last)")
     feats = [j for j in range(n) if j not in cols]

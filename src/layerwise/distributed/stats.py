@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 from sklearn.base import is_classifier
 from sklearn.model_selection import train_test_split
-from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
+from ..io.preprocessing import make_scaler
 from .comm import agree, sum_all
 
 
@@ -37,7 +37,7 @@ def fit_scaler(comm, X, kind):
     if kind == "standard":
         mean = sum_all(comm, X.sum(axis=0, dtype=np.float64)) / n
         var = sum_all(comm, ((X - mean) ** 2).sum(axis=0, dtype=np.float64)) / n  # two passes: no cancellation
-        scaler = StandardScaler()
+        scaler = make_scaler(kind)
         scaler.mean_, scaler.var_ = mean, var
         eps = np.finfo(np.float64).eps
         constant = var <= n * eps * var + (n * mean * eps) ** 2  # scikit-learn's test for a constant feature
@@ -45,7 +45,7 @@ def fit_scaler(comm, X, kind):
     elif kind == "minmax":
         lows, highs = zip(*comm.allgather((X.min(axis=0), X.max(axis=0))))
         low, high = np.min(lows, axis=0).astype(np.float64), np.max(highs, axis=0).astype(np.float64)
-        scaler = MinMaxScaler()
+        scaler = make_scaler(kind)
         scaler.data_min_, scaler.data_max_, scaler.data_range_ = low, high, high - low
         scaler.scale_ = 1.0 / np.where(high - low == 0, 1.0, high - low)
         scaler.min_ = -low * scaler.scale_
@@ -60,7 +60,7 @@ def validation_split(est, y, m, rs):
 
     ``y`` is the gathered target; stratified for binary and multiclass classifiers, as ``fit`` does.
     """
-    stratify = y if est._is_classifier and est.output_type_ in ("binary", "multiclass") else None
+    stratify = y if is_classifier(est) and est.output_type_ in ("binary", "multiclass") else None
     tr, va = train_test_split(np.arange(m), random_state=rs, test_size=est.validation_fraction, stratify=stratify)
     if len(va) < 2:
         raise ValueError(f"validation_fraction={est.validation_fraction} leaves {len(va)} validation sample(s) "

@@ -18,17 +18,20 @@ import warnings
 from functools import partial
 
 import numpy as np
+from sklearn.base import is_classifier
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import validate_data
 
 from .. import core
-from .._nn_base import _SOLVERS
-from ..engine import Network, Shard, TrainState, make_optimizer, run_epoch, shard_epoch, train
+from ..estimators.base import _optimizer
+from ..estimators.params import check_params
+from ..engine import DivergenceError, Network, Shard, TrainState, make_optimizer, run_epoch, shard_epoch, train
 from ..engine.threads import blas_threads_for
+from ..io import write_atomically
 from ..progress import Progress
 from . import checkpoint as ckpt
-from .comm import SELF, agree, allreduce_sum
+from .comm import SELF, CollectiveError, abort_unless, agree, allreduce_sum
 from .stats import check_same, gather_rows, local_part, validation_split
 
 
@@ -40,8 +43,13 @@ def fit(estimator, X, y, sample_weight=None, comm=None, checkpoint=None, checkpo
     process 0 every ``checkpoint_every`` epochs; ``resume=True`` continues from it when it exists.
     """
     comm = SELF if comm is None else comm
+    with abort_unless(comm, ValueError, TypeError):  # (user errors are found on every process alike)
+        return _fit(estimator, X, y, sample_weight, comm, checkpoint, checkpoint_every, resume)
+
+
+def _fit(est, X, y, sample_weight, comm, checkpoint, checkpoint_every, resume):
     rank, size = comm.Get_rank(), comm.Get_size()
-    est = estimator
+    check_params(est)
     if est.solver == "lbfgs" or est.device != "cpu":
         raise ValueError(f"distributed and checkpointed training run minibatch solvers (gd, sgd, rmsprop, adam) on "
                          f"NumPy arrays, got solver={est.solver!r}, device={est.device!r}")
@@ -64,9 +72,9 @@ def fit(estimator, X, y, sample_weight=None, comm=None, checkpoint=None, checkpo
         X, Y, w = X[mine], Y[mine], None if w is None else w[mine]
         start, stop, m = int(np.searchsorted(tr, start)), int(np.searchsorted(tr, stop)), len(tr)
     mask_seed = rs.randint(np.iinfo(np.int32).max) if est.dropout and size > 1 else 0  # after the split's draws
-    opt_name, hyper = _SOLVERS[est.solver](est)
+    opt_name, hyper = _optimizer(est)
     opt = make_optimizer(opt_name, net.size, net.dtype, **hyper)
-    state = est._state = TrainState(float(est.learning_rate))
+    state = est.train_state_ = TrainState(float(est.learning_rate))
     order = np.arange(m)
     fp = ckpt.fingerprint(est, m, size)
     if resume and checkpoint is not None:
@@ -80,10 +88,11 @@ def fit(estimator, X, y, sample_weight=None, comm=None, checkpoint=None, checkpo
     with Progress(est.verbose if rank == 0 else 0, total=cfg.max_iter) as progress, \
             blas_threads_for(est.layer_dims_, cfg.batch_size):
         save = _saver(comm, checkpoint, checkpoint_every, net, opt, rng, order, fp)
-        train(net, opt, X, Y, w, cfg, state, rng, validate, lambda s: (progress(s), save(s)), max_epochs=epochs,
-              run=run, order=order)
+        with abort_unless(comm, DivergenceError, CollectiveError):  # the only errors all processes see at once
+            train(net, opt, X, Y, w, cfg, state, rng, validate, lambda s: (progress(s), save(s)),
+                  max_epochs=epochs, run=run, order=order)
     state.stopped = state.stopped or finished
-    est._opt_state = {"name": opt_name, **{k: (v.copy() if hasattr(v, "shape") else v)
+    est.opt_state_ = {"name": opt_name, **{k: (v.copy() if hasattr(v, "shape") else v)
                                            for k, v in opt.state_dict().items()}}
     if validate is not None and state.best_theta is not None:
         net.ops.copyto(net.theta, state.best_theta)  # early stopping keeps the best validated weights
@@ -91,7 +100,7 @@ def fit(estimator, X, y, sample_weight=None, comm=None, checkpoint=None, checkpo
     if not state.stopped and est.solver != "gd" and rank == 0:
         warnings.warn(f"{type(est).__name__}: max_iter={est.max_iter} reached and the optimization has not "
                       "converged yet; increase max_iter or the learning_rate", ConvergenceWarning)
-    est._store(net)
+    est._store(net.get_params())
     return est
 
 
@@ -105,7 +114,7 @@ def _rows(comm, est, X, y, sample_weight):
     error, out = None, (None, None)
     try:
         out = validate_data(est, X, y, reset=True, dtype=est._float_dtype(True), order="C", multi_output=True,
-                            y_numeric=not est._is_classifier)
+                            y_numeric=not is_classifier(est))
     except ValueError as exc:
         error = exc
     agree(comm, error)
@@ -116,12 +125,12 @@ def _rows(comm, est, X, y, sample_weight):
     if m < 2:
         raise ValueError(f"need at least 2 samples to train, got {m} sample(s)")
     y_all = gather_rows(comm, y)
-    classes = None if not est._is_classifier or np.ndim(y_all) == 2 else np.unique(y_all)
+    classes = None if not is_classifier(est) or np.ndim(y_all) == 2 else np.unique(y_all)
     sw = None if sample_weight is None else gather_rows(comm, np.asarray(sample_weight, dtype=np.float64))
     error, Y, w_all = None, None, None
     try:
         Y = est._encode_targets(y, True, classes, X.dtype.type)  # (m_r, n[L]), the classes of all processes
-        w_all = est._example_weights(y_all, sw, np.empty((m, 0), dtype=X.dtype))  # class weights see every label
+        w_all = est._example_weights(y_all, sw, m, X.dtype)  # class weights see every label
     except ValueError as exc:
         error = exc
     agree(comm, error)
@@ -187,7 +196,7 @@ def _saver(comm, path, every, net, opt, rng, order, fp):
         error = None
         if comm.Get_rank() == 0:
             try:
-                ckpt.write_atomically(path, ckpt.encode(net, opt, state, rng, order, fp))
+                write_atomically(path, ckpt.encode(net, opt, state, rng, order, fp))
             except OSError as exc:
                 error = OSError(f"cannot write the checkpoint {path}: {exc}")
         agree(comm, error)

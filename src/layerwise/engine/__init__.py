@@ -1,14 +1,20 @@
 """The fast path: the core's math with preallocated buffers, in-place work and minibatch streaming.
 
-``Network`` holds the parameters as one flat vector with per-layer views and a ``Workspace`` of
-buffers per batch size; ``make_optimizer`` builds an in-place update rule; ``loop.train`` runs epochs.
-Tests hold all of it to ``layerwise.core`` (1e-12 relative in float64, 1e-5 in float32).
+``fit`` (engine/fit.py) is the entry the estimators call: it chooses the loop, the CUDA graph or
+L-BFGS, threads and precision. ``Network`` holds the parameters as one flat vector with per-layer
+views and a ``Workspace`` of buffers per batch size; ``make_optimizer`` builds an in-place update rule;
+``loop.train`` runs epochs. Tests hold all of it to ``layerwise.core`` (1e-12 relative in float64,
+1e-5 in float32).
 """
+from .fit import FitResult, fit
+from .precision import precision_scope
 from .kernels import ACTIVATIONS, OUTPUTS
 from .loop import DivergenceError, FitConfig, TrainState, end_epoch, run_epoch, train
 from .shard import Shard, shard_epoch
 from .network import Network, Workspace
+from .ops import host_dtype, ops_for
 from .optimizers import OPTIMIZERS, make_optimizer
 
-__all__ = ["ACTIVATIONS", "OUTPUTS", "DivergenceError", "FitConfig", "Shard", "TrainState", "end_epoch", "run_epoch",
-           "shard_epoch", "train", "Network", "Workspace", "OPTIMIZERS", "make_optimizer"]
+__all__ = ["fit", "FitResult", "precision_scope", "ACTIVATIONS", "OUTPUTS", "DivergenceError", "FitConfig",
+           "Shard", "TrainState", "end_epoch", "run_epoch", "shard_epoch", "train", "Network", "Workspace",
+           "host_dtype", "ops_for", "OPTIMIZERS", "make_optimizer"]

@@ -18,22 +18,21 @@ allocates nothing; a memory hook checks that, and any failure to capture falls b
 ordinary loop on CuPy (a ``GraphCaptureWarning`` says why). ``LAYERWISE_CUDA_GRAPHS=0`` turns graphs off.
 
 Used for minibatch solvers without sample weights or dropout; those run the ordinary loop on CuPy.
-``tf32_products()`` switches CuPy's float32 products to TF32 tensor cores. CuPy is imported lazily.
+CuPy is imported lazily; TF32 products are engine/precision.py's.
 """
 from __future__ import annotations
 
 import math
 import os
 import warnings
-from contextlib import contextmanager
 
 import numpy as np
 
 from . import cuda_kernels as K
-from .loop import _diverged, _lr
+from .loop import current_learning_rate, diverged
+from .precision import tf32_products  # noqa: F401 (its old home; bench/gpu.py imports it from here)
 
 _BLOCK = 256
-_RULE = {"gd": "gd", "momentum": "momentum", "nesterov": "nesterov", "rmsprop": "rmsprop", "adam": "adam"}
 
 
 class GraphCaptureWarning(UserWarning):
@@ -46,28 +45,10 @@ def _cupy():
     return cupy
 
 
-@contextmanager
-def tf32_products():
-    """CuPy's float32 matrix products on TF32 tensor cores inside the block (restored after).
-
-    CuPy reads ``CUPY_TF32`` once, at its first product; ``cupy._core.set_compute_type`` is the switch
-    that can be turned on and off per fit. A CUDA graph captured inside keeps TF32 for its replays.
-    """
-    cp = _cupy()
-    from cupy._core import _routines_linalg as linalg
-
-    old = cp._core.get_compute_type(np.float32)
-    cp._core.set_compute_type(np.float32, getattr(linalg, "COMPUTE_TYPE_TF32", 7))
-    try:
-        yield
-    finally:
-        cp._core.set_compute_type(np.float32, old)
-
-
 def graph_epoch(net, opt, X, Y, w, cfg):
     """A ``run_epoch``-compatible function replaying a captured step, or None where graphs do not apply."""
     if (os.environ.get("LAYERWISE_CUDA_GRAPHS", "1") == "0" or w is not None or cfg.keep_prob < 1.0
-            or opt.name not in _RULE):
+            or opt.name not in ("gd", "momentum", "nesterov", "rmsprop", "adam")):
         return None
     try:
         return GraphEpoch(net, opt, X, Y, cfg)
@@ -237,7 +218,7 @@ class GraphEpoch:
         self.stream.wait_event(cp.cuda.get_current_stream().record())  # after work queued elsewhere (copies)
         with self.stream:
             self.bufs.order.set(order)
-            self._set_scalars(_lr(cfg, state))
+            self._set_scalars(current_learning_rate(cfg, state))
             self.bufs.acc.fill(0)
             cp.copyto(net.snapshot, net.theta)  # restore point if this epoch diverges
             for _ in range(self.n_full):
@@ -249,7 +230,7 @@ class GraphEpoch:
         opt.t += self.n_full + (len(self.graphs) > 1)
         if not (math.isfinite(cost_sum) and finite):
             with self.stream:
-                _diverged(net, net.snapshot, state, cost_sum, cfg)
+                diverged(net, net.snapshot, state, cost_sum, cfg)
         return cost_sum / self.m
 
 

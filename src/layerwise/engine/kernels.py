@@ -20,7 +20,9 @@ from __future__ import annotations
 from typing import Callable, NamedTuple
 
 from .outputs import OUTPUTS, Output, get_output  # noqa: F401 (the output layers, by loss name)
-from ..core._registry import lookup
+from ..core.registry import lookup
+from ..core.activations import ALIASES
+
 
 class InPlaceActivation(NamedTuple):
     name: str
@@ -86,8 +88,7 @@ ACTIVATIONS: dict[str, InPlaceActivation] = {
     "sigmoid": InPlaceActivation("sigmoid", _sigmoid_forward, _sigmoid_backward),
     "linear": InPlaceActivation("linear", _identity_forward, _identity_backward),
 }
-ACTIVATIONS["identity"] = ACTIVATIONS["linear"]
-ACTIVATIONS["logistic"] = ACTIVATIONS["sigmoid"]
+ACTIVATIONS.update({alias: ACTIVATIONS[name] for alias, name in ALIASES.items()})  # the core's one alias table
 
 
 def get_activation(name) -> InPlaceActivation:

@@ -58,7 +58,7 @@ class TrainState:
     stopped: bool = False
 
 
-def _lr(cfg, state):
+def current_learning_rate(cfg, state):
     if cfg.schedule == "invscaling":
         return cfg.learning_rate / math.sqrt(state.n_iter + 1)  # epoch k (0-based): alpha0 / sqrt(k + 1)
     return state.learning_rate
@@ -76,7 +76,7 @@ def run_epoch(net, opt, X, Y, w, cfg, state, rng, order):
     if cfg.shuffle:
         rng.shuffle(order)
         order_d = o.from_host(order)  # NumPy: order itself; a device: one copy per epoch
-    lr = _lr(cfg, state)
+    lr = current_learning_rate(cfg, state)
     gain = opt.gain(lr)  # the optimizer's first factor, applied by backward with the 1/m (one pass fewer)
     snapshot = net.snapshot  # restore point if this epoch diverges
     o.copyto(snapshot, net.theta)
@@ -98,16 +98,16 @@ def run_epoch(net, opt, X, Y, w, cfg, state, rng, order):
         net.forward(ws, Xb, cfg.keep_prob, rng)
         J = net.cost(ws, Yb, wb, cfg.alpha)
         if not math.isfinite(J):
-            _diverged(net, snapshot, state, J, cfg)
+            diverged(net, snapshot, state, J, cfg)
         cost_sum += J * weight
         net.backward(ws, Xb, Yb, wb, cfg.alpha, cfg.keep_prob, gain)
         opt.step(net.theta, net.grad, lr, gain)
     if not o.all_finite(net.theta):
-        _diverged(net, snapshot, state, math.nan, cfg)
+        diverged(net, snapshot, state, math.nan, cfg)
     return cost_sum / total_w
 
 
-def _diverged(net, snapshot, state, J, cfg):
+def diverged(net, snapshot, state, J, cfg):
     net.ops.copyto(net.theta, snapshot)
     raise DivergenceError(
         f"the cost became {J} at iteration {state.n_iter} (epoch {state.n_iter + 1}); training stopped and "

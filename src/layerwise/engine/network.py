@@ -129,10 +129,6 @@ class Network:
             ws = self._workspaces[key] = Workspace(self.layer_dims, m, self.dtype, dropout, self.ops)
         return ws
 
-    def release(self):
-        """Drop the workspaces (before pickling an estimator, say); they are rebuilt on demand."""
-        self._workspaces = {}
-
     # ------------------------------------------------------------ the passes
     def forward(self, ws, X, keep_prob=1.0, rng=None):
         """X (m, n[0]) rows -> A[L] (m, n[L]) rows (a workspace buffer). Dropout when keep_prob < 1."""

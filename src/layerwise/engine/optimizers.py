@@ -30,7 +30,7 @@ import math
 import numpy as np
 
 from .ops import NUMPY
-from ..core._registry import lookup
+from ..core.registry import lookup
 
 
 class GD:

@@ -18,7 +18,7 @@ and the row sum is a product with ``ones_n`` (one BLAS gemv, 1 us).
 from __future__ import annotations
 
 from typing import Callable, NamedTuple
-from ..core._registry import lookup
+from ..core.registry import lookup
 
 
 class Output(NamedTuple):

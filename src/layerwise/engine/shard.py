@@ -12,8 +12,8 @@ of ``order`` is split by row ownership, and one step is
 which is one process's step on the whole batch, up to the rounding of the regrouped sums (1e-16
 relative). The lead process alone adds the L2 term (alpha/(2m) ||W||^2 once, not once per process).
 Dropout masks come from ``mask_rng``, one per process, so the shared ``rng`` only ever orders batches.
-A process's share of a shuffled batch varies (about B/N +- sqrt(B/N)); the network keeps one workspace
-per size, at most ``MAX_WORKSPACES`` of them (then they are dropped and rebuilt).
+A process's share of a shuffled batch varies (about B/N +- sqrt(B/N)); the shard keeps one workspace
+per size, at most ``MAX_WORKSPACES`` of them (then they are dropped and rebuilt); the shard holds them.
 ``shard_epoch`` has ``run_epoch``'s signature once the shard is bound (``functools.partial``).
 """
 from __future__ import annotations
@@ -24,7 +24,8 @@ from typing import Callable
 
 import numpy as np
 
-from .loop import _diverged, _lr
+from .loop import current_learning_rate, diverged
+from .network import Workspace
 
 
 @dataclass
@@ -38,7 +39,7 @@ class Shard:
     lead: bool = True
     mask_rng: object = None
     buffer: object = None  # (P + 2,) in the network's dtype, made on first use
-    sizes: set = field(default_factory=set)  # local batch sizes whose workspaces the network holds
+    workspaces: dict = field(default_factory=dict)  # local batch size -> its Workspace
 
 
 MAX_WORKSPACES = 16  # a process's share of a shuffled batch varies in size; each size needs its own buffers
@@ -49,7 +50,7 @@ def shard_epoch(net, opt, X, Y, w, cfg, state, rng, order, shard):
     o = net.ops
     if cfg.shuffle:
         rng.shuffle(order)  # the same draw on every process: one global order
-    lr = _lr(cfg, state)
+    lr = current_learning_rate(cfg, state)
     gain = opt.gain(lr)
     o.copyto(net.snapshot, net.theta)
     cost_sum = total_w = 0.0
@@ -58,12 +59,12 @@ def shard_epoch(net, opt, X, Y, w, cfg, state, rng, order, shard):
         if not weight > 0:
             continue  # a global batch whose examples all weigh 0 carries no gradient
         if not math.isfinite(J_w):
-            _diverged(net, net.snapshot, state, J_w, cfg)
+            diverged(net, net.snapshot, state, J_w, cfg)
         cost_sum += J_w
         total_w += weight
         opt.step(net.theta, net.grad, lr, gain)
     if not o.all_finite(net.theta):
-        _diverged(net, net.snapshot, state, math.nan, cfg)
+        diverged(net, net.snapshot, state, math.nan, cfg)
     return cost_sum / max(total_w, np.finfo(np.float64).tiny)
 
 
@@ -85,6 +86,16 @@ def local_batches(order, B, shuffle, start, stop):
         yield local[edges[k]:edges[k + 1]]
 
 
+def _workspace(net, shard, k, dropout):
+    """The buffers for a share of k rows: the shard keeps at most MAX_WORKSPACES sizes, then starts afresh."""
+    ws = shard.workspaces.get(k)
+    if ws is None:
+        if len(shard.workspaces) >= MAX_WORKSPACES:
+            shard.workspaces.clear()  # bound the memory; the common sizes come back at once
+        ws = shard.workspaces[k] = Workspace(net.layer_dims, k, net.dtype, dropout, net.ops)
+    return ws
+
+
 def _reduced_gradient(net, X, Y, w, rows, cfg, gain, shard):
     """Fill ``net.grad`` with gain x the global batch's gradient; returns (sum of J_r weight_r, sum of weight_r)."""
     o, P = net.ops, net.size
@@ -94,11 +105,7 @@ def _reduced_gradient(net, X, Y, w, rows, cfg, gain, shard):
     k = (rows.stop - rows.start) if isinstance(rows, slice) else len(rows)
     weight = 0.0
     if k:
-        if k not in shard.sizes and len(shard.sizes) >= MAX_WORKSPACES:
-            net.release()  # bound the memory: drop the workspaces, rebuilt on demand
-            shard.sizes.clear()
-        shard.sizes.add(k)
-        ws = net.workspace(k, dropout=cfg.keep_prob < 1.0)
+        ws = _workspace(net, shard, k, cfg.keep_prob < 1.0)
         if isinstance(rows, slice):
             Xb, Yb, wb = X[rows, ...], Y[rows, ...], None if w is None else w[rows]
         else:

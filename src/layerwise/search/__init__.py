@@ -1,7 +1,7 @@
 """Hyperparameter search: grid, random and Optuna TPE, trials on Dask distributed.
 
 ``search(estimator, space, X, y, ...)`` runs it from Python; ``layerwise search DATA --target COL
---space space.toml`` from the command line (see layerwise.search.cli).
+--space space.toml`` from the command line (see layerwise.cli.search).
 """
 from .api import SearchResult, make_folds, search
 from .cluster import ClusterError

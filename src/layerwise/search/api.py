@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import numbers
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 from sklearn.base import clone, is_classifier
@@ -36,7 +37,7 @@ class SearchResult:
 
     def plot(self, param=None, ax=None, score="score"):
         """Score against one hyperparameter (``param``), or a Figure with one Axes per hyperparameter."""
-        from layerwise.plotting import plot_search_results
+        from ..plotting import plot_search_results
         rows = [r for r in self.rows if r["status"] == "ok"]
         if param is not None:
             return plot_search_results(rows, param, score=score, ax=ax)
@@ -81,6 +82,11 @@ def _check(estimator, dims, X, y):
     return X, y
 
 
+def _plan(default_iter, rungs, params):
+    """Epochs per rung for a trial's parameters (its max_iter, or the estimator's)."""
+    return rung_plan(int(params.get("max_iter", default_iter)), rungs)
+
+
 def search(estimator, space, X, y, *, sampler="random", n_trials=None, cv=None, validation_fraction=0.2,
            scoring=None, prune=None, rungs=4, results=None, out=None, refit=True, random_state=0,
            address=None, client=None, n_workers=None, retries=2, progress=True, callback=None):
@@ -108,7 +114,7 @@ def search(estimator, space, X, y, *, sampler="random", n_trials=None, cv=None, 
             raise ValueError(f"pruning trains in chunks with partial_fit, which {type(estimator).__name__} "
                              "lacks; pass prune=False")
         default_iter = estimator.get_params().get("max_iter", 200)
-        plan = lambda params: rung_plan(int(params.get("max_iter", default_iter)), rungs)  # noqa: E731
+        plan = partial(_plan, default_iter, rungs)
     smp = make_sampler(sampler, dims, n_trials, random_state, prune)
     table = ResultsTable(results, list(dims))
     smp.resume(table.finished())
@@ -121,7 +127,7 @@ def search(estimator, space, X, y, *, sampler="random", n_trials=None, cv=None, 
     if best is not None and (refit or out is not None):
         model = clone(estimator).set_params(**{k: to_estimator(v) for k, v in best_params.items()}).fit(X, y)
         if out is not None:
-            from layerwise.persistence import save
+            from ..io.modelfile import save
             save(model, out)
     return SearchResult(rows=list(table.rows), best_params=best_params, best_score=best and best["score"],
                         best_estimator=model, results_path=table.path, param_names=list(dims),

@@ -16,7 +16,7 @@ class ClusterError(RuntimeError):
     """The Dask cluster cannot run this search (no workers, or a different layerwise on them)."""
 
 
-def _distributed():
+def distributed_module():
     try:
         import distributed
     except ImportError:
@@ -58,7 +58,7 @@ def connect(address=None, client=None, n_workers=None):
     """Yield a Client: ``client`` as given, one for the scheduler at ``address``, or an embedded
     LocalCluster of ``n_workers`` processes (default: one per core) with one thread and one BLAS thread
     each. Clusters and clients created here are closed on exit, also on Ctrl-C."""
-    distributed = _distributed()
+    distributed = distributed_module()
     if client is not None:
         check_versions(client)
         yield client

@@ -9,9 +9,11 @@ CSV needs nothing beyond the standard library; Parquet needs pyarrow (``layerwis
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
-import tempfile
+
+from ..io.atomic import write_atomically
 
 HEAD = ["number", "status", "score", "score_std"]
 TAIL = ["n_iter", "cost_first", "cost_last", "cost_min", "fit_time", "worker", "finished_at", "error", "params"]
@@ -24,27 +26,16 @@ def display(value):
     return value if value is None or isinstance(value, (bool, int, float, str)) else json.dumps(value)
 
 
-def _atomic_write(path, write):
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=os.path.basename(path))
-    try:
-        text = path.endswith(".csv")
-        with os.fdopen(fd, "w" if text else "wb", newline="" if text else None) as f:
-            write(f)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-
-
-def _write_csv(rows, columns, f):
+def _csv_bytes(rows, columns):
+    f = io.StringIO(newline="")
     writer = csv.DictWriter(f, fieldnames=columns)
     writer.writeheader()
     for row in rows:
         writer.writerow({c: ("" if row.get(c) is None else row[c]) for c in columns})
+    return f.getvalue().encode()
 
 
-def _write_parquet(rows, columns, f):
+def _parquet_bytes(rows, columns):
     import pyarrow as pa
     import pyarrow.parquet as pq
     data = {}
@@ -54,7 +45,9 @@ def _write_parquet(rows, columns, f):
         if len(kinds) > 1 and not kinds <= {int, float}:
             values = [None if v is None else str(v) for v in values]  # one type per Parquet column
         data[c] = values
-    pq.write_table(pa.table(data), f)
+    sink = pa.BufferOutputStream()
+    pq.write_table(pa.table(data), sink)
+    return sink.getvalue().to_pybytes()
 
 
 def _parse(row, param_names):
@@ -107,8 +100,8 @@ class ResultsTable:
         """Add a finished trial (replacing an earlier failed row with its number) and rewrite the file."""
         self.rows = [r for r in self.rows if r["number"] != row["number"]] + [row]
         if self.path is not None:
-            writer = _write_csv if self.path.endswith(".csv") else _write_parquet
-            _atomic_write(self.path, lambda f: writer(self.rows, self.columns, f))
+            encode = _csv_bytes if self.path.endswith(".csv") else _parquet_bytes
+            write_atomically(self.path, encode(self.rows, self.columns))
 
     def best(self):
         """The row with the highest score among completed trials (None when there is none)."""

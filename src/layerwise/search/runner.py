@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .cluster import _distributed
+from .cluster import distributed_module
 from .results import display
 from .space import canonical, to_estimator
 from .trial import run_trial
@@ -55,7 +55,7 @@ class _Loop:
         self.max_in_flight, self.retries, self.plan, self.bar, self.callback = \
             max_in_flight, retries, plan, bar, callback
         self.pending = {}  # future -> _Task
-        self.done = _distributed().as_completed()
+        self.done = distributed_module().as_completed()
         self.scatter()
 
     def scatter(self):
@@ -83,8 +83,7 @@ class _Loop:
 
     def submit(self, task):
         fut = self.client.submit(run_trial, self.job["estimator"], self.params(task.proposal), *self.data,
-                                 self.job["scoring"], self.epochs(task)[task.rung], task.states, 1,
-                                 retries=self.retries, pure=False)
+                                 self.job["scoring"], self.epochs(task)[task.rung], task.states, 1, pure=False)
         self.pending[fut] = task
         self.done.add(fut)
 
@@ -112,7 +111,9 @@ class _Loop:
         try:
             out = fut.result()
         except Exception as exc:  # the cluster failed the task (run_trial itself catches estimator errors):
-            # a dead worker held the last copy of the data, or KilledWorker after the scheduler's retries
+            # a dead worker held the last copy of the data, or KilledWorker. The one retry mechanism: resubmit
+            # up to ``retries`` times, scattering the data again if every copy was lost (Dask's own
+            # ``retries=`` would re-run a task whose inputs are gone, so it is not used)
             fut.release()
             if task.attempt < self.retries:
                 if self.data_lost():
@@ -153,9 +154,9 @@ def run_trials(client, sampler, table, estimator, X, y, folds, scoring=None, pla
 
     ``plan(params) -> [epochs per rung]`` turns on rung-wise training with pruning (None: one full fit).
     """
-    from tqdm.auto import tqdm
+    from ..progress import counter_bar
+
     n_threads = sum(client.nthreads().values())
     job = {"estimator": estimator, "X": X, "y": y, "folds": folds, "scoring": scoring}
-    with tqdm(total=sampler.n_trials, initial=len(table.finished()), desc="search", unit="trial",
-              disable=None if progress else True) as bar:
+    with counter_bar(sampler.n_trials, "search", "trial", initial=len(table.finished()), enabled=progress) as bar:
         _Loop(client, sampler, table, job, max_in_flight or 2 * n_threads, retries, plan, bar, callback).run()

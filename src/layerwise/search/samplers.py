@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 from sklearn.utils import check_random_state
 
+from .results import display  # Optuna's categorical choices: scalars as they are, the rest as JSON text
 from .space import canonical
 
 
@@ -34,15 +35,10 @@ def _optuna():
     return optuna
 
 
-def _encode(value):
-    """Optuna's categorical choices must be None/bool/int/float/str: other values go as JSON text."""
-    return value if value is None or isinstance(value, (bool, int, float, str)) else json.dumps(value)
-
-
 def _distribution(dim):
     from optuna.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
     if dim.kind in ("values", "choice"):
-        return CategoricalDistribution([_encode(v) for v in dim.spec])
+        return CategoricalDistribution([display(v) for v in dim.spec])
     if dim.kind == "int":
         return IntDistribution(*dim.spec)
     return FloatDistribution(*dim.spec, log=dim.kind == "loguniform")
@@ -70,7 +66,7 @@ class Sampler:
         out = {}
         for name, v in params.items():
             dim = self.space[name]
-            out[name] = {_encode(c): c for c in dim.spec}[v] if dim.kind in ("values", "choice") else v
+            out[name] = {display(c): c for c in dim.spec}[v] if dim.kind in ("values", "choice") else v
         return out
 
     def resume(self, rows):
@@ -78,7 +74,7 @@ class Sampler:
         optuna = _optuna()
         for row in rows:
             params = json.loads(row["params"])
-            encoded = {k: _encode(params[k]) for k in self.dists}
+            encoded = {k: display(params[k]) for k in self.dists}
             state = optuna.trial.TrialState.PRUNED if row["status"] == "pruned" else optuna.trial.TrialState.COMPLETE
             inter = {int(row["n_iter"]): row["score"]} if state == optuna.trial.TrialState.PRUNED else None
             self.study.add_trial(optuna.trial.create_trial(
@@ -96,7 +92,7 @@ class Sampler:
             return None
         number, params = nxt
         if params is not None:
-            self.study.enqueue_trial({k: _encode(v) for k, v in params.items()})
+            self.study.enqueue_trial({k: display(v) for k, v in params.items()})
         trial = self.study.ask(self.dists)
         self.issued += 1
         return Proposal(number, self._decode(trial.params), trial)

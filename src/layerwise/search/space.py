@@ -23,6 +23,8 @@ import math
 import os
 from typing import NamedTuple
 
+from ..jsonable import to_json
+
 KINDS = ("values", "choice", "uniform", "loguniform", "int")
 
 
@@ -130,5 +132,4 @@ def to_estimator(value):
 
 def canonical(params):
     """The params dict as canonical JSON text: the identity of a trial in the results table."""
-    return json.dumps({k: params[k] for k in sorted(params)}, sort_keys=True,
-                      default=lambda v: v.item() if hasattr(v, "item") else str(v))
+    return json.dumps(to_json({k: params[k] for k in sorted(params)}), sort_keys=True, default=str)

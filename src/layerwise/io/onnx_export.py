@@ -8,13 +8,16 @@ for the samples-as-rows layout. Outputs follow the estimator's methods:
   (predict: (N,) of the classes, or (N, k) of 0/1 for multilabel);
 - regressor: ``predictions`` ((N,) for one output, (N, k) for several).
 
-Built from ``model._export_state()`` only, with ``onnx.helper``; needs the ``onnx`` extra.
+Built from ``layerwise.estimators.export_state(model)`` only, with ``onnx.helper``; needs the ``onnx`` extra.
 """
 from __future__ import annotations
 
 import os
 
 import numpy as np
+
+from ..core.activations import ACTIVATIONS
+from .atomic import write_atomically
 
 OPSET = 17
 
@@ -29,9 +32,9 @@ def _leaky_relu(g, Z, out):
     return g.add("Max", [Z, g.add("Mul", [Z, slope], f"{out}_slope_Z")], out)
 
 
-# hidden activation name -> builder (graph, input name, output name) -> output name
-_ACTIVATIONS = {"relu": _op("Relu"), "tanh": _op("Tanh"), "sigmoid": _op("Sigmoid"), "logistic": _op("Sigmoid"),
-                "leaky_relu": _leaky_relu, "linear": _op("Identity"), "identity": _op("Identity")}
+# the core's activation name (aliases resolved through core.ACTIVATIONS) -> builder (graph, input, output)
+_BUILDERS = {"relu": _op("Relu"), "tanh": _op("Tanh"), "sigmoid": _op("Sigmoid"), "leaky_relu": _leaky_relu,
+             "linear": _op("Identity")}
 
 
 def _onnx():
@@ -69,9 +72,10 @@ def _hidden(g, arrays, meta):
         if l == L:
             return Z
         name = meta["activations"][l - 1]
-        if name not in _ACTIVATIONS:
-            raise ValueError(f"activation {name!r} has no ONNX export; supported: {sorted(_ACTIVATIONS)}")
-        A = _ACTIVATIONS[name](g, Z, f"A{l}")
+        name = ACTIVATIONS[name].name if name in ACTIVATIONS else name
+        if name not in _BUILDERS:
+            raise ValueError(f"activation {name!r} has no ONNX export; supported: {sorted(_BUILDERS)}")
+        A = _BUILDERS[name](g, Z, f"A{l}")
 
 
 def _classifier_outputs(g, Z, meta):
@@ -111,7 +115,9 @@ def to_onnx(model):
     onnx = _onnx()
     from onnx import helper
 
-    arrays, meta = model._export_state()
+    from ..estimators import export_state
+
+    arrays, meta = export_state(model)
     dtype = np.dtype(meta["dtype"])
     g = _Graph(onnx, dtype)
     Z = _hidden(g, arrays, meta)
@@ -129,9 +135,7 @@ def to_onnx(model):
 
 def export_onnx(model, path):
     """Write the fitted ``model`` to ``path`` as an ONNX file, atomically. Returns ``path``."""
-    from .persistence import _write_atomically
-
-    _write_atomically(path, to_onnx(model).SerializeToString())
+    write_atomically(path, to_onnx(model).SerializeToString())
     return os.fspath(path)
 
 

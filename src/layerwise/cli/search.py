@@ -1,20 +1,17 @@
-"""``layerwise search DATA --target COL --space space.toml``: the search as a subcommand.
-
-layerwise.cli registers it: ``configure(subparser)`` adds the options, ``run(args) -> exit code`` runs.
-"""
+"""``layerwise search DATA --target COL --space space.toml``: hyperparameter search from the command line."""
 from __future__ import annotations
 
-import argparse
 import sys
 
-from ..argtypes import open_fraction, positive_int
+from .errors import UsageError
+from .options import (add_data_options, add_scale_option, add_task_option, estimator_class, open_fraction,
+                      positive_int, task_of)
 
 SAMPLER_NAMES = ("grid", "random", "tpe")
 
 
 def configure(p):
-    p.add_argument("data", metavar="DATA", help="data file: .csv, .parquet, .npy, .npz, .h5/.hdf5")
-    p.add_argument("--target", required=True, metavar="COL", help="target column (for .npy a column number)")
+    add_data_options(p)
     p.add_argument("--space", required=True, metavar="TOML", help="search space: one table per estimator "
                    "parameter, e.g. [learning_rate] loguniform = [1e-4, 0.3]")
     p.add_argument("--trials", type=positive_int, metavar="N", help="number of trials (grid: all by default)")
@@ -29,37 +26,13 @@ def configure(p):
     p.add_argument("--out", metavar="MODEL", help="save the best model, refitted on all rows, to this model file")
     p.add_argument("--plot", metavar="PNG", help="save score against each hyperparameter to this picture")
     p.add_argument("--seed", type=int, default=0, help="seed of the sampler, the splits and the networks (default 0)")
-    p.add_argument("--task", choices=["auto", "classification", "regression"], default="auto",
-                   help="auto (default): regression for real-valued targets, classification otherwise")
-    p.add_argument("--scale", choices=["standard", "minmax", "none"], default="standard",
-                   help="feature scaling, fitted on all rows and saved with the model (default standard)")
+    add_task_option(p)
+    add_scale_option(p, "fitted on all rows")
     p.add_argument("--scoring", metavar="NAME", help="scikit-learn scorer (default: accuracy or R^2)")
     p.add_argument("--no-prune", action="store_true", help="train every tpe trial to the end")
     p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler, e.g. tcp://host:8786 "
                    "(default: a local cluster, one single-threaded worker per core)")
     p.add_argument("--workers", type=positive_int, metavar="N", help="size of the local cluster")
-    p.set_defaults(func=run)
-
-
-def _usage_error(message):
-    from layerwise.cli import UsageError
-    return UsageError(message)
-
-
-def _estimator(y, task, seed):
-    from sklearn.utils.multiclass import type_of_target
-
-    from layerwise.estimators import NeuralNetClassifier, NeuralNetRegressor
-    if task == "auto":
-        task = "regression" if type_of_target(y).startswith("continuous") else "classification"
-    return (NeuralNetRegressor if task == "regression" else NeuralNetClassifier)(random_state=seed)
-
-
-def _scaler(name):
-    if name == "none":
-        return None
-    import sklearn.preprocessing
-    return {"standard": sklearn.preprocessing.StandardScaler, "minmax": sklearn.preprocessing.MinMaxScaler}[name]()
 
 
 def _save_plot(result, path):
@@ -69,20 +42,21 @@ def _save_plot(result, path):
 
 
 def run(args):
-    from layerwise.datasets import load_table
-
-    from .api import search
-    from .cluster import ClusterError
-    from .space import load_space
+    try:
+        from ..search import ClusterError, load_space, search
+    except ImportError as exc:
+        raise UsageError(f"search is unavailable ({exc}); pip install 'layerwise[search]'") from None
+    from ..io.preprocessing import make_scaler
+    from ..io.tables import load_table
 
     space = load_space(args.space)
     X, y, features = load_table(args.data, target=args.target)
     if y is None:
-        raise _usage_error(f"{args.data}: no target column {args.target!r} found")
-    scaler = _scaler(args.scale)
+        raise UsageError(f"{args.data}: no target column {args.target!r} found")
+    scaler = make_scaler(args.scale)
     if scaler is not None:
         X = scaler.fit_transform(X)
-    estimator = _estimator(y, args.task, args.seed)
+    estimator = estimator_class(task_of(y, args.task))(random_state=args.seed)
     prune = False if args.no_prune else None
     print(f"Searching {', '.join(space)} with the {args.sampler} sampler on {X.shape[0]} rows; "
           f"results in {args.results}")
@@ -92,7 +66,7 @@ def run(args):
                         results=args.results, refit=args.out is not None, random_state=args.seed,
                         address=args.scheduler, n_workers=args.workers)
     except ClusterError as exc:
-        raise _usage_error(str(exc)) from None
+        raise UsageError(str(exc)) from None
     except KeyboardInterrupt:
         print(f"layerwise: interrupted; finished trials are in {args.results}; run the same command again "
               "to resume", file=sys.stderr)
@@ -105,7 +79,8 @@ def run(args):
         return 1
     print(f"Best score {result.best_score:.4f} with {result.best_params}")
     if args.out is not None:
-        from layerwise.persistence import save
+        from ..io.modelfile import save
+
         save(result.best_estimator, args.out, preprocessing=scaler)
         print(f"Saved the best model, refitted on all {X.shape[0]} rows, to {args.out}")
     if args.plot is not None:

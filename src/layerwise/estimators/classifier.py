@@ -1,36 +1,23 @@
-"""scikit-learn estimators over the engine: ``NeuralNetClassifier`` and ``NeuralNetRegressor``.
-
-X is (n_samples, n_features), scikit-learn's layout; ``params_`` holds the course's
-``LayerParams(W (n[l], n[l-1]), b (n[l], 1))`` per layer, the transpose of scikit-learn's ``coefs_``.
-Training (solvers, L2, stopping, the course's gd loop) lives in ``_nn_base``; the model-file state in
-``_nn_state``; this module owns what depends on the target: encoding y, the output layer, decoding.
-docs/guide/estimators.md has the parameters and formulas.
-"""
+"""NeuralNetClassifier: encoding the labels, the sigmoid/softmax output layer, decoding, probabilities."""
 from __future__ import annotations
 
 import numpy as np
-from sklearn.base import ClassifierMixin, RegressorMixin, _fit_context
-from sklearn.utils._param_validation import StrOptions
+from sklearn.base import ClassifierMixin
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import column_or_1d
 
-from . import core
-from ._backend import host, namespace
-from ._nn_base import _BaseNeuralNet
-from ._nn_device import is_device_array
-from .engine.ops import ops_for
+from .. import core
+from .._backend import host
+from ..engine import ops_for
+from .base import BaseNeuralNet
+from .scoring import column_or_1d_labels, host_score, hstack
 
-__all__ = ["NeuralNetClassifier", "NeuralNetRegressor"]
 
-class NeuralNetClassifier(ClassifierMixin, _BaseNeuralNet):
+class NeuralNetClassifier(ClassifierMixin, BaseNeuralNet):
     """A fully connected network classifier (binary: one sigmoid unit; multiclass: softmax;
     multilabel: one sigmoid per label). Parameters as scikit-learn's MLPClassifier where it has them;
     see docs/guide/estimators.md."""
-
-    _is_classifier = True
-    _parameter_constraints = {**_BaseNeuralNet._parameter_constraints,
-                              "class_weight": [None, StrOptions({"balanced"}), dict]}
 
     def __init__(self, hidden_layer_sizes=(100,), activation="relu", init="auto", solver="adam",
                  learning_rate=0.001, learning_rate_schedule="constant", batch_size="auto", max_iter=200,
@@ -38,10 +25,15 @@ class NeuralNetClassifier(ClassifierMixin, _BaseNeuralNet):
                  alpha="auto", dropout=0.0, tol=1e-4, n_iter_no_change=10, early_stopping=False,
                  validation_fraction=0.1, warm_start=False, random_state=None, verbose=0, dtype=None,
                  device="cpu", precision="ieee", class_weight=None):
-        super().__init__(hidden_layer_sizes, activation, init, solver, learning_rate, learning_rate_schedule,
-                         batch_size, max_iter, shuffle, momentum, nesterovs_momentum, beta_1, beta_2, epsilon,
-                         alpha, dropout, tol, n_iter_no_change, early_stopping, validation_fraction, warm_start,
-                         random_state, verbose, dtype, device, precision)
+        super().__init__(hidden_layer_sizes=hidden_layer_sizes, activation=activation, init=init,
+                         solver=solver, learning_rate=learning_rate,
+                         learning_rate_schedule=learning_rate_schedule, batch_size=batch_size,
+                         max_iter=max_iter, shuffle=shuffle, momentum=momentum,
+                         nesterovs_momentum=nesterovs_momentum, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon,
+                         alpha=alpha, dropout=dropout, tol=tol, n_iter_no_change=n_iter_no_change,
+                         early_stopping=early_stopping, validation_fraction=validation_fraction,
+                         warm_start=warm_start, random_state=random_state, verbose=verbose, dtype=dtype,
+                         device=device, precision=precision)
         self.class_weight = class_weight
 
     def __sklearn_tags__(self):
@@ -49,12 +41,10 @@ class NeuralNetClassifier(ClassifierMixin, _BaseNeuralNet):
         tags.classifier_tags.multi_label = True
         return tags
 
-    @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
         """Train on X (n_samples, n_features), y (n_samples,) labels or (n_samples, n_labels) indicators."""
         return self._fit(X, y, sample_weight)
 
-    @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         """One epoch on (X, y); ``classes`` (all labels) is required on the first call."""
         if self.solver == "lbfgs":
@@ -85,7 +75,7 @@ class NeuralNetClassifier(ClassifierMixin, _BaseNeuralNet):
                 raise ValueError(f"expected a multilabel indicator matrix with {len(self.classes_)} columns, "
                                  f"got y of shape {np.shape(y)}")
             return np.ascontiguousarray(y, dtype=dtype)
-        y = _column_or_1d(y)
+        y = column_or_1d_labels(y)
         unseen = np.setdiff1d(y, self.classes_)
         if unseen.size:
             raise ValueError(f"y contains labels {unseen.tolist()} not among the classes {self.classes_.tolist()} "
@@ -102,7 +92,7 @@ class NeuralNetClassifier(ClassifierMixin, _BaseNeuralNet):
             if self.class_weight is not None:
                 raise ValueError("class_weight is not supported for multilabel targets; pass sample_weight")
             return np.ones(len(y))
-        y = _column_or_1d(y)
+        y = column_or_1d_labels(y)
         # "balanced": n / (n_classes * count) over the classes present in this y; a dict: its weights, 1 elsewhere
         classes = np.unique(y) if self.class_weight == "balanced" else self.classes_
         cw = compute_class_weight(self.class_weight, classes=classes, y=y)
@@ -120,7 +110,7 @@ class NeuralNetClassifier(ClassifierMixin, _BaseNeuralNet):
         pred = self._decode(AL)
         if self.output_type_ == "multilabel-indicator":
             return float(np.mean(np.all(pred == y, axis=1)))
-        return float(np.mean(pred == _column_or_1d(y)))
+        return float(np.mean(pred == column_or_1d_labels(y)))
 
     def predict(self, X):
         """Labels (n_samples,), or indicators (n_samples, n_labels) for multilabel.
@@ -135,20 +125,20 @@ class NeuralNetClassifier(ClassifierMixin, _BaseNeuralNet):
 
     def score(self, X, y, sample_weight=None):
         """Mean accuracy of ``predict(X)`` against y (on the host for device arrays)."""
-        return _host_score(super().score, self, X, y, sample_weight)
+        return host_score(super().score, self, X, y, sample_weight)
 
     def predict_proba(self, X):
         """Probabilities (n_samples, n_classes), columns in the order of ``classes_``."""
         AL = self._forward(X)[0]
         if self.output_type_ == "binary":
-            return _hstack([1 - AL, AL])
+            return hstack([1 - AL, AL])
         return AL
 
     def predict_log_proba(self, X):
         """log predict_proba, from the logits (finite for every finite input)."""
         _, ZL = self._forward(X)
         if self.output_type_ == "binary":
-            return -_hstack([core.softplus(ZL), core.softplus(-ZL)])  # log(1-p), log p
+            return -hstack([core.softplus(ZL), core.softplus(-ZL)])  # log(1-p), log p
         if self.output_type_ == "multiclass":
             return core.log_softmax(ZL.T).T
         return -core.softplus(-ZL)
@@ -159,67 +149,4 @@ class NeuralNetClassifier(ClassifierMixin, _BaseNeuralNet):
         return ZL[:, 0] if self.output_type_ == "binary" else ZL
 
 
-class NeuralNetRegressor(RegressorMixin, _BaseNeuralNet):
-    """A fully connected network regressor: linear output units and (half) mean squared error."""
-
-    _is_classifier = False
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.target_tags.multi_output = True
-        return tags
-
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
-        """Train on X (n_samples, n_features), y (n_samples,) or (n_samples, n_outputs)."""
-        return self._fit(X, y, sample_weight)
-
-    @_fit_context(prefer_skip_nested_validation=True)
-    def partial_fit(self, X, y, sample_weight=None):
-        """One epoch on (X, y)."""
-        if self.solver == "lbfgs":
-            raise ValueError("partial_fit needs a minibatch solver (gd, sgd, rmsprop, adam), not lbfgs")
-        return self._fit(X, y, sample_weight, incremental=True)
-
-    def _encode_targets(self, y, first, classes, dtype):
-        Y = np.asarray(y, dtype=dtype).reshape(len(y), -1)  # (m, n_outputs)
-        if first:
-            self.loss_ = "mse"
-            self.output_type_ = "continuous" if Y.shape[1] == 1 else "continuous-multioutput"
-        elif Y.shape[1] != self.n_outputs_:
-            raise ValueError(f"y has {Y.shape[1]} output(s) but the model was fitted with {self.n_outputs_}")
-        return np.ascontiguousarray(Y)
-
-    def _score_outputs(self, AL, y):
-        from sklearn.metrics import r2_score
-        return float(r2_score(y, AL[:, 0] if AL.shape[1] == 1 and np.ndim(y) == 1 else AL))
-
-    def predict(self, X):
-        """Predictions (n_samples,) for one output, (n_samples, n_outputs) otherwise."""
-        AL = self._forward(X)[0]
-        return AL[:, 0] if self.output_type_ == "continuous" else AL
-
-    def score(self, X, y, sample_weight=None):
-        """R^2 of ``predict(X)`` against y (on the host for device arrays)."""
-        return _host_score(super().score, self, X, y, sample_weight)
-
-
-def _hstack(arrays):
-    # side by side, in the arrays' own library (NumPy's hstack for NumPy)
-    return np.hstack(arrays) if isinstance(arrays[0], np.ndarray) else namespace(arrays[0]).concat(arrays, axis=1)
-
-
-def _host_score(score, est, X, y, sample_weight):
-    """scikit-learn's score; for device arrays the metric runs on host copies of y and the predictions."""
-    if not is_device_array(X):
-        return score(X, y, sample_weight)
-    from sklearn.metrics import accuracy_score, r2_score
-
-    metric = accuracy_score if est._is_classifier else r2_score
-    y_true = host(y) if is_device_array(y) else y
-    return float(metric(y_true, host(est.predict(X)), sample_weight=sample_weight))
-
-
-def _column_or_1d(y):
-    y = np.asarray(y)
-    return y.ravel() if y.ndim == 2 and y.shape[1] == 1 else y
+__all__ = ["NeuralNetClassifier"]

@@ -1,4 +1,4 @@
-"""``layerwise demo``: the course's flower network, then a deep network on handwritten digits.
+"""``layerwise demo``: the course's flower network, then a deep network on handwritten digits, with pictures.
 
 Prints what it trains and how well, and writes pictures and a model file into one folder.
 """
@@ -17,9 +17,9 @@ def _save(ax, folder, name):
 
 def flower(folder):
     """The course's planar data: a 4-unit tanh hidden layer against logistic regression."""
-    from . import core
-    from .datasets import make_flower
-    from .plotting import plot_decision_boundary
+    from .. import core
+    from ..datasets import make_flower
+    from ..plotting import plot_decision_boundary
 
     X, Y = make_flower(layout="course")  # X (2, 400), Y (1, 400)
     print("The planar flower data: 400 points, 2 features, 2 classes.")
@@ -31,7 +31,10 @@ def flower(folder):
     params_lr, _ = core.train(X, Y, [2, 1], (), "binary_crossentropy", 1.2, 10000, "zeros", None)
     accuracy_lr = float(np.mean(core.predict(X, params_lr) == Y))
     print(f"Accuracy of logistic regression:      {accuracy_lr:.1%} (a straight line cannot separate the petals)")
-    predict = lambda X_rows: core.predict(X_rows.T, params, "tanh").ravel()  # noqa: E731  (k, 2) -> (k,)
+
+    def predict(X_rows):  # (k, 2) rows -> (k,) labels
+        return core.predict(X_rows.T, params, "tanh").ravel()
+
     ax = plot_decision_boundary(predict, X.T, Y.ravel())
     ax.set_title(f"Flower: 4 tanh hidden units, accuracy {accuracy:.1%}")
     _save(ax, folder, "flower_decision_boundary.png")
@@ -43,9 +46,9 @@ def digits(folder):
     from sklearn.datasets import load_digits
     from sklearn.model_selection import train_test_split
 
-    from . import persistence
-    from .estimators import NeuralNetClassifier
-    from .plotting import plot_confusion_matrix, plot_cost
+    from ..estimators import NeuralNetClassifier
+    from ..io.modelfile import load, save
+    from ..plotting import plot_confusion_matrix, plot_cost
 
     X, y = load_digits(return_X_y=True)
     X_train, X_test, y_train, y_test = train_test_split(X / 16.0, y, test_size=0.25, random_state=0, stratify=y)
@@ -58,8 +61,8 @@ def digits(folder):
     print(f"Trained for {model.n_iter_} epochs; training accuracy {model.score(X_train, y_train):.1%}, "
           f"test accuracy {model.score(X_test, y_test):.1%}")
     path = os.path.join(folder, "digits.safetensors")
-    persistence.save(model, path)
-    reloaded = persistence.load(path)
+    save(model, path)
+    reloaded = load(path)
     same = bool(np.array_equal(reloaded.predict(X_test), model.predict(X_test)))
     print(f"Saved to {path}, reloaded: the reloaded model's test predictions are "
           f"{'identical' if same else 'DIFFERENT'}; first ten: {reloaded.predict(X_test[:10]).tolist()} "
@@ -71,7 +74,17 @@ def digits(folder):
     return same
 
 
-def run(folder="layerwise-demo"):
+def configure(p):
+    p.add_argument("--out-dir", default="layerwise-demo", metavar="DIR",
+                   help="folder for the pictures and the model file (default ./layerwise-demo)")
+
+
+def run(args):
+    return demo(args.out_dir)
+
+
+def demo(folder="layerwise-demo"):
+    """Both demonstrations into ``folder``; 0 when the reloaded model predicts as the trained one."""
     os.makedirs(folder, exist_ok=True)
     flower(folder)
     same = digits(folder)
@@ -79,4 +92,4 @@ def run(folder="layerwise-demo"):
     return 0 if same else 1
 
 
-__all__ = ["run", "flower", "digits"]
+__all__ = ["configure", "run", "demo", "flower", "digits"]

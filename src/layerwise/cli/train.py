@@ -1,0 +1,135 @@
+"""``layerwise train DATA --target COL --out MODEL``: fit a network on a data file and save it."""
+from __future__ import annotations
+
+import sys
+import warnings
+
+from .errors import UsageError
+from .options import (add_data_options, add_scale_option, add_task_option, batch_size, estimator_class, fraction,
+                      hidden_sizes, positive_float, positive_int, task_of)
+
+
+def configure(p):
+    add_data_options(p, "target column (several for multi-output: a,b); for .npy a column number, e.g. -1")
+    p.add_argument("--out", required=True, metavar="MODEL", help="model file to write, e.g. model.safetensors")
+    add_task_option(p)
+    p.add_argument("--hidden", type=hidden_sizes, default=(100,), metavar="N1,N2,...",
+                   help="hidden layer sizes, e.g. 20,7,5 (default 100; 'none' for no hidden layer)")
+    p.add_argument("--activation", default="relu", help="hidden activation: relu (default), tanh, sigmoid, "
+                   "leaky_relu, linear")
+    p.add_argument("--solver", default="adam", help="optimizer: adam (default), sgd, ... (see the estimators)")
+    p.add_argument("--learning-rate", type=positive_float, default=0.001, metavar="LR", help="default 0.001")
+    p.add_argument("--epochs", type=positive_int, default=200, metavar="N",
+                   help="maximum passes over the data (max_iter; default 200)")
+    p.add_argument("--batch-size", type=batch_size, default="auto", metavar="B",
+                   help="minibatch size, or auto (default: min(200, m))")
+    p.add_argument("--alpha", type=float, default=1e-4, help="L2 penalty (default 1e-4, as scikit-learn)")
+    p.add_argument("--validation-fraction", type=fraction, default=0.1, metavar="F",
+                   help="share of the data held out to score each epoch and stop early (default 0.1; 0: none)")
+    add_scale_option(p)
+    p.add_argument("--dtype", choices=["float32", "float64"], default=None, help="float dtype (default: the data's)")
+    p.add_argument("--seed", type=int, default=None, help="random_state for weights and shuffling")
+    p.add_argument("--verbose", type=int, choices=[0, 1, 2], default=1,
+                   help="0 silent, 1 progress bar on a terminal (default), 2 one line per epoch")
+    p.add_argument("--plot", metavar="PNG", help="also save the cost curve to this picture")
+    p.add_argument("--distributed", action="store_true", help="train on the processes started by mpiexec or srun, "
+                   "each reading its own rows of DATA (layerwise[mpi]; see docs/guide/distributed.md)")
+    p.add_argument("--checkpoint-every", type=positive_int, default=None, metavar="K",
+                   help="every K epochs write MODEL.ckpt beside --out (weights, optimizer, epoch, RNG state)")
+    p.add_argument("--resume", action="store_true", help="continue from MODEL.ckpt when it exists")
+
+
+def _estimator(task, args):
+    return estimator_class(task)(
+        hidden_layer_sizes=args.hidden, activation=args.activation, solver=args.solver,
+        learning_rate=args.learning_rate, max_iter=args.epochs, batch_size=args.batch_size, alpha=args.alpha,
+        early_stopping=args.validation_fraction > 0, validation_fraction=args.validation_fraction or 0.1,
+        random_state=args.seed, verbose=args.verbose, dtype=args.dtype)
+
+
+def run(args):
+    if args.distributed or args.checkpoint_every or args.resume:
+        return _run_checkpointed(args)
+    from ..io.preprocessing import make_scaler
+    from ..io.tables import load_table
+
+    X, y, features = load_table(args.data, target=args.target)
+    task = task_of(y, args.task)
+    scaler = make_scaler(args.scale)
+    if scaler is not None:
+        X = scaler.fit_transform(X)
+    model = _estimator(task, args)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model.fit(X, y)
+    _print_warnings(caught)
+    return _report_and_save(args, model, task, X.shape, model.score(X, y), scaler, features)
+
+
+def _print_warnings(caught):
+    for w in caught:
+        print(f"layerwise: warning: {' '.join(str(w.message).split())}", file=sys.stderr)
+
+
+def _report_and_save(args, model, task, shape, score, scaler, features):
+    from ..io import modelfile
+    from ..io.tables import target_names
+
+    metric = "accuracy" if task == "classification" else "R^2"
+    print(f"Trained {type(model).__name__} on {shape[0]} examples x {shape[1]} features "
+          f"for {model.n_iter_} epochs.")
+    print(model.summary())
+    print(f"Final training cost: {model.history_['cost'][-1]:.6g}")
+    print(f"Training {metric}: {score:.4f}")
+    if getattr(model, "best_validation_score_", None) is not None:
+        print(f"Validation {metric} (best epoch): {model.best_validation_score_:.4f}")
+    columns = {"features": list(features), "target": target_names(args.target)}
+    modelfile.save(model, args.out, preprocessing=scaler, columns=columns)
+    print(f"Saved the model to {args.out}")
+    if args.plot:
+        from ..plotting import plot_cost
+
+        plot_cost(model).figure.savefig(args.plot, dpi=100)
+        print(f"Saved the cost curve to {args.plot}")
+    return 0
+
+
+def _run_checkpointed(args):
+    """Training with checkpoints, in this process or (--distributed) in each MPI process on its own rows."""
+    from .. import distributed
+
+    comm = distributed.world() if args.distributed else distributed.SELF
+    with distributed.quiet_unless_lead(comm):  # process 0 prints and writes; the others are silent
+        try:
+            if args.solver == "lbfgs":
+                raise UsageError("--distributed, --checkpoint-every and --resume need a minibatch solver (adam, "
+                                 "sgd, rmsprop, gd), not lbfgs")
+            with distributed.abort_unless(comm, UsageError, ValueError, OSError, ImportError):  # else: abort all
+                return _train_shares(args, comm, distributed)
+        except (UsageError, ValueError, OSError, ImportError):
+            if comm.Get_rank() == 0:
+                raise
+            raise SystemExit(2) from None  # process 0 says why, once
+
+
+def _train_shares(args, comm, distributed):
+    from ..io.tables import load_table
+
+    if args.distributed:
+        X, y, features, _ = distributed.read_share(comm, args.data, args.target)  # this process's rows only
+    else:
+        X, y, features = load_table(args.data, target=args.target)
+    task = task_of(distributed.gather_rows(comm, y), args.task)  # decided on all rows, the same everywhere
+    scaler = distributed.fit_scaler(comm, X, args.scale) if args.scale != "none" else None
+    X = X if scaler is None else scaler.transform(X)
+    model = _estimator(task, args)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        distributed.fit(model, X, y, comm=comm, checkpoint=distributed.checkpoint_path(args.out),
+                        checkpoint_every=args.checkpoint_every or 0, resume=args.resume)
+    _print_warnings(caught)
+    score = distributed.global_score(comm, model, X, y)
+    m = int(distributed.sum_all(comm, [X.shape[0]])[0])
+    if comm.Get_rank() == 0:
+        _report_and_save(args, model, task, (m, X.shape[1]), score, scaler, features)
+    return 0

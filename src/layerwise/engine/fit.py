@@ -1,0 +1,83 @@
+"""The engine's one entry: ``fit`` picks the loop, the CUDA graph or L-BFGS, BLAS threads and precision.
+
+The estimator states what to train (network, data, solver, configuration) and gets parameters back;
+how the steps run is decided here: on CuPy the captured CUDA-graph epoch where it applies, else the
+minibatch loop; L-BFGS through SciPy for ``solver="lbfgs"``; one BLAS thread for small products; TF32
+products when asked for on a GPU (refused for float64).
+"""
+from __future__ import annotations
+
+from functools import partial
+from typing import NamedTuple
+
+from .lbfgs import fit_lbfgs
+from .loop import DivergenceError, run_epoch, train
+from .network import Network
+from .ops import host_dtype, ops_for
+from .optimizers import make_optimizer
+from .precision import precision_scope
+from .threads import blas_threads_for
+
+
+class FitResult(NamedTuple):
+    params: tuple  # LayerParams per layer, on the data's device
+    opt_state: dict | None  # the optimizer's state for a warm start ({"name": ..., buffers}); None for lbfgs
+    converged: bool  # lbfgs: SciPy's status; minibatch solvers: stopped before max_iter
+    message: str  # lbfgs: SciPy's message
+
+
+def _epoch_runner(net, opt, X, Y, w, cfg):
+    """The epoch function: the GPU's CUDA-graph epoch on CuPy where it applies, else the loop's."""
+    if net.ops.name == "cupy":
+        from .cuda import graph_epoch
+
+        run = graph_epoch(net, opt, X, Y, w, cfg)
+        if run is not None:
+            return run
+    return run_epoch
+
+
+def fit(layer_dims, activations, loss, params, X, Y, w, cfg, state, *, solver, hyper=None, rng=None,
+        opt_state=None, validate=None, progress=None, max_epochs=None, precision="ieee"):
+    """Train from ``params`` on rows X (m, n[0]), Y (m, n[L]), weights w (m,) or None; returns a FitResult.
+
+    ``solver``: "lbfgs", or an engine optimizer name ("gd", "momentum", "rmsprop", "adam") with its
+    ``hyper``-parameters; ``cfg`` a FitConfig; ``state`` the TrainState, updated in place (epochs, costs,
+    stopping); ``opt_state`` a previous FitResult.opt_state to warm-start the optimizer from;
+    ``validate(net)`` -> (val_cost, val_score); ``progress(state)`` after each epoch. A DivergenceError
+    carries the restored parameters as ``params``.
+    """
+    dtype = host_dtype(X.dtype)
+    ops = ops_for(X)
+    scope = precision_scope(ops, precision, dtype)
+    net = Network(layer_dims, activations, loss, dtype, ops=ops)
+    net.set_params(params)
+    batch = X.shape[0] if solver == "lbfgs" else cfg.batch_size
+    try:
+        with blas_threads_for(layer_dims, batch), scope:
+            if solver == "lbfgs":
+                result = fit_lbfgs(net, X, Y, w, cfg.alpha, cfg.max_iter, cfg.tol, progress=progress, state=state)
+                return FitResult(net.get_params(), None, result.status != 1, str(result.message))
+            return _fit_minibatch(net, X, Y, w, cfg, state, solver, hyper or {}, rng, opt_state, validate,
+                                  progress, max_epochs)
+    except DivergenceError as exc:
+        exc.params = net.get_params()
+        raise
+
+
+def _fit_minibatch(net, X, Y, w, cfg, state, solver, hyper, rng, opt_state, validate, progress, max_epochs):
+    opt = make_optimizer(solver, net.size, net.dtype, ops=net.ops, **hyper)
+    if opt_state is not None and opt_state.get("name") == solver:
+        opt.load_state_dict({k: v for k, v in opt_state.items() if k != "name"})  # warm start
+    check = None if validate is None else partial(validate, net)
+    epoch = _epoch_runner(net, opt, X, Y, w, cfg)
+    train(net, opt, X, Y, w, cfg, state, rng, check, progress, max_epochs=max_epochs, run=epoch)
+    saved = {"name": solver, **{k: (net.ops.copy(v) if hasattr(v, "shape") else v)
+                                for k, v in opt.state_dict().items()}}
+    if check is not None and state.best_theta is not None:
+        net.ops.copyto(net.theta, state.best_theta)  # early stopping keeps the best validated weights
+        state.best_theta = None
+    return FitResult(net.get_params(), saved, bool(state.stopped), "")
+
+
+__all__ = ["fit", "FitResult"]

@@ -1,0 +1,223 @@
+"""BaseNeuralNet: the one estimator base class: parameters, input checks, what to train, prediction.
+
+The public layout is scikit-learn's, X (n_samples, n_features); the course's (n_x, m) arrays are its
+transpose, taken once at this boundary. ``params_`` holds ``LayerParams(W (n[l], n[l-1]), b (n[l], 1))``
+per layer l = 1..L, the course's orientation: ``params_[l-1].W`` is the transpose of scikit-learn's
+``coefs_[l-1]``. How the steps run (loop, CUDA graph, L-BFGS, threads, precision) is layerwise.engine.fit's.
+
+Training choices (docs/guide/estimators.md has the formulas):
+- ``solver="gd"`` is the course's loop: full batch, no shuffling, exactly ``max_iter`` iterations
+  (``tol`` is not used; ``early_stopping`` still is), no ConvergenceWarning.
+- ``solver="sgd"`` is the course's momentum, v = beta v + (1 - beta) dW, W -= alpha v (Nesterov's look-
+  ahead with ``nesterovs_momentum``). scikit-learn's sgd with learning rate a equals ours with a / (1 - beta).
+- ``rmsprop`` uses ``beta_2`` as its decay (the course's notation); ``adam`` the course's bias-corrected form.
+- ``alpha="auto"`` (the default) is scikit-learn's 1e-4 for every solver but ``gd``, where it is 0.
+- L2 as scikit-learn: J += alpha / (2 m) sum ||W[l]||^2, dW[l] += alpha / m W[l] (m: batch size, or the
+  batch's sum of sample weights); biases are not penalized.
+"""
+from __future__ import annotations
+
+import numbers
+import warnings
+
+import numpy as np
+from sklearn.base import BaseEstimator, is_classifier
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from .. import core
+from .._backend import FLOAT_DTYPES, namespace
+from ..core.activations import ACTIVATIONS
+from ..engine import DivergenceError, FitConfig, TrainState, fit, host_dtype, precision_scope
+from ..progress import Progress
+from . import device
+from .params import check_params, check_sample_weight
+from .state import summary
+from .validation import Validation, split
+
+PREDICT_CHUNK = 4096  # rows per forward pass at prediction
+_RELU_LIKE = {"relu", "leaky_relu"}
+
+
+def _optimizer(est):
+    """The engine optimizer and its hyperparameters for ``est.solver``."""
+    return {"gd": ("gd", {}),
+            "sgd": ("momentum", {"beta": est.momentum, "nesterov": bool(est.nesterovs_momentum)}),
+            "rmsprop": ("rmsprop", {"beta": est.beta_2, "epsilon": est.epsilon}),
+            "adam": ("adam", {"beta_1": est.beta_1, "beta_2": est.beta_2, "epsilon": est.epsilon}),
+            "lbfgs": ("lbfgs", {})}[est.solver]
+
+
+class BaseNeuralNet(BaseEstimator):
+    """What the classifier and the regressor share; they add encoding y, the output layer and decoding."""
+
+    def __init__(self, hidden_layer_sizes=(100,), activation="relu", init="auto", solver="adam",
+                 learning_rate=0.001, learning_rate_schedule="constant", batch_size="auto", max_iter=200,
+                 shuffle=True, momentum=0.9, nesterovs_momentum=True, beta_1=0.9, beta_2=0.999, epsilon=1e-8,
+                 alpha="auto", dropout=0.0, tol=1e-4, n_iter_no_change=10, early_stopping=False,
+                 validation_fraction=0.1, warm_start=False, random_state=None, verbose=0, dtype=None,
+                 device="cpu", precision="ieee"):
+        self.hidden_layer_sizes, self.activation, self.init, self.solver = hidden_layer_sizes, activation, init, solver
+        self.learning_rate, self.learning_rate_schedule = learning_rate, learning_rate_schedule
+        self.batch_size, self.max_iter, self.shuffle = batch_size, max_iter, shuffle
+        self.momentum, self.nesterovs_momentum = momentum, nesterovs_momentum
+        self.beta_1, self.beta_2, self.epsilon, self.alpha, self.dropout = beta_1, beta_2, epsilon, alpha, dropout
+        self.tol, self.n_iter_no_change, self.early_stopping = tol, n_iter_no_change, early_stopping
+        self.validation_fraction, self.warm_start, self.random_state = validation_fraction, warm_start, random_state
+        self.verbose, self.dtype, self.device, self.precision = verbose, dtype, device, precision
+
+    # ------------------------------------------------------------ architecture
+    def _architecture(self):
+        """(hidden sizes, their activations by the core's names, initializers per layer)."""
+        sizes = self.hidden_layer_sizes
+        sizes = [int(sizes)] if isinstance(sizes, numbers.Integral) else [int(n) for n in sizes]
+        acts = self.activation
+        names = [acts] * len(sizes) if isinstance(acts, str) else list(acts)
+        if len(names) != len(sizes):
+            raise ValueError(f"activation must be one name or one per hidden layer ({len(sizes)}), got {acts!r}")
+        names = [ACTIVATIONS[a].name for a in names]  # scikit-learn's aliases to the core's names
+        inits = self.init if self.init != "auto" else [
+            "he" if g in _RELU_LIKE else "xavier" for g in names] + ["xavier"]  # output layer: xavier
+        return sizes, names, inits
+
+    def _float_dtype(self, first):
+        if not first:
+            return host_dtype(self.params_[0].W.dtype)
+        return FLOAT_DTYPES if self.dtype is None else np.dtype(self.dtype).type
+
+    # ------------------------------------------------------------ fitting
+    def _fit(self, X, y, sample_weight=None, incremental=False, classes=None):
+        check_params(self)
+        first = not ((incremental or self.warm_start) and hasattr(self, "params_"))
+        ops = device.fit_ops(self, X)  # where training runs: X's library if not NumPy, else self.device
+        if not first:
+            device.check_fit_library(self, ops)
+        if device.is_device_array(X):
+            X, y = device.validate_on_device(self, X, y, first, self._float_dtype(first))
+        else:
+            X, y = validate_data(self, X, y, reset=first, dtype=self._float_dtype(first), order="C",
+                                 multi_output=True, y_numeric=not is_classifier(self))
+        if X.shape[0] < 2 and not incremental:
+            raise ValueError(f"need at least 2 samples to train, got {X.shape[0]} sample(s)")
+        dtype = host_dtype(X.dtype)
+        precision_scope(ops, self.precision, dtype)  # refuses tf32 with float64 before any state changes
+        Y = self._encode_targets(y, first, classes, dtype)  # (m, n[L]), on the host
+        w = self._example_weights(y, sample_weight, X.shape[0], dtype)
+        X, Y, w = (None if A is None else ops.from_host(A) if isinstance(A, np.ndarray) else A for A in (X, Y, w))
+        rs = check_random_state(self.random_state)
+        if first:
+            self._init_network(X.shape[1], Y.shape[1], rs, dtype)  # drawn on the host, moved by the engine
+        if self.solver == "lbfgs" and self.dropout:
+            raise ValueError("dropout needs a stochastic solver (sgd, rmsprop, adam); lbfgs minimizes a fixed "
+                             f"function. Got dropout={self.dropout} with solver='lbfgs'")
+        rng = np.random.default_rng(rs.randint(np.iinfo(np.int32).max))
+        cfg = self._config(X.shape[0])
+        if first or self.train_state_ is None:
+            self.train_state_ = TrainState(float(self.learning_rate))
+        elif not incremental:
+            state = self.train_state_
+            state.no_improve, state.best_loss, state.best_score = 0, float("inf"), float("-inf")
+        validate = None
+        if self.early_stopping and not incremental and self.solver != "lbfgs":
+            X, X_val, Y, Y_val, y_val, w = split(self, X, y, Y, w, rs)
+            validate = Validation(self.activations_, self.loss_, self._score_outputs, X_val, Y_val, y_val)
+        solver, hyper = _optimizer(self)
+        try:
+            with Progress(self.verbose, total=1 if incremental else cfg.max_iter) as progress:
+                result = fit(self.layer_dims_, self.activations_, self.loss_, self.params_, X, Y, w, cfg,
+                             self.train_state_, solver=solver, hyper=hyper, rng=rng,
+                             opt_state=None if first else self.opt_state_, validate=validate, progress=progress,
+                             max_epochs=1 if incremental else None, precision=self.precision)
+        except DivergenceError as exc:
+            self._store(exc.params)
+            raise
+        self._store(result.params)
+        if solver != "lbfgs":
+            self.opt_state_ = result.opt_state
+        if solver == "lbfgs" and not result.converged:
+            warnings.warn(f"{type(self).__name__}: lbfgs stopped after max_iter={self.max_iter} iterations "
+                          f"without converging ({result.message}); increase max_iter or scale the features",
+                          ConvergenceWarning)
+        elif solver != "lbfgs" and not incremental and not result.converged and self.solver != "gd":
+            warnings.warn(f"{type(self).__name__}: max_iter={self.max_iter} reached and the optimization has not "
+                          "converged yet; increase max_iter or the learning_rate", ConvergenceWarning)
+        return self
+
+    def _init_network(self, n_x, n_y, rs, dtype):
+        hidden, self.activations_, inits = self._architecture()
+        self.layer_dims_ = [int(n_x), *hidden, int(n_y)]
+        self.params_ = core.init_params(self.layer_dims_, inits, rs, dtype=dtype)  # course draws, layer by layer
+        self.n_outputs_ = int(n_y)
+        self.n_iter_ = 0
+        self.train_state_ = self.opt_state_ = None
+
+    def _store(self, params):
+        self.params_ = params
+        st = self.train_state_
+        self.n_iter_ = st.n_iter
+        self.history_ = {k: list(v) for k, v in st.history.items()}
+        self.loss_curve_ = list(st.history["cost"])
+        self.validation_scores_ = list(st.history["val_score"]) if "val_score" in st.history else None
+        self.best_loss_ = min(self.loss_curve_) if self.loss_curve_ and self.validation_scores_ is None else None
+        self.best_validation_score_ = max(self.validation_scores_) if self.validation_scores_ else None
+
+    def _alpha(self):
+        """L2 strength: ``alpha="auto"`` is scikit-learn's 1e-4, except for ``solver="gd"``, the course's
+        plain gradient descent, which has no L2 (so the course's recipes reproduce as written)."""
+        if self.alpha == "auto":
+            return 0.0 if self.solver == "gd" else 1e-4
+        return float(self.alpha)
+
+    def _config(self, m):
+        full = self.solver in ("gd", "lbfgs")
+        batch = m if full else (min(200, m) if self.batch_size == "auto" else int(self.batch_size))
+        if not full and self.batch_size != "auto" and batch > m:
+            warnings.warn(f"batch_size {batch} is larger than the {m} training samples; using {m}", UserWarning)
+        return FitConfig(batch_size=min(batch, m), max_iter=self.max_iter, learning_rate=float(self.learning_rate),
+                         schedule=self.learning_rate_schedule, shuffle=bool(self.shuffle) and self.solver != "gd",
+                         alpha=self._alpha(), keep_prob=1.0 - float(self.dropout), tol=float(self.tol),
+                         n_iter_no_change=int(self.n_iter_no_change), use_tol=self.solver != "gd")
+
+    def _example_weights(self, y, sample_weight, m, dtype):
+        if sample_weight is None and getattr(self, "class_weight", None) is None:
+            return None
+        w = check_sample_weight(sample_weight, m, dtype)
+        return np.ascontiguousarray(w * self._class_weights(y).astype(dtype, copy=False))
+
+    def _class_weights(self, y):
+        return np.ones(len(y))
+
+    # ------------------------------------------------------------ prediction and the fitted network
+    def _forward(self, X):
+        """X (n_samples, n_features) -> (AL (n_samples, n[L]), ZL (n_samples, n[L])), in chunks of rows."""
+        check_is_fitted(self, "params_")
+        ops = device.check_input_library(self, X, "predict")  # X must live where the parameters do
+        dtype = host_dtype(self.params_[0].W.dtype)
+        if ops.is_numpy:
+            X = validate_data(self, X, reset=False, dtype=dtype)
+        else:
+            X, _ = device.validate_on_device(self, X, None, False, dtype)
+        AL, ZL = [], []
+        with precision_scope(ops, self.precision, dtype):
+            for start in range(0, X.shape[0], PREDICT_CHUNK):
+                rows = slice(start, min(start + PREDICT_CHUNK, X.shape[0]))
+                with np.errstate(under="ignore"):  # exp underflowing to 0 in a saturated unit is exact enough
+                    A, caches = core.model_forward(X[rows, ...].T, self.params_, self.activations_, self.loss_)
+                AL.append(A.T)
+                ZL.append(caches[-1].Z.T)
+        if len(AL) == 1:
+            return AL[0], ZL[0]
+        xp = namespace(AL[0])
+        return xp.concat(AL, axis=0), xp.concat(ZL, axis=0)
+
+    def to_device(self, device_name):
+        """Move the fitted parameters (and the optimizer's state) to "cpu", "cuda" or a device object; returns self."""
+        return device.to_device(self, device_name)
+
+    def summary(self, m=None):
+        """The layer table: shapes of W[l], b[l], A[l] (m examples), activation and parameter count."""
+        return summary(self, m)
+
+
+__all__ = ["BaseNeuralNet", "PREDICT_CHUNK"]

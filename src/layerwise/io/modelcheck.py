@@ -1,0 +1,114 @@
+"""ModelFileError, and the checks that a model file's metadata agrees with itself and with its tensors."""
+from __future__ import annotations
+
+import os
+
+from ..core.activations import ACTIVATIONS
+from ..core.losses import LOSSES
+from .preprocessing import SCALERS, tensor_names
+
+ESTIMATORS = ("NeuralNetClassifier", "NeuralNetRegressor")
+DTYPES = ("float32", "float64")
+# output_type -> (estimator, loss, output units from the number of classes k (None: regressor))
+OUTPUT_TYPES = {
+    "binary": ("NeuralNetClassifier", "binary_crossentropy", lambda k: 1),
+    "multiclass": ("NeuralNetClassifier", "categorical_crossentropy", lambda k: k),
+    "multilabel-indicator": ("NeuralNetClassifier", "binary_crossentropy", lambda k: k),
+    "continuous": ("NeuralNetRegressor", "mse", None),
+    "continuous-multioutput": ("NeuralNetRegressor", "mse", None),
+}
+
+
+class ModelFileError(ValueError):
+    """A model file that cannot be read: truncated, corrupted, foreign, or from a newer layerwise."""
+
+    def __init__(self, path, problem):
+        self.path, self.problem = os.fspath(path), problem
+        super().__init__(f"{self.path}: {problem}")
+
+
+def _count(value):
+    return type(value) is int and value >= 0
+
+
+def check_tensors(path, doc, arrays):
+    """W1, b1, ..., WL, bL with the shapes ``layer_dims`` says, in its dtype, the scaler's; nothing else."""
+    dims, dtype = doc.get("layer_dims"), doc.get("dtype")
+    if not isinstance(dims, list) or len(dims) < 2 or not all(type(n) is int and n > 0 for n in dims):
+        raise ModelFileError(path, f"metadata has invalid layer_dims {dims!r}: expected a list of at least 2 "
+                             "positive integers (n_x, hidden sizes, output units)")
+    if dtype not in DTYPES:
+        raise ModelFileError(path, f"metadata has dtype {dtype!r}; expected one of {list(DTYPES)}")
+    expected = {}
+    for l in range(1, len(dims)):
+        expected[f"W{l}"], expected[f"b{l}"] = ((dims[l], dims[l - 1]), dtype), ((dims[l], 1), dtype)
+    pre = doc.get("preprocessing")
+    if pre is not None:
+        if not isinstance(pre, dict) or pre.get("kind") not in SCALERS:
+            kind = pre.get("kind") if isinstance(pre, dict) else pre
+            raise ModelFileError(path, f"unknown preprocessing {kind!r}; known kinds: {sorted(SCALERS)}")
+        expected.update({name: ((dims[0],), None) for name in tensor_names(pre["kind"])})  # either float dtype
+    if set(arrays) != set(expected):
+        missing, extra = sorted(set(expected) - set(arrays)), sorted(set(arrays) - set(expected))
+        raise ModelFileError(path, f"tensors do not match layer_dims {dims}: missing {missing}, unexpected {extra}")
+    for name, (shape, dt) in expected.items():
+        a = arrays[name]
+        if a.shape != shape or (dt is not None and a.dtype != dt) or a.dtype.name not in DTYPES:
+            raise ModelFileError(path, f"tensor {name!r} is {a.dtype}{list(a.shape)}, "
+                                 f"expected {dt or 'float'}{list(shape)} from the metadata")
+
+
+def check_metadata(path, doc):
+    """The metadata agrees with itself: estimator, loss, activations, classes and units, features."""
+    dims = doc["layer_dims"]
+    L, n_x, n_y = len(dims) - 1, dims[0], dims[-1]
+    estimator, output_type, loss = doc.get("estimator"), doc.get("output_type"), doc.get("loss")
+    if estimator not in ESTIMATORS:
+        raise ModelFileError(path, f"unknown estimator {estimator!r}; expected one of {list(ESTIMATORS)}")
+    if output_type not in OUTPUT_TYPES:
+        raise ModelFileError(path, f"unknown output_type {output_type!r}; expected one of {list(OUTPUT_TYPES)}")
+    owner, owner_loss, units = OUTPUT_TYPES[output_type]
+    if estimator != owner:
+        raise ModelFileError(path, f"output_type {output_type!r} belongs to a {owner}, but the file says {estimator}")
+    if loss not in LOSSES or loss != owner_loss:
+        raise ModelFileError(path, f"loss {loss!r} does not fit output_type {output_type!r}; expected {owner_loss!r}")
+    acts = doc.get("activations")
+    if not isinstance(acts, list) or len(acts) != L - 1:
+        raise ModelFileError(path, f"activations {acts!r} do not match layer_dims {dims}: expected a list of "
+                             f"{L - 1} hidden activation(s), one per hidden layer")
+    unknown = [a for a in acts if not isinstance(a, str) or a not in ACTIVATIONS]
+    if unknown:
+        raise ModelFileError(path, f"unknown activation(s) {unknown}; expected names from {sorted(ACTIVATIONS)}")
+    classes = doc.get("classes")
+    if units is None:
+        if classes is not None:
+            raise ModelFileError(path, f"a regressor's file lists classes {classes!r}; expected none")
+        if (output_type == "continuous") != (n_y == 1):
+            raise ModelFileError(path, f"output_type {output_type!r} does not match {n_y} output unit(s)")
+    else:
+        if not isinstance(classes, list) or len(set(map(repr, classes))) != len(classes) or len(classes) < 2:
+            raise ModelFileError(path, f"classes {classes!r}: expected a list of at least 2 distinct labels")
+        if output_type == "binary" and len(classes) != 2 or output_type == "multiclass" and len(classes) < 3:
+            raise ModelFileError(path, f"{len(classes)} classes do not fit output_type {output_type!r}")
+        if n_y != units(len(classes)):
+            raise ModelFileError(path, f"{n_y} output unit(s) do not match the {len(classes)} classes of a "
+                                 f"{output_type} model (expected {units(len(classes))})")
+    if doc.get("n_features_in") != n_x:
+        raise ModelFileError(path, f"n_features_in {doc.get('n_features_in')!r} does not match W1, which takes "
+                             f"{n_x} features")
+    if doc.get("n_outputs") != n_y:
+        raise ModelFileError(path, f"n_outputs {doc.get('n_outputs')!r} does not match the {n_y} output units")
+    names = doc.get("feature_names_in")
+    if names is not None and (not isinstance(names, list) or len(names) != n_x):
+        raise ModelFileError(path, f"feature_names_in must list the {n_x} features, got {names!r}")
+    if not _count(doc.get("n_iter")):
+        raise ModelFileError(path, f"n_iter {doc.get('n_iter')!r} is not a count of epochs")
+    if not isinstance(doc.get("params"), dict):
+        raise ModelFileError(path, f"params {doc.get('params')!r} is not a JSON object of estimator parameters")
+    pre = doc.get("preprocessing")
+    if pre is not None and pre.get("n_features_in") != n_x:
+        raise ModelFileError(path, f"the {pre['kind']} scaler was fitted on {pre.get('n_features_in')!r} features, "
+                             f"the network takes {n_x}")
+
+
+__all__ = ["ModelFileError", "check_tensors", "check_metadata", "ESTIMATORS", "OUTPUT_TYPES"]

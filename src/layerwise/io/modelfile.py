@@ -1,0 +1,154 @@
+"""Model files: safetensors weights plus one JSON document of metadata; never pickle.
+
+A model file is an ordinary safetensors file (any name; the docs use ``model.safetensors``):
+
+- tensors ``W1, b1, ..., WL, bL`` in the course's orientation, W[l] (n[l], n[l-1]), b[l] (n[l], 1),
+  C-contiguous, in the model's dtype; a preprocessing step fitted by the command line adds its own
+  tensors (``preprocessing.mean``, ``preprocessing.scale``, ...);
+- the header's ``__metadata__`` holds one key, ``"layerwise"``, whose value is a JSON document with
+  ``format`` ("layerwise-model"), ``format_version``, ``library_version``, the estimator's state
+  (``estimator``, ``params``, ``layer_dims``, ``activations``, ``loss``, ``classes``, ``dtype``, ...),
+  ``preprocessing`` (null or ``{"kind": ..., "tensors": [...]}``) and ``sha256``, a digest of every
+  tensor (name, dtype, shape, bytes) and of the document itself, so a corrupted file is caught.
+
+Layer order comes from ``layer_dims`` in the metadata, never from the order of the keys. Reading goes
+through safetensors' own reader (``safe_open``); then the metadata is checked against itself and the
+tensors (io.modelcheck) before any estimator is built. No code from the file runs.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+
+import numpy as np
+
+from .atomic import write_atomically
+from ..jsonable import to_json
+from .modelcheck import ModelFileError, check_metadata, check_tensors
+from .preprocessing import export_scaler, import_scaler
+
+FORMAT = "layerwise-model"
+FORMAT_VERSION = 1
+METADATA_KEY = "layerwise"
+_OWN_KEYS = ("format", "format_version", "library_version", "preprocessing", "columns", "sha256")
+
+
+def digest(arrays, doc):
+    """sha256 over every tensor (name, dtype, shape, bytes) and the document without its own digest."""
+    h = hashlib.sha256()
+    for name in sorted(arrays):
+        a = arrays[name]
+        h.update(json.dumps([name, a.dtype.str, list(a.shape)]).encode())
+        h.update(np.ascontiguousarray(a).tobytes())
+    rest = {k: v for k, v in doc.items() if k != "sha256"}
+    h.update(json.dumps(rest, sort_keys=True).encode())
+    return h.hexdigest()
+
+
+def save(model, path, preprocessing=None, columns=None):
+    """Write a fitted estimator, and the fitted scaler applied before it, to ``path``, atomically.
+
+    ``preprocessing`` is a fitted StandardScaler or MinMaxScaler; None keeps ``model.preprocessing_``
+    (what ``load`` set), if any. ``columns`` is the data's column roles the command line recorded,
+    ``{"features": [...], "target": [...]}``, kept in the metadata. Returns ``path``.
+    """
+    from safetensors.numpy import save as st_save
+
+    from .. import __version__
+    from ..estimators import BaseNeuralNet, export_state
+
+    if not isinstance(model, BaseNeuralNet):
+        raise TypeError(f"save expects a fitted layerwise estimator, got {type(model).__name__}")
+    arrays, meta = export_state(model)
+    arrays = {name: np.ascontiguousarray(a) for name, a in arrays.items()}  # safetensors needs C order
+    doc = {"format": FORMAT, "format_version": FORMAT_VERSION, "library_version": __version__,
+           **to_json(meta), "preprocessing": None, "columns": to_json(columns)}
+    if preprocessing is None:
+        preprocessing = getattr(model, "preprocessing_", None)
+    if preprocessing is not None:
+        extra, doc["preprocessing"] = export_scaler(preprocessing)
+        arrays.update(extra)
+    doc["sha256"] = digest(arrays, doc)
+    write_atomically(path, st_save(arrays, metadata={METADATA_KEY: json.dumps(doc)}))
+    return os.fspath(path)
+
+
+def _open(path):
+    """safetensors' reader -> (the header's metadata dict, {name: ndarray}); its errors named for the file."""
+    from safetensors import safe_open
+
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"{os.fspath(path)}: no such model file")
+    size = os.path.getsize(path)
+    if size < 8:
+        raise ModelFileError(path, f"only {size} bytes: too short for a safetensors file (truncated?)")
+    try:
+        with safe_open(os.fspath(path), framework="numpy") as f:
+            meta = f.metadata()
+            arrays = {name: f.get_tensor(name) for name in f.keys()}
+    except OSError as exc:
+        raise ModelFileError(path, f"cannot be read ({exc.strerror or exc})") from None
+    except Exception as exc:  # safetensors' SafetensorError and what its parser raises on foreign bytes
+        first = (str(exc).splitlines() or [type(exc).__name__])[0]
+        raise ModelFileError(path, f"not a readable safetensors file, truncated or corrupted ({first})") from None
+    return meta, arrays
+
+
+def _document(path, meta):
+    if not isinstance(meta, dict) or METADATA_KEY not in meta:
+        raise ModelFileError(path, f"a safetensors file, but not a layerwise model (no {METADATA_KEY!r} metadata)")
+    try:
+        doc = json.loads(meta[METADATA_KEY])
+    except (ValueError, RecursionError):
+        doc = None
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise ModelFileError(path, "the layerwise metadata is not a JSON document of format "
+                             f"{FORMAT!r}: corrupted, or written by another program")
+    version = doc.get("format_version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise ModelFileError(path, f"format_version {version!r} is not a positive integer: corrupted file")
+    if version > FORMAT_VERSION:
+        raise ModelFileError(path, f"written by layerwise {doc.get('library_version')} in model file format "
+                             f"version {version}; this layerwise reads up to version {FORMAT_VERSION}: "
+                             "upgrade layerwise (pip install -U layerwise)")
+    return doc
+
+
+def read(path):
+    """The checked contents of a model file: (metadata document, {name: ndarray}). Builds no model."""
+    meta, arrays = _open(path)
+    doc = _document(path, meta)
+    check_tensors(path, doc, arrays)
+    if doc.get("sha256") != digest(arrays, doc):
+        raise ModelFileError(path, "checksum mismatch: the weights or metadata were changed or corrupted")
+    check_metadata(path, doc)
+    return doc, arrays
+
+
+def build(path, doc, arrays):
+    """The estimator described by ``read(path)``'s (doc, arrays); ``preprocessing_`` is its scaler or None."""
+    from ..estimators import from_state
+
+    meta = {k: v for k, v in doc.items() if k not in _OWN_KEYS}
+    layers = {k: v for k, v in arrays.items() if not k.startswith("preprocessing.")}
+    try:
+        model = from_state(layers, meta)
+        step = None if doc["preprocessing"] is None else import_scaler(doc["preprocessing"], arrays)
+    except Exception as exc:  # consistent metadata that still describes no model
+        raise ModelFileError(path, f"inconsistent metadata ({type(exc).__name__}: {exc})") from None
+    model.preprocessing_ = step
+    return model
+
+
+def load(path, device="cpu"):
+    """The fitted estimator saved at ``path``; ``preprocessing_`` is the scaler saved with it, or None.
+
+    ``device``: where its parameters go, "cpu" (NumPy) or "cuda" (CuPy); files hold host arrays either way.
+    """
+    model = build(path, *read(path))
+    return model if device == "cpu" else model.to_device(device)
+
+
+__all__ = ["save", "load", "read", "build", "digest", "ModelFileError", "FORMAT", "FORMAT_VERSION",
+           "METADATA_KEY"]

@@ -1,0 +1,123 @@
+"""The package's layout: no import cycle between modules, no private scikit-learn name, small modules
+that each open with a docstring. Every module of src/layerwise is read with ``ast``; imports inside
+functions count, relative imports are resolved."""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1] / "src"
+PACKAGE = ROOT / "layerwise"
+MAX_LINES = 250
+
+
+def _modules():
+    """{dotted name: path} of every module of the package."""
+    found = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = list(path.relative_to(ROOT).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        found[".".join(parts)] = path
+    return found
+
+
+MODULES = _modules()
+
+
+def _imports(name, path):
+    """Every module name ``name`` imports (absolute, relative resolved; ``from m import x`` gives m and m.x)."""
+    is_package = path.name == "__init__.py"
+    package = name if is_package else name.rpartition(".")[0]
+    out = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            out.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[:len(base) - (node.level - 1)]
+                module = ".".join(base + ([node.module] if node.module else []))
+            else:
+                module = node.module
+            out.add(module)
+            out.update(f"{module}.{alias.name}" for alias in node.names)
+    return out
+
+
+def _graph():
+    """Module -> the package's modules it imports (a name that is an attribute, not a module, drops out)."""
+    graph = {}
+    for name, path in MODULES.items():
+        graph[name] = {m for m in _imports(name, path) if m in MODULES and m != name}
+    return graph
+
+
+def _cycle(graph):
+    """One import cycle as a list of modules, or None."""
+    state, stack = {}, []
+
+    def visit(node):
+        state[node] = "open"
+        stack.append(node)
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == "open":
+                return stack[stack.index(nxt):] + [nxt]
+            if nxt not in state:
+                found = visit(nxt)
+                if found:
+                    return found
+        stack.pop()
+        state[node] = "done"
+        return None
+
+    for node in sorted(graph):
+        if node not in state:
+            found = visit(node)
+            if found:
+                return found
+    return None
+
+
+def _package_parents(name):
+    """A package imports its own submodules through its __init__; that edge is not a cycle by itself."""
+    return {name.rsplit(".", k)[0] for k in range(1, name.count(".") + 1)}
+
+
+def test_the_walker_finds_imports_inside_functions_and_relative_ones():
+    graph = _graph()
+    assert "layerwise.io.modelfile" in graph["layerwise.cli.inputs"]  # imported inside a function, relatively
+    assert "layerwise.cli.errors" in graph["layerwise.cli.options"]
+
+
+def test_the_cycle_finder_finds_a_cycle():
+    assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert _cycle({"a": {"b"}, "b": set()}) is None
+
+
+def test_no_import_cycle_between_modules():
+    # an edge from a module to a package that contains it (its __init__ re-exporting it) is the package's
+    # surface, not a dependency of the module: drop it before looking for cycles
+    graph = {name: {m for m in deps if m not in _package_parents(name)} for name, deps in _graph().items()}
+    assert _cycle(graph) is None, f"import cycle: {' -> '.join(_cycle(graph))}"
+
+
+def test_no_private_scikit_learn_import():
+    bad = []
+    for name, path in MODULES.items():
+        for module in _imports(name, path):
+            if module.startswith("sklearn") and any(part.startswith("_") for part in module.split(".")):
+                bad.append(f"{name}: {module}")
+    assert not bad, f"private scikit-learn names imported: {bad}"
+
+
+@pytest.mark.parametrize("name", sorted(MODULES))
+def test_module_is_small_and_says_what_it_owns(name):
+    path = MODULES[name]
+    text = path.read_text()
+    lines = text.count("\n")
+    assert lines <= MAX_LINES, f"{path} has {lines} lines; split it (at most {MAX_LINES})"
+    doc = ast.get_docstring(ast.parse(text))
+    assert doc and doc.strip(), f"{path} has no docstring saying what it owns"
