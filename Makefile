@@ -12,7 +12,7 @@ $(PY):
 	$(PIP) install -U pip
 
 $(STAMP): pyproject.toml | $(PY)
-	$(PIP) install -e ".[plot,io,search,onnx,web,test,docs]"
+	$(PIP) install -e ".[plot,io,search,onnx,web,mpi,test,docs]"
 	rm -f $(VENV)/.installed-*; touch $@
 
 install: $(STAMP)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import sys
 import warnings
 
+from .errors import UsageError
 from .options import (add_data_options, add_scale_option, add_task_option, batch_size, estimator_class, fraction,
                       hidden_sizes, positive_float, positive_int, task_of)
 
@@ -31,6 +32,11 @@ def configure(p):
     p.add_argument("--verbose", type=int, choices=[0, 1, 2], default=1,
                    help="0 silent, 1 progress bar on a terminal (default), 2 one line per epoch")
     p.add_argument("--plot", metavar="PNG", help="also save the cost curve to this picture")
+    p.add_argument("--distributed", action="store_true", help="train on the processes started by mpiexec or srun, "
+                   "each reading its own rows of DATA (layerwise[mpi]; see docs/guide/distributed.md)")
+    p.add_argument("--checkpoint-every", type=positive_int, default=None, metavar="K",
+                   help="every K epochs write MODEL.ckpt beside --out (weights, optimizer, epoch, RNG state)")
+    p.add_argument("--resume", action="store_true", help="continue from MODEL.ckpt when it exists")
 
 
 def _estimator(task, args):
@@ -42,9 +48,10 @@ def _estimator(task, args):
 
 
 def run(args):
-    from ..io import modelfile
+    if args.distributed or args.checkpoint_every or args.resume:
+        return _run_checkpointed(args)
     from ..io.preprocessing import make_scaler
-    from ..io.tables import load_table, target_names
+    from ..io.tables import load_table
 
     X, y, features = load_table(args.data, target=args.target)
     task = task_of(y, args.task)
@@ -55,14 +62,25 @@ def run(args):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         model.fit(X, y)
+    _print_warnings(caught)
+    return _report_and_save(args, model, task, X.shape, model.score(X, y), scaler, features)
+
+
+def _print_warnings(caught):
     for w in caught:
         print(f"layerwise: warning: {' '.join(str(w.message).split())}", file=sys.stderr)
+
+
+def _report_and_save(args, model, task, shape, score, scaler, features):
+    from ..io import modelfile
+    from ..io.tables import target_names
+
     metric = "accuracy" if task == "classification" else "R^2"
-    print(f"Trained {type(model).__name__} on {X.shape[0]} examples x {X.shape[1]} features "
+    print(f"Trained {type(model).__name__} on {shape[0]} examples x {shape[1]} features "
           f"for {model.n_iter_} epochs.")
     print(model.summary())
     print(f"Final training cost: {model.history_['cost'][-1]:.6g}")
-    print(f"Training {metric}: {model.score(X, y):.4f}")
+    print(f"Training {metric}: {score:.4f}")
     if getattr(model, "best_validation_score_", None) is not None:
         print(f"Validation {metric} (best epoch): {model.best_validation_score_:.4f}")
     columns = {"features": list(features), "target": target_names(args.target)}
@@ -73,4 +91,45 @@ def run(args):
 
         plot_cost(model).figure.savefig(args.plot, dpi=100)
         print(f"Saved the cost curve to {args.plot}")
+    return 0
+
+
+def _run_checkpointed(args):
+    """Training with checkpoints, in this process or (--distributed) in each MPI process on its own rows."""
+    from .. import distributed
+
+    comm = distributed.world() if args.distributed else distributed.SELF
+    with distributed.quiet_unless_lead(comm):  # process 0 prints and writes; the others are silent
+        try:
+            if args.solver == "lbfgs":
+                raise UsageError("--distributed, --checkpoint-every and --resume need a minibatch solver (adam, "
+                                 "sgd, rmsprop, gd), not lbfgs")
+            with distributed.abort_unless(comm, UsageError, ValueError, OSError, ImportError):  # else: abort all
+                return _train_shares(args, comm, distributed)
+        except (UsageError, ValueError, OSError, ImportError):
+            if comm.Get_rank() == 0:
+                raise
+            raise SystemExit(2) from None  # process 0 says why, once
+
+
+def _train_shares(args, comm, distributed):
+    from ..io.tables import load_table
+
+    if args.distributed:
+        X, y, features, _ = distributed.read_share(comm, args.data, args.target)  # this process's rows only
+    else:
+        X, y, features = load_table(args.data, target=args.target)
+    task = task_of(distributed.gather_rows(comm, y), args.task)  # decided on all rows, the same everywhere
+    scaler = distributed.fit_scaler(comm, X, args.scale) if args.scale != "none" else None
+    X = X if scaler is None else scaler.transform(X)
+    model = _estimator(task, args)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        distributed.fit(model, X, y, comm=comm, checkpoint=distributed.checkpoint_path(args.out),
+                        checkpoint_every=args.checkpoint_every or 0, resume=args.resume)
+    _print_warnings(caught)
+    score = distributed.global_score(comm, model, X, y)
+    m = int(distributed.sum_all(comm, [X.shape[0]])[0])
+    if comm.Get_rank() == 0:
+        _report_and_save(args, model, task, (m, X.shape[1]), score, scaler, features)
     return 0

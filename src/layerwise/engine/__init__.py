@@ -10,10 +10,11 @@ from .fit import FitResult, fit
 from .precision import precision_scope
 from .kernels import ACTIVATIONS, OUTPUTS
 from .loop import DivergenceError, FitConfig, TrainState, end_epoch, run_epoch, train
+from .shard import Shard, shard_epoch
 from .network import Network, Workspace
 from .ops import host_dtype, ops_for
 from .optimizers import OPTIMIZERS, make_optimizer
 
 __all__ = ["fit", "FitResult", "precision_scope", "ACTIVATIONS", "OUTPUTS", "DivergenceError", "FitConfig",
-           "TrainState", "end_epoch", "run_epoch", "train", "Network", "Workspace", "host_dtype", "ops_for",
-           "OPTIMIZERS", "make_optimizer"]
+           "Shard", "TrainState", "end_epoch", "run_epoch", "shard_epoch", "train", "Network", "Workspace",
+           "host_dtype", "ops_for", "OPTIMIZERS", "make_optimizer"]

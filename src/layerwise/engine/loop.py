@@ -15,6 +15,9 @@ Stopping follows scikit-learn's MLP: with ``tol`` on the training cost (or, when
 validation score) an epoch that does not improve by ``tol`` counts; after more than
 ``n_iter_no_change`` such epochs in a row training stops (``adaptive`` first divides the learning
 rate by 5 each time, until it is below 1e-6).
+
+Checkpoints need nothing more than ``TrainState``, the optimizer's state, the generator's state and
+``order``, which ``train`` takes back on resume. Data-parallel epochs are ``shard.shard_epoch``.
 """
 from __future__ import annotations
 
@@ -150,14 +153,17 @@ def end_epoch(net, cfg, state, cost, val=None):
     return False
 
 
-def train(net, opt, X, Y, w, cfg, state, rng, validate=None, progress=None, max_epochs=None, run=None):
+def train(net, opt, X, Y, w, cfg, state, rng, validate=None, progress=None, max_epochs=None, run=None,
+          order=None):
     """Epochs until stopping or ``max_epochs`` (default cfg.max_iter); returns the state.
 
-    ``validate()`` -> (val_cost, val_score) on the current parameters; ``progress(state)`` after each epoch;
-    ``run`` the epoch function, ``run_epoch``'s signature (default ``run_epoch``; the GPU passes its graph's).
+    ``validate()`` -> (val_cost, val_score) on the current parameters; ``progress(state)`` after each epoch
+    (a checkpoint reads ``order`` and ``rng`` there); ``run`` the epoch function, ``run_epoch``'s signature
+    (default ``run_epoch``; the GPU passes its graph's); ``order`` the (m,) order buffer, carried over from
+    a checkpoint on resume (default: arange over X's rows).
     """
     run = run_epoch if run is None else run
-    order = np.arange(X.shape[0])
+    order = np.arange(X.shape[0]) if order is None else order
     state.stopped = False
     for _ in range(cfg.max_iter if max_epochs is None else max_epochs):
         with np.errstate(all="ignore"):  # a non-finite cost is detected and reported by run_epoch itself
