@@ -18,7 +18,7 @@ import time
 import numpy as np
 
 from .common import epoch_flop, teacher_data
-from .mlp import LEARNING_RATES
+from .train import LEARNING_RATES
 from .peak import matmul_contender
 
 
@@ -53,7 +53,7 @@ def breakdown(solver="sgd", m=60_000, dims=(784, 256, 256, 10), batch=256, epoch
 
     X, y = teacher_data(m, dims[0], dims[-1])
     params = layerwise_side.init_params(list(dims), seed=1, dtype=X.dtype)
-    epoch = layerwise_side.mlp_epoch(X, y, params, solver, LEARNING_RATES[solver], batch)
+    epoch = layerwise_side.engine_epoch(X, y, params, solver, LEARNING_RATES[solver], batch)
     epoch()  # warm-up: workspaces are allocated here
     opt_cls = engine.OPTIMIZERS[{"sgd": "gd", "adam": "adam"}[solver]]
     totals = {}
