@@ -54,12 +54,28 @@ def fit_job(X, y, dims, solver, learning_rate, batch_size, epochs, impl="layerwi
     return {"seconds": seconds, "dtype": str(clf.params_[0].W.dtype)}
 
 
-def trained_model(X, y, dims):
-    """A NeuralNetClassifier trained one Adam epoch on X (m, n_x), y (m,): the model predictions are timed on."""
+def trained_model(X, y, dims, impl="layerwise"):
+    """A NeuralNetClassifier trained one Adam epoch on X (m, n_x), y (m,): the model predictions are timed
+    on; for impl ``layerwise-engine`` its parameters behind ``engine.predict_forward`` (no validation)."""
     clf = classifier(dims[1:-1], "adam", 1e-3, 256, 1)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return clf.fit(X, y)
+        clf.fit(X, y)
+    return EnginePredictor(clf) if impl == "layerwise-engine" else clf
+
+
+class EnginePredictor:
+    """A fitted classifier's parameters behind the engine's forward pass: the diagnostic of the predict section."""
+
+    def __init__(self, clf):
+        self.params = [(p.W, p.b) for p in clf.params_]
+        self.hidden, self.classes = list(clf.activations_), clf.classes_
+
+    def predict_proba(self, X):
+        return engine.predict_forward(X, self.params, self.hidden, LOSS)[0]
+
+    def predict(self, X):
+        return self.classes[np.argmax(self.predict_proba(X), axis=1)]
 
 
 def _trainer(X, Y, params, solver, learning_rate, batch_size, shuffle, loss):

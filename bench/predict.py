@@ -2,7 +2,8 @@
 
 A 784-256-256-10 model is trained one epoch on 4,096 rows, then in the same process
 ``predict_proba`` on 10,000 rows is timed (median of 5 after a warm-up) and ``predict`` on one row
-(the call a service makes, with its input validation; median of ``SINGLES`` calls). Targets:
+(the call a service makes, with its input validation; median of ``SINGLES`` calls). The engine's
+forward pass (``engine.predict_forward``, no input validation) is timed beside them as a diagnostic. Targets:
 predict_proba <= 0.5x scikit-learn's, one-row latency <= 1.0x scikit-learn's.
 """
 from __future__ import annotations
@@ -15,7 +16,7 @@ from .rows import at_most, row
 
 DIMS = [784, 256, 256, 10]
 SINGLES = 300
-IMPLS = ("layerwise", "sklearn")
+IMPLS = ("layerwise", "sklearn", "layerwise-engine")  # the last: engine.predict_forward, a diagnostic
 
 
 def run(quick=False, repeats=5, threads=None):

@@ -58,7 +58,7 @@ def fit_job(X, y, dims, solver, learning_rate, batch_size, epochs, impl="sklearn
     return {"seconds": seconds, "dtype": str(clf.coefs_[0].dtype)}
 
 
-def trained_model(X, y, dims):
+def trained_model(X, y, dims, impl="sklearn"):
     """An MLPClassifier trained one Adam epoch on X (m, n_x), y (m,): the model predictions are timed on."""
     clf = mlp_classifier(dims[1:-1], "adam", 1e-3, 256)
     with warnings.catch_warnings():

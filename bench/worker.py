@@ -7,7 +7,7 @@ Kinds (``JOBS``):
   contender's training of ``epochs`` epochs (its ``fit_job``); JAX reports its compile time apart.
 - ``peak``: dtype, n. The float GEMM peak: C = A B on n x n through NumPy, the median of 3 after one
   warm-up, as GFLOP/s.
-- ``predict``: impl (layerwise | sklearn), m_train, m_test, dims, singles. A model trained one epoch,
+- ``predict``: impl (layerwise | layerwise-engine | sklearn), m_train, m_test, dims, singles. A model trained one epoch,
   then predict_proba on m_test rows (median of 5) and predict on one row (median of ``singles`` calls).
 
 Each result carries ``rss_imports_mb`` (resident set after the library's imports, before any data)
@@ -84,7 +84,7 @@ def predict(job):
     rss_imports = status_mb("VmRSS")
     dims = job["dims"]
     X, y = teacher_data(job["m_train"] + job["m_test"], dims[0], dims[-1], dtype=np.float32)
-    model = side.trained_model(X[:job["m_train"]], y[:job["m_train"]], dims)
+    model = side.trained_model(X[:job["m_train"]], y[:job["m_train"]], dims, impl=job["impl"])
     X_test = X[job["m_train"]:]  # (m_test, n_x)
     times = []
     for _ in range(6):
