@@ -35,3 +35,14 @@ def test_forward_leaves_its_inputs_alone():
     predict_forward(X, [(p.W, p.b) for p in params], ["relu"], "categorical_crossentropy", chunk=4)
     for a, b in zip([X] + [p.W for p in params], before):
         np.testing.assert_array_equal(a, b)
+
+
+def test_forward_runs_on_another_array_namespace():
+    xp = pytest.importorskip("array_api_strict")
+    params = tuple(core.LayerParams(p.W, p.b + 0.1) for p in core.init_params([4, 5, 3], "he", 2))
+    X = np.random.RandomState(3).randn(9, 4)
+    want, _ = predict_forward(X, [(p.W, p.b) for p in params], ["tanh"], "categorical_crossentropy", chunk=4)
+    got, _ = predict_forward(xp.asarray(X), [(xp.asarray(p.W), xp.asarray(p.b)) for p in params], ["tanh"],
+                             "categorical_crossentropy", chunk=4)
+    assert not isinstance(got, np.ndarray)  # computed in that namespace, not on the host
+    np.testing.assert_allclose(np.asarray(got), want, rtol=1e-12)

@@ -36,11 +36,11 @@ def forward(X, params, activations, loss, chunk=CHUNK):
         stop = min(start + c, m)
         A = X[start:stop, ...]
         for l in range(L - 1):
-            Z = bufs[l][:stop - start]
+            Z = bufs[l][:stop - start, ...]
             W, b = params[l]
             o.matmul(A, W.T, out=Z)  # (c, n[l])
             o.add(Z, b.T, out=Z)  # b[l]^T (1, n[l]) broadcasts over the rows
-            g[l].forward(o, Z, zeros[l][:stop - start])
+            g[l].forward(o, Z, zeros[l][:stop - start, ...])
             A = Z
         W, b = params[-1]
         Zc = ZL[start:stop, ...]
