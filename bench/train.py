@@ -7,6 +7,10 @@ compile time apart), and the engine's own loop (``engine.run_epoch``, a diagnost
 peak (2048^3 through NumPy) is timed in fresh processes in the same rounds; the fraction of it that
 ``fit`` reaches counts the products actually executed (``common.epoch_flop``), none of the elementwise work.
 
+Each process also reports the CPU time of its timed call (all its threads): on a busy shared machine
+the ratio of CPU times is a steadier diagnostic than wall time, which depends on the share of the cores
+a process happened to get.
+
 Memory: every process reports its peak resident set and its resident set after its library's imports;
 the SGD float32 processes give the side-by-side table, and the target is read as written: layerwise's
 peak RSS for the job <= the data + 100 MB.
@@ -71,6 +75,9 @@ def rows_from(results, js, threads):
         flop = epoch_flop(job["dims"], job["m"], job["batch"]) * job["epochs"]
         detail = dict(s or {}, errors=fresh.errors(results[key]), threads=threads, epochs=job["epochs"],
                       gflops=s and flop / s["median"] / 1e9)
+        cpu = fresh.field(results[key], "cpu_seconds")
+        if cpu:
+            detail["cpu_seconds"] = cpu["median"]  # all threads' CPU time: steadier than wall time when busy
         c = fresh.field(results[key], "compile_seconds")
         if c:
             detail["compile_seconds"] = c["median"]
@@ -98,6 +105,10 @@ def _targets(results, js, dtype, solver, peak):
         ratio = ours / theirs if ours and theirs else None
         rows.append(at_most(f"fit {solver} {dtype}: layerwise / {NAMES[other]}", ratio, limit,
                             note="median / median, fresh processes"))
+        cpu = [fresh.field(results.get((dtype, solver, impl), []), "cpu_seconds") for impl in ("layerwise", other)]
+        if all(cpu):
+            rows.append(row(f"fit {solver} {dtype}: layerwise / {NAMES[other]}, CPU seconds", cpu[0]["median"] /
+                            cpu[1]["median"], "x", note="diagnostic: process CPU time of the timed call, median / median"))
     job = js[(dtype, solver, "layerwise")]
     flop = epoch_flop(job["dims"], job["m"], job["batch"]) * job["epochs"]
     frac = flop / ours / 1e9 / peak if ours and peak else None
