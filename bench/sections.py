@@ -15,4 +15,5 @@ SECTIONS = {
     "search": "bench.search_speedup",  # Dask search vs sequential, with and without cluster start-up
     "playground": "bench.playground_fps",  # the playground's frames per second (playground engineer)
     "distributed": "bench.distributed",  # MPI data-parallel training (MPI engineer)
+    "defaults": "bench.defaults_accuracy",  # the estimators' defaults against scikit-learn's accuracy
 }
