@@ -1,9 +1,10 @@
 """What every benchmark case shares: interleaved timing, result rows, FLOP counts, data, machine facts.
 
-Timing rule (DESIGN.md section 6): the contenders of one case run in the same process, interleaved
-round by round (the order rotates every round), one warm-up round is discarded, and each contender's
-figure is the median of the remaining rounds. A lone absolute time on these shared machines is noise;
-ratios measured side by side are the signal.
+The targets on the user's path (``train``, ``predict``) run each contender in fresh processes
+(``fresh.py``). The older in-process cases (``wide``, ``deep``, ``vectorization``) use ``interleaved``:
+the contenders run in the same process, round by round (the order rotates every round), one warm-up
+round is discarded, and each contender's figure is the median of the remaining rounds. A lone absolute
+time on these shared machines is noise; ratios measured side by side are the signal.
 """
 from __future__ import annotations
 
@@ -45,6 +46,21 @@ class Row:
         d["examples_per_s"], d["gflops"] = self.examples_per_s, self.gflops
         d["best_seconds"] = min(self.runs) if self.runs else None  # the least disturbed round
         return d
+
+
+def timing_rows(rows):
+    """In-process ``Row``s as diagnostic report rows (``bench.rows``): median seconds, spread, GFLOP/s."""
+    from .rows import row
+
+    return [row(f"{r.case}: {r.impl}", r.seconds, "s", min=min(r.runs), median=r.seconds, max=max(r.runs),
+                runs=r.runs, gflops=r.gflops, note=r.note) for r in rows]
+
+
+def ratio(rows, key, impl, other):
+    """seconds of (key, impl) / seconds of (key, other) among ``Row``s, or None when one is missing."""
+    a = next((r for r in rows if r.key == key and r.impl == impl), None)
+    b = next((r for r in rows if r.key == key and r.impl == other), None)
+    return a.seconds / b.seconds if a and b else None
 
 
 def interleaved(contenders, repeats=5, warmup=1):
@@ -141,13 +157,13 @@ def machine_info():
         "sklearn": sklearn.__version__,
         "env": {k: v for k, v in os.environ.items() if k.startswith(("OPENBLAS_", "OMP_", "MKL_"))},
     }
-    try:
-        import torch
+    from importlib.metadata import PackageNotFoundError, version
 
-        info["torch"] = torch.__version__
-        info["torch_threads"] = torch.get_num_threads()
-    except ImportError:
-        info["torch"] = None
+    for name in ("torch", "jax", "jaxlib"):  # versions only: the libraries are imported in the workers
+        try:
+            info[name] = version(name)
+        except PackageNotFoundError:
+            info[name] = None
     info["blas"] = blas_info()
     return info
 

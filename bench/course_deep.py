@@ -14,7 +14,8 @@ from pathlib import Path
 import numpy as np
 
 from . import layerwise_side, torch_side
-from .common import Row, interleaved, median, mlp_flop, teacher_data
+from .common import Row, interleaved, median, mlp_flop, ratio, teacher_data, timing_rows
+from .rows import at_most
 
 DIMS = [12288, 20, 7, 5, 1]
 ITERATIONS = 100
@@ -51,7 +52,7 @@ def load_data():
     return X, y, source
 
 
-def run(quick=False, repeats=5):
+def measure(quick=False, repeats=5):
     dims, iterations = ([512, 20, 7, 5, 1], 5) if quick else (DIMS, ITERATIONS)
     X64, y, source = load_data()
     X64 = np.ascontiguousarray(X64[:, :dims[0]])
@@ -67,7 +68,14 @@ def run(quick=False, repeats=5):
         times = interleaved(c, repeats=repeats)
         name = f"course deep {'-'.join(map(str, dims))} {key} x{iterations}"
         for impl, ts in times.items():
-            note = source + ("; " + layerwise_side.IMPLEMENTATION if impl == "layerwise" else "")
+            note = source + ("; engine.run_epoch" if impl == "layerwise" else "")
             rows.append(Row(f"deep-{key}", name, impl, median(ts), ts, examples=m * iterations,
                             flop=iterations * mlp_flop(dims, m), peak_key=key, note=note))
     return rows
+
+
+def run(quick=False, repeats=5):
+    """The section's rows: timings, then layerwise / PyTorch <= 1.0 in float64 and float32 (in-process)."""
+    rows = measure(quick, repeats)
+    return timing_rows(rows) + [at_most(f"course deep model {k}: layerwise engine / PyTorch (in-process)",
+                                        ratio(rows, f"deep-{k}", "layerwise", "pytorch"), 1.0) for k in ("f64", "f32")]

@@ -1,10 +1,9 @@
-"""The layerwise contenders, timed through the engine's own epoch (``layerwise.engine.run_epoch``):
-the loop the estimators run, without their input validation, so that it compares with the PyTorch
-loop. The estimator's ``fit`` is timed as a separate contender (``estimator_epoch``), the like-for-like
-comparison with scikit-learn's ``fit``.
+"""The layerwise contenders: what a user calls (``NeuralNetClassifier.fit``, ``predict_proba``,
+``predict``), and the engine's own epoch (``engine.run_epoch``, no input validation) as a diagnostic.
 """
 from __future__ import annotations
 
+import time
 import warnings
 
 import numpy as np
@@ -12,13 +11,71 @@ import numpy as np
 from layerwise import engine
 from layerwise.core import network
 
-IMPLEMENTATION = "engine.run_epoch"
 LOSS = "categorical_crossentropy"
+NAME = "NeuralNetClassifier.fit"
+
+
+def setup(threads):
+    """Import the library (the worker's memory baseline); NumPy's threads come from the environment."""
+    from layerwise import NeuralNetClassifier  # noqa: F401
 
 
 def init_params(layer_dims, seed=0, dtype=np.float32, init="he"):
     """[(W[l] (n[l], n[l-1]), b[l] (n[l], 1)) for l = 1..L] as host NumPy arrays of ``dtype``."""
     return [(p.W, p.b) for p in network.init_params(layer_dims, init, seed, dtype)]
+
+
+def classifier(hidden, solver, learning_rate, batch_size, epochs, seed=0):
+    """A NeuralNetClassifier that trains exactly ``epochs`` epochs (no stopping on tol), no L2.
+    Plain SGD is solver="sgd" with momentum 0."""
+    from layerwise import NeuralNetClassifier
+
+    extra = {"momentum": 0.0, "nesterovs_momentum": False} if solver == "sgd" else {}
+    return NeuralNetClassifier(hidden_layer_sizes=tuple(hidden), activation="relu", solver=solver,
+                               learning_rate=learning_rate, batch_size=batch_size, max_iter=epochs, alpha=0.0,
+                               tol=0.0, n_iter_no_change=epochs + 1, random_state=seed, **extra)
+
+
+def fit_job(X, y, dims, solver, learning_rate, batch_size, epochs, impl="layerwise"):
+    """{"seconds": ...} of ``epochs`` epochs: through ``fit`` (impl layerwise) or the engine's loop."""
+    if impl == "layerwise-engine":
+        epoch = engine_epoch(X, y, init_params(dims, 1, X.dtype), solver, learning_rate, batch_size)
+        t0, c0 = time.perf_counter(), time.process_time()
+        for _ in range(epochs):
+            epoch()
+        return {"seconds": time.perf_counter() - t0, "cpu_seconds": time.process_time() - c0}
+    clf = classifier(dims[1:-1], solver, learning_rate, batch_size, epochs)
+    t0, c0 = time.perf_counter(), time.process_time()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # ConvergenceWarning after a few epochs
+        clf.fit(X, y)
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
+    assert clf.n_iter_ == epochs, (clf.n_iter_, epochs)
+    return {"seconds": seconds, "cpu_seconds": cpu, "dtype": str(clf.params_[0].W.dtype)}
+
+
+def trained_model(X, y, dims, impl="layerwise"):
+    """A NeuralNetClassifier trained one Adam epoch on X (m, n_x), y (m,): the model predictions are timed
+    on; for impl ``layerwise-engine`` its parameters behind ``engine.predict_forward`` (no validation)."""
+    clf = classifier(dims[1:-1], "adam", 1e-3, 256, 1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clf.fit(X, y)
+    return EnginePredictor(clf) if impl == "layerwise-engine" else clf
+
+
+class EnginePredictor:
+    """A fitted classifier's parameters behind the engine's forward pass: the diagnostic of the predict section."""
+
+    def __init__(self, clf):
+        self.params = [(p.W, p.b) for p in clf.params_]
+        self.hidden, self.classes = list(clf.activations_), clf.classes_
+
+    def predict_proba(self, X):
+        return engine.predict_forward(X, self.params, self.hidden, LOSS)[0]
+
+    def predict(self, X):
+        return self.classes[np.argmax(self.predict_proba(X), axis=1)]
 
 
 def _trainer(X, Y, params, solver, learning_rate, batch_size, shuffle, loss):
@@ -39,32 +96,15 @@ def _trainer(X, Y, params, solver, learning_rate, batch_size, shuffle, loss):
     def epoch():
         return engine.run_epoch(net, opt, X, Y, None, cfg, state, rng, order)
 
+    epoch.net = net
     return epoch
 
 
-def mlp_epoch(X, y, params, solver, learning_rate, batch_size, seed=0):
+def engine_epoch(X, y, params, solver, learning_rate, batch_size):
     """A callable running one epoch of minibatch training (softmax cross-entropy) on X (m, n_x), y (m,)."""
     n_classes = params[-1][0].shape[0]
     Y = np.eye(n_classes, dtype=X.dtype)[y]  # (m, n_y) one-hot rows, as the estimator passes them
     return _trainer(X, Y, params, solver, learning_rate, batch_size, True, LOSS)
-
-
-def estimator_epoch(X, y, hidden, solver, learning_rate, batch_size, seed=0):
-    """A callable fitting a fresh NeuralNetClassifier for one epoch (``max_iter=1``).
-    Plain SGD is solver="sgd" with momentum 0."""
-    from layerwise.estimators import NeuralNetClassifier
-
-    extra = {"momentum": 0.0, "nesterovs_momentum": False} if solver == "sgd" else {}
-
-    def epoch():
-        clf = NeuralNetClassifier(hidden_layer_sizes=tuple(hidden), activation="relu", solver=solver,
-                                  learning_rate=learning_rate, batch_size=batch_size, max_iter=1, alpha=0.0,
-                                  random_state=seed, **extra)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # ConvergenceWarning after one epoch
-            clf.fit(X, y)
-
-    return epoch
 
 
 def fullbatch_train(X, y, params, iterations, learning_rate):

@@ -4,6 +4,7 @@ Wraps, for the duration of the run, ``np.matmul`` (the products), ``np.take`` (t
 gather) and the optimizer's ``step`` (the update) with timers; the rest of the epoch is elementwise
 work (bias, activations, softmax, cost, deltas, db sums) plus Python overhead. Prints each share next
 to what the products alone would take at the matrix-product peak measured just after.
+``--cpu`` times with the process's CPU time (steady on a shared machine with one BLAS thread).
 ``--cprofile`` adds cProfile's list of the engine functions by their own time (a NumPy ufunc's time
 counts in the Python function that calls it, so this splits the elementwise share by kernel).
 """
@@ -18,8 +19,11 @@ import time
 import numpy as np
 
 from .common import epoch_flop, teacher_data
-from .mlp import LEARNING_RATES
+from .train import LEARNING_RATES
 from .peak import matmul_contender
+
+
+CLOCK = time.perf_counter  # --cpu: time.process_time, steadier on a busy machine with one BLAS thread
 
 
 class Timed:
@@ -33,11 +37,11 @@ class Timed:
         totals, key = self.totals, self.key
 
         def wrapper(*args, **kwargs):
-            t0 = time.perf_counter()
+            t0 = CLOCK()
             try:
                 return orig(*args, **kwargs)
             finally:
-                totals[key] = totals.get(key, 0.0) + time.perf_counter() - t0
+                totals[key] = totals.get(key, 0.0) + CLOCK() - t0
 
         setattr(self.owner, self.name, wrapper)
 
@@ -53,7 +57,7 @@ def breakdown(solver="sgd", m=60_000, dims=(784, 256, 256, 10), batch=256, epoch
 
     X, y = teacher_data(m, dims[0], dims[-1])
     params = layerwise_side.init_params(list(dims), seed=1, dtype=X.dtype)
-    epoch = layerwise_side.mlp_epoch(X, y, params, solver, LEARNING_RATES[solver], batch)
+    epoch = layerwise_side.engine_epoch(X, y, params, solver, LEARNING_RATES[solver], batch)
     epoch()  # warm-up: workspaces are allocated here
     opt_cls = engine.OPTIMIZERS[{"sgd": "gd", "adam": "adam"}[solver]]
     totals = {}
@@ -61,15 +65,15 @@ def breakdown(solver="sgd", m=60_000, dims=(784, 256, 256, 10), batch=256, epoch
 
     with Timed(NUMPY, "matmul", totals, "matmul"), Timed(np, "take", totals, "gather (np.take)"), \
             Timed(opt_cls, "step", totals, "optimizer step"):
-        t0 = time.perf_counter()
+        t0 = CLOCK()
         for _ in range(epochs):
             epoch()
-        total = time.perf_counter() - t0
+        total = CLOCK() - t0
     peak_fn = matmul_contender(2048, np.float32)
-    t0 = time.perf_counter()
+    t0 = CLOCK()
     for _ in range(3):
         peak_fn()
-    peak = 3 * 2 * 2048**3 / (time.perf_counter() - t0)
+    peak = 3 * 2 * 2048**3 / (CLOCK() - t0)
     ideal = epoch_flop(list(dims), m, batch) / peak
     totals["elementwise + python"] = total - sum(totals.values())
     lines = [f"{solver} {'-'.join(map(str, dims))} m={m} batch={batch}: {total / epochs:.3f} s per epoch "
@@ -92,5 +96,9 @@ if __name__ == "__main__":
     p.add_argument("--dims", default="784,256,256,10")
     p.add_argument("--batch", type=int, default=256)
     p.add_argument("--cprofile", action="store_true", help="also list engine functions by their own time")
+    p.add_argument("--cpu", action="store_true",
+                   help="CPU time of this process instead of wall time (use with OPENBLAS_NUM_THREADS=1 on a busy machine)")
     a = p.parse_args()
+    if a.cpu:
+        CLOCK = time.process_time
     print(breakdown(a.solver, a.m, tuple(int(d) for d in a.dims.split(",")), a.batch, cprofile=a.cprofile))

@@ -129,5 +129,20 @@ def main(argv=None):
     return report
 
 
+def run(quick=False, repeats=5):
+    """The section's rows: Dask / sequential without and with the cluster's start-up, target <= 0.65 each."""
+    from .rows import at_most, row
+
+    rep = main(["--trials", "2", "--repeats", "1"] if quick else ["--repeats", str(max(repeats, 1))])
+    med = rep["median_seconds"]
+    note = f"{rep['trials']} trials, {rep['workers']} workers, median of {rep['repeats']}"
+    return [row("search: sequential trials", med["sequential"], "s", runs=rep["seconds"]["sequential"]),
+            row("search: Dask trials (cluster already up)", med["dask"], "s", runs=rep["seconds"]["dask"]),
+            row("search: Dask cluster start-up", rep["cluster_startup_seconds"], "s"),
+            at_most("search: Dask / sequential, cluster already up", rep["dask_over_sequential"], 0.65, note=note),
+            at_most("search: (Dask + cluster start-up) / sequential", rep["dask_with_startup_over_sequential"], 0.65,
+                    note=note)]
+
+
 if __name__ == "__main__":
     main()

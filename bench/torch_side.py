@@ -1,19 +1,29 @@
-"""The PyTorch contenders: eager mode, ``nn.Sequential`` of ``nn.Linear`` and ReLU, 2 threads.
+"""The PyTorch contenders: eager mode, ``nn.Sequential`` of ``nn.Linear`` and ReLU.
 
 Weights are copied from the same initial parameters the layerwise contender starts from (W[l] is
 (n[l], n[l-1]) in both libraries), so both start from identical weights of identical scale.
 """
 from __future__ import annotations
 
+import time
+
 import numpy as np
 
-THREADS = 2
+THREADS = None  # the thread count ``setup`` set (None: PyTorch's default)
+
+
+def setup(threads):
+    """Import torch and give it ``threads`` intra-op threads (the count every contender gets)."""
+    global THREADS
+    THREADS = threads
+    _torch()
 
 
 def _torch():
     import torch
 
-    torch.set_num_threads(THREADS)
+    if THREADS is not None and torch.get_num_threads() != THREADS:
+        torch.set_num_threads(THREADS)
     return torch
 
 
@@ -65,6 +75,32 @@ def mlp_epoch(X, y, params, solver, learning_rate, batch_size, seed=0):
             opt.step()
 
     return epoch
+
+
+def fit_job(X, y, dims, solver, learning_rate, batch_size, epochs, impl="pytorch"):
+    """{"seconds": ...} of ``epochs`` epochs of ``mlp_epoch`` from the layerwise contender's initial weights."""
+    from .layerwise_side import init_params
+
+    epoch = mlp_epoch(X, y, init_params(dims, 1, X.dtype), solver, learning_rate, batch_size)
+    t0, c0 = time.perf_counter(), time.process_time()
+    for _ in range(epochs):
+        epoch()
+    return {"seconds": time.perf_counter() - t0, "cpu_seconds": time.process_time() - c0}
+
+
+def one_step(X, y, params, solver, learning_rate):
+    """Probabilities of the first forward pass (m, n[L]) and the parameters after one step on the
+    whole batch X (m, n_x), y (m,), as NumPy arrays [(W, b (n[l], 1))]: for the equivalence tests."""
+    torch = _torch()
+    Xt, yt = torch.from_numpy(X), torch.from_numpy(y)
+    model = sequential(params, Xt.dtype)
+    opt = make_optimizer(model, solver, learning_rate)
+    logits = model(Xt)
+    torch.nn.CrossEntropyLoss()(logits, yt).backward()
+    opt.step()
+    lin = [mod for mod in model if isinstance(mod, torch.nn.Linear)]
+    return (torch.softmax(logits, dim=1).detach().numpy(),
+            [(m.weight.detach().numpy(), m.bias.detach().numpy().reshape(-1, 1)) for m in lin])
 
 
 def fullbatch_train(X, y, params, iterations, learning_rate):

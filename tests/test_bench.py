@@ -1,7 +1,9 @@
 """The benchmark harness: its FLOP counts, timing rounds, data, contenders and report, on tiny sizes.
 
 Timings themselves are not tested (they are what the benchmark measures); what is tested is that the
-harness counts, compares and reports correctly, and that the contenders compute the same thing.
+harness counts, compares and reports correctly, and that every contender computes the same network as
+layerwise: the same forward pass and the same first step (SGD and Adam) from the same weights, for
+PyTorch, scikit-learn and JAX, each skipped only when that library is not installed.
 """
 import json
 import sys
@@ -14,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # bench/ is a top-level package beside src/, not installed
     sys.path.insert(0, str(ROOT))
 
-from bench import common, report, targets, vectorization  # noqa: E402
+from bench import common, fresh, rows, vectorization  # noqa: E402
 from layerwise.core import network  # noqa: E402
 
 
@@ -82,74 +84,209 @@ def test_vectorized_step_matches_the_loops():
     np.testing.assert_allclose(vectorization.vectorized_step(w, b, X, Y)[0], w_new, rtol=1e-12)
 
 
-def test_pytorch_and_layerwise_start_from_the_same_network():
-    torch = pytest.importorskip("torch")
-    from bench import layerwise_side, torch_side
 
-    dims = [6, 5, 4, 3]
-    params = layerwise_side.init_params(dims, seed=1, dtype=np.float64)
-    X = np.random.default_rng(0).standard_normal((7, 6))
-    ours, _ = network.model_forward(X.T, tuple(network.LayerParams(W, b) for W, b in params), "relu",
-                                    "categorical_crossentropy")
-    with torch.no_grad():
-        theirs = torch.softmax(torch_side.sequential(params, torch.float64)(torch.from_numpy(X)), dim=1)
-    np.testing.assert_allclose(ours.T, theirs.numpy(), rtol=1e-12)
+# ---------------------------------------------------------------- the contenders compute the same network
+DIMS = [6, 5, 4, 3]
+LR = {"sgd": 0.1, "adam": 0.01}
 
 
-def _row(key, impl, seconds, **kw):
-    return common.Row(key, key, impl, seconds, [seconds], **kw)
+def _problem():
+    """Weights, X (12, 6) float64, y (12,) with every class, and layerwise's reference: the probabilities
+    of the forward pass and the parameters after one full-batch step, through the bench's own engine
+    trainer (which tests/test_engine*.py hold to the core)."""
+    from bench import layerwise_side
+
+    params = layerwise_side.init_params(DIMS, seed=1, dtype=np.float64)
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((12, DIMS[0]))
+    y = np.arange(12) % DIMS[-1]
+    return params, X, y
 
 
-def test_ratios_fractions_and_targets():
-    rows = [
-        _row("peak", "numpy", 1.0, flop=200e9, peak_key="f32"),
-        _row("mlp-sgd", "layerwise", 0.7, flop=10e9, peak_key="f32"),
-        _row("mlp-sgd", "pytorch", 1.0),
-        _row("mlp-sgd", "sklearn", 1.0),
-        _row("wide-peak", "numpy", 1.0, flop=100e9, peak_key="f32"),
-        _row("wide", "layerwise", 1.0, flop=80e9, peak_key="f32"),
-        _row("vec", "double loop", 3.0),
-        _row("vec", "vectorized", 0.02),
-    ]
-    report.annotate(rows, {"f32": 200.0})
-    lw = rows[1]
-    assert lw.extra["x_pytorch"] == pytest.approx(0.7) and lw.extra["x_sklearn"] == pytest.approx(0.7)
-    assert lw.extra["frac_peak"] == pytest.approx(10 / 0.7 / 200)  # 14.3 GFLOP/s of the global 200
-    assert rows[5].extra["frac_peak"] == pytest.approx(0.8)  # against the peak of its own rounds
-    status = {t["target"]: t["status"] for t in targets.evaluate(rows)}
-    assert status["784-256-256-10 SGD epoch <= 0.80x PyTorch"] == "PASS"
-    assert status["784-256-256-10 SGD epoch <= 0.65x scikit-learn"] == "FAIL"
-    assert status["784-2048-2048-10 epoch >= 75% of measured f32 peak"] == "PASS"
-    assert status["vectorized logistic step >= 300x faster than the double loop"] == "FAIL"  # 150x
-    assert status["course deep model f64 <= 1.0x PyTorch"] == "not run"
-    assert "| mlp-sgd | layerwise | 0.7 |" in report.table(rows)
+def _layerwise_step(params, X, y, solver):
+    from bench import layerwise_side
+
+    epoch = layerwise_side.engine_epoch(X, y, params, solver, LR[solver], batch_size=X.shape[0])
+    net = epoch.net
+    proba = np.array(net.forward(net.workspace(X.shape[0]), X))
+    epoch()
+    return proba, [(p.W, p.b) for p in net.get_params()]
 
 
-def test_quick_run_writes_json(tmp_path, capsys):
+def _core_forward(params, X):
+    AL, _ = network.model_forward(X.T, tuple(network.LayerParams(W, b) for W, b in params), "relu",
+                                  "categorical_crossentropy")
+    return AL.T  # (m, n[L])
+
+
+def _assert_same(got, want, rtol):
+    (p_got, params_got), (p_want, params_want) = got, want
+    np.testing.assert_allclose(p_got, p_want, rtol=rtol, atol=1e-15)
+    for (W, b), (W0, b0) in zip(params_got, params_want):
+        np.testing.assert_allclose(W, W0, rtol=rtol, atol=1e-15)
+        np.testing.assert_allclose(b, b0, rtol=rtol, atol=1e-15)
+
+
+def test_layerwise_reference_step_is_the_core_step():
+    # the reference itself, against the core's forward, backward and the textbook update written here
+    params, X, y = _problem()
+    proba, after = _layerwise_step(params, X, y, "sgd")
+    np.testing.assert_allclose(proba, _core_forward(params, X), rtol=1e-12)
+    Y = np.eye(DIMS[-1])[y].T  # (n[L], m)
+    lp = tuple(network.LayerParams(W, b) for W, b in params)
+    AL, caches = network.model_forward(X.T, lp, "relu", "categorical_crossentropy")
+    grads = network.model_backward(AL, Y, caches, "relu", "categorical_crossentropy")
+    want = [(W - LR["sgd"] * g.dW, b - LR["sgd"] * g.db) for (W, b), g in zip(params, grads)]
+    _assert_same((proba, after), (proba, want), 1e-12)
+    assert not np.allclose(after[0][0], params[0][0])  # the step moved the weights
+
+
+@pytest.mark.parametrize("solver", ["sgd", "adam"])
+def test_pytorch_computes_the_same_network(solver):
     pytest.importorskip("torch")
-    from bench.__main__ import main
+    from bench import torch_side
 
-    assert main(["--quick", "--only", "peak,mlp,deep,vectorization", "--repeats", "1", "--out", str(tmp_path)]) == 0
+    params, X, y = _problem()
+    _assert_same(torch_side.one_step(X, y, params, solver, LR[solver]), _layerwise_step(params, X, y, solver), 1e-10)
+
+
+@pytest.mark.parametrize("solver", ["sgd", "adam"])
+def test_sklearn_computes_the_same_network(solver):
+    from bench import sklearn_side
+
+    params, X, y = _problem()
+    # scikit-learn adds its epsilon to sqrt(s) where the others add epsilon sqrt(1 - beta_2^t): at t = 1
+    # that is the same update when scikit-learn's is 1e-8 sqrt(1 - 0.999)
+    got = sklearn_side.one_step(X, y, params, solver, LR[solver], epsilon=1e-8 * np.sqrt(1 - 0.999))
+    _assert_same(got, _layerwise_step(params, X, y, solver), 1e-10)
+
+
+@pytest.mark.parametrize("solver", ["sgd", "adam"])
+def test_jax_computes_the_same_network(solver):
+    pytest.importorskip("jax")
+    from bench import jax_side
+
+    jax_side.setup(None)  # float64 allowed
+    params, X, y = _problem()
+    _assert_same(jax_side.one_step(X, y, params, solver, LR[solver]), _layerwise_step(params, X, y, solver), 1e-10)
+
+
+# ---------------------------------------------------------------- rows, sections, fresh processes
+def test_row_statuses_follow_the_target():
+    assert rows.at_most("r", 0.7, 0.8)["status"] == "PASS"
+    assert rows.at_most("r", 0.9, 0.8)["status"] == "FAIL"
+    assert rows.at_least("r", 79.0, 80, unit="%")["status"] == "FAIL"
+    assert rows.at_most("r", None, 0.8)["status"] == "not run"  # not measured: never a silent PASS
+    assert rows.at_most("r", float("nan"), 0.8)["status"] == "not run"
+    assert rows.row("diagnostic", 1.5, "s")["status"] == "info"
+    table = rows.markdown([dict(rows.at_most("fit: a / b", 0.5, 0.8, min=0.4, median=0.5, max=0.6), section="train")])
+    assert "| train | fit: a / b | 0.5 x | <= 0.8 x | PASS | 0.4 x / 0.5 x / 0.6 x |" in table
+
+
+def test_a_crashing_or_missing_section_shows_in_the_rows(monkeypatch):
+    import importlib.machinery
+    import types
+
+    from bench import __main__ as runner
+
+    def boom():
+        raise RuntimeError("the section broke")
+
+    module = types.ModuleType("bench._boom")
+    module.__spec__ = importlib.machinery.ModuleSpec("bench._boom", None)
+    module.run = boom
+    monkeypatch.setitem(sys.modules, "bench._boom", module)
+    (crashed,) = runner.run_section("boom", "bench._boom", {"quick": True})
+    assert crashed["status"] == "FAIL" and "the section broke" in crashed["detail"]["error"]
+    (missing,) = runner.run_section("later", "bench._not_written_yet", {})
+    assert missing["status"] == "not run"
+    module.run = lambda: [{"name": "x"}]  # a malformed row is a crash of that section, named
+    (bad,) = runner.run_section("boom", "bench._boom", {})
+    assert bad["status"] == "FAIL" and "TypeError" in bad["detail"]["error"]
+
+
+def test_sections_are_registered_modules_with_run():
+    import importlib
+    import importlib.util
+
+    from bench.sections import SECTIONS
+
+    for name, module in SECTIONS.items():
+        if importlib.util.find_spec(module) is not None:
+            assert callable(importlib.import_module(module).run), name
+
+
+def test_fresh_rounds_rotate_and_report_failures(monkeypatch):
+    calls = []
+
+    def fake(job, threads, timeout=900):
+        calls.append(job["id"])
+        return {"error": "exit 1: boom"} if job["id"] == "b" and len(calls) > 2 else {"seconds": float(len(calls))}
+
+    monkeypatch.setattr(fresh, "run_job", fake)
+    res = fresh.rounds({"a": {"id": "a"}, "b": {"id": "b"}}, repeats=3, threads=2)
+    assert calls == ["a", "b", "b", "a", "a", "b"]
+    assert fresh.field(res["a"]) == {"min": 1.0, "median": 4.0, "max": 5.0, "runs": [1.0, 4.0, 5.0]}
+    assert fresh.field(res["b"])["runs"] == [2.0] and fresh.errors(res["b"]) == ["exit 1: boom", "exit 1: boom"]
+
+
+def test_worker_runs_in_a_fresh_process_with_the_thread_count():
+    res = fresh.run_job({"kind": "peak", "dtype": "float32", "n": 1024}, threads=1)
+    assert res["gflops"] == pytest.approx(2 * 1024**3 / res["seconds"] / 1e9)
+    # the child holds A, B, C: three 1024 x 1024 float32 arrays of 4 MB after its imports; its peak shows them
+    assert res["peak_mb"] - res["rss_imports_mb"] >= 3 * 4
+    assert fresh.child_env(3)["OPENBLAS_NUM_THREADS"] == "3"
+    assert "error" in fresh.run_job({"kind": "nope"}, threads=1)
+
+
+def test_train_rows_compute_ratios_and_peak_fraction():
+    from bench import train
+
+    js = train.jobs(quick=True, epochs=1)
+    res = {k: [{"seconds": 2.0, "rss_imports_mb": 100.0, "peak_mb": 150.0, "data_mb": 6.0}] for k in js}
+    for k in js:
+        if k[-1] == "layerwise":
+            res[k] = [{"seconds": 1.0, "rss_imports_mb": 100.0, "peak_mb": 120.0, "data_mb": 6.0}]
+    flop = common.epoch_flop(js["float32", "sgd", "layerwise"]["dims"], 2048, 256)
+    res["float32", "peak"] = [{"gflops": flop / 1e9 / 0.5}]  # layerwise at 1 s reaches 50% of it
+    res["float64", "peak"] = [{"error": "exit 1"}]
+    out = {r["name"]: r for r in train.rows_from(res, js, threads=2)}
+    r = out["fit sgd float32: layerwise / PyTorch eager"]
+    assert r["figure"] == 0.5 and r["status"] == "PASS"
+    assert out["fit adam float32: layerwise GFLOP/s / GEMM peak"]["figure"] == pytest.approx(50.0)
+    assert out["fit adam float32: layerwise GFLOP/s / GEMM peak"]["status"] == "FAIL"
+    assert out["fit sgd float64: layerwise GFLOP/s / GEMM peak"]["status"] == "not run"  # no peak measured
+    mem = out["memory: layerwise fit peak RSS (whole process) <= data + 100 MB"]
+    assert mem["figure"] == 120.0 and mem["status"] == "FAIL"  # 120 > 6 + 100
+
+
+def test_quick_run_writes_json_and_prunes(tmp_path, capsys):
+    from bench.__main__ import main, prune
+
+    assert main(["--quick", "--only", "vectorization", "--out", str(tmp_path)]) == 0
     (path,) = tmp_path.glob("bench-*-quick.json")
     result = json.loads(path.read_text())
-    keys = {r["key"] for r in result["rows"]}
-    assert {"peak", "mlp-sgd", "mlp-adam", "deep-f64", "deep-f32", "vec"} <= keys
-    assert {t["status"] for t in result["targets"]} <= {"PASS", "FAIL", "not run"}
-    assert all(r["seconds"] > 0 and len(r["runs"]) == 1 for r in result["rows"])
-    assert "| target | measured | status |" in capsys.readouterr().out
+    assert [r["section"] for r in result["rows"]] == ["vectorization"] * len(result["rows"])
+    assert result["rows"][-1]["target"] == ">= 300 x"
+    assert "| section | measurement |" in capsys.readouterr().out
+    for i in range(7):
+        (tmp_path / f"bench-2026010{i}-000000.json").write_text("{}")
+    prune(str(tmp_path), keep=5)
+    assert sorted(p.name for p in tmp_path.glob("bench-2026*.json"))[0] == "bench-20260102-000000.json"
+    assert path.exists()  # quick runs are not pruned (and not committed)
 
 
 @pytest.mark.slow
-def test_quick_memory_case_runs_children(tmp_path):
-    from bench import memory
+def test_quick_fit_jobs_run_in_fresh_processes():
+    for impl in ("layerwise", "sklearn"):
+        job = {"kind": "fit", "impl": impl, "solver": "sgd", "dtype": "float32", "m": 512, "dims": [784, 16, 10],
+               "batch": 256, "epochs": 1, "lr": 0.01}
+        res = fresh.run_job(job, threads=1)
+        assert "error" not in res, res
+        assert res["data_mb"] == pytest.approx((512 * 784 * 4 + 512 * 8) / 2**20)
 
-    rows = memory.run(quick=True, impls=("layerwise",))
-    e = rows[0].extra
-    assert e["data_mb"] == pytest.approx((4096 * 784 * 4 + 4096 * 8) / 2**20)
-    assert e["baseline_mb"] < e["peak_mb"]
 
-
-def test_unknown_case_is_a_usage_error():
+def test_unknown_section_is_a_usage_error():
     from bench.__main__ import parse_args
 
     with pytest.raises(SystemExit):

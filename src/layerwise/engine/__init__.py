@@ -3,8 +3,8 @@
 ``fit`` (engine/fit.py) is the entry the estimators call: it chooses the loop, the CUDA graph or
 L-BFGS, threads and precision. ``Network`` holds the parameters as one flat vector with per-layer
 views and a ``Workspace`` of buffers per batch size; ``make_optimizer`` builds an in-place update rule;
-``loop.train`` runs epochs. Tests hold all of it to ``layerwise.core`` (1e-12 relative in float64,
-1e-5 in float32).
+``loop.train`` runs epochs; ``predict_forward`` is the in-place forward pass of trained parameters.
+Tests hold all of it to ``layerwise.core`` (1e-12 relative in float64, 1e-5 in float32).
 """
 from .fit import FitResult, fit
 from .precision import precision_scope
@@ -14,7 +14,8 @@ from .shard import Shard, shard_epoch
 from .network import Network, Workspace
 from .ops import host_dtype, ops_for
 from .optimizers import OPTIMIZERS, make_optimizer
+from .predict import forward as predict_forward
 
 __all__ = ["fit", "FitResult", "precision_scope", "ACTIVATIONS", "OUTPUTS", "DivergenceError", "FitConfig",
            "Shard", "TrainState", "end_epoch", "run_epoch", "shard_epoch", "train", "Network", "Workspace",
-           "host_dtype", "ops_for", "OPTIMIZERS", "make_optimizer"]
+           "host_dtype", "ops_for", "OPTIMIZERS", "make_optimizer", "predict_forward"]

@@ -33,6 +33,23 @@ from .ops import NUMPY
 from ..core.registry import lookup
 
 
+BLOCK = 32_768  # elements per block of a multi-pass update: five float64 blocks (1.3 MB) stay in a 2 MB L2
+
+
+def blocks(ops, *vectors):
+    """The flat ``vectors`` cut into aligned blocks of ``BLOCK`` elements: [(block of each vector), ...].
+
+    A rule of many passes (Adam: eleven) then runs them all on one block while it sits in the cache,
+    instead of streaming the whole parameter vector through memory eleven times. Elementwise IEEE
+    operations round the same whichever way the vector is cut, so the result is bitwise the same. On
+    NumPy only (a GPU would pay a kernel launch per block).
+    """
+    n = vectors[0].shape[0]
+    if not ops.is_numpy or n <= BLOCK:
+        return [vectors]
+    return [tuple(x[i:i + BLOCK] for x in vectors) for i in range(0, n, BLOCK)]
+
+
 class GD:
     name = "gd"
 
@@ -135,14 +152,25 @@ class Adam(GD):
         self.v = ops.zeros(size, dtype)
         self.s = ops.zeros(size, dtype)
         self.tmp = ops.empty(size, dtype)
+        self._cut = None  # (theta, g, their blocks with v, s, tmp)
 
     def gain(self, lr):
         return (1 - self.beta_1) or 1.0
 
     def step(self, theta, g, lr, gain=1.0):
-        o = self.ops
         self.t += 1
-        v, s, tmp, b1, b2 = self.v, self.s, self.tmp, self.beta_1, self.beta_2
+        b1, b2 = self.beta_1, self.beta_2
+        # alpha (v / c1) / (sqrt(s / c2) + eps) = (alpha sqrt(c2) / c1) v / (sqrt(s) + eps sqrt(c2)): the bias
+        # corrections c1, c2 folded into two scalars saves three passes, two of them divisions
+        r2 = math.sqrt(1 - b2**self.t)
+        cut = self._cut
+        if cut is None or cut[0] is not theta or cut[1] is not g:  # the views, made once for these vectors
+            cut = self._cut = (theta, g, blocks(self.ops, theta, g, self.v, self.s, self.tmp))
+        for block in cut[2]:
+            self._update(*block, gain, self.epsilon * r2, lr * r2 / (1 - b1**self.t))
+
+    def _update(self, theta, g, v, s, tmp, gain, eps, scale):
+        o, b1, b2 = self.ops, self.beta_1, self.beta_2
         v *= b1
         if gain == 1 - b1:
             v += g  # v = b1 v + (1 - b1) g, the gradient came multiplied by 1 - b1
@@ -153,13 +181,10 @@ class Adam(GD):
         o.multiply(g, (1 - b2) / (gain * gain), out=tmp)
         tmp *= g
         s += tmp  # s = b2 s + (1 - b2) g^2
-        # alpha (v / c1) / (sqrt(s / c2) + eps) = (alpha sqrt(c2) / c1) v / (sqrt(s) + eps sqrt(c2)): the bias
-        # corrections c1, c2 folded into two scalars saves three passes, two of them divisions
-        r2 = math.sqrt(1 - b2**self.t)
         o.sqrt(s, out=tmp)
-        tmp += self.epsilon * r2
+        tmp += eps
         o.divide(v, tmp, out=g)
-        g *= lr * r2 / (1 - b1**self.t)
+        g *= scale
         o.subtract(theta, g, out=theta)  # theta - alpha v_hat / (sqrt(s_hat) + eps)
 
     def state_dict(self):

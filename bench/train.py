@@ -1,0 +1,137 @@
+"""Training through what users call, each contender in fresh processes: the issue's speed and memory targets.
+
+784-256-256-10 (ReLU, softmax), batch 256, ``EPOCHS`` epochs over 60,000 teacher-labelled rows, SGD
+(momentum 0) and Adam, float32 and float64. Contenders: layerwise ``NeuralNetClassifier.fit``, PyTorch
+eager, scikit-learn ``MLPClassifier.fit``, JAX as a jit step and as a jit ``lax.scan`` epoch (float32;
+compile time apart), and the engine's own loop (``engine.run_epoch``, a diagnostic). The float GEMM
+peak (2048^3 through NumPy) is timed in fresh processes in the same rounds; the fraction of it that
+``fit`` reaches counts the products actually executed (``common.epoch_flop``), none of the elementwise work.
+
+Each process also reports the CPU time of its timed call (all its threads): on a busy shared machine
+the ratio of CPU times is a steadier diagnostic than wall time, which depends on the share of the cores
+a process happened to get.
+
+Memory: every process reports its peak resident set and its resident set after its library's imports;
+the SGD float32 processes give the side-by-side table, and the target is read as written: layerwise's
+peak RSS for the job <= the data + 100 MB.
+"""
+from __future__ import annotations
+
+import os
+import sys
+
+from . import fresh
+from .common import epoch_flop
+from .rows import at_least, at_most, row
+
+DIMS = [784, 256, 256, 10]
+BATCH = 256
+EPOCHS = 2
+LEARNING_RATES = {"sgd": 0.01, "adam": 0.001}
+F32_IMPLS = ("layerwise", "pytorch", "sklearn", "jax-scan", "jax-step", "layerwise-engine")
+F64_IMPLS = ("layerwise", "pytorch", "sklearn")
+LIMITS = {"jax-scan": 0.90, "pytorch": 0.80, "sklearn": 0.65}  # layerwise fit / contender
+PEAK_FRACTION = 0.80
+NAMES = {"layerwise": "layerwise fit", "pytorch": "PyTorch eager", "sklearn": "scikit-learn fit",
+         "jax-scan": "JAX jit lax.scan epoch", "jax-step": "JAX jit step", "layerwise-engine": "engine.run_epoch"}
+
+
+def jobs(quick=False, epochs=EPOCHS):
+    m, dims = (2048, [784, 64, 64, 10]) if quick else (60_000, DIMS)
+    out = {}
+    for dtype, impls in (("float32", F32_IMPLS), ("float64", F64_IMPLS)):
+        for solver in ("sgd", "adam"):
+            for impl in impls:
+                out[(dtype, solver, impl)] = {"kind": "fit", "impl": impl, "solver": solver, "dtype": dtype, "m": m,
+                                              "dims": dims, "batch": BATCH, "epochs": epochs,
+                                              "lr": LEARNING_RATES[solver]}
+        out[(dtype, "peak")] = {"kind": "peak", "dtype": dtype, "n": 256 if quick else 2048}
+    return out
+
+
+def run(quick=False, repeats=5, threads=None, epochs=None):
+    threads = threads or os.cpu_count()
+    epochs = epochs or (1 if quick else EPOCHS)
+    js = jobs(quick, epochs)
+    named = {"/".join(k): j for k, j in js.items()}
+    res = fresh.rounds(named, repeats, threads, log=lambda s: print(f"[train] {s}", file=sys.stderr, flush=True))
+    return rows_from({k: res["/".join(k)] for k in js}, js, threads)
+
+
+def rows_from(results, js, threads):
+    """The section's rows from {job key: [round results]}: diagnostics, then the targets."""
+    rows = []
+    peaks = {}
+    for dtype in ("float32", "float64"):
+        s = fresh.field(results.get((dtype, "peak"), []), "gflops")
+        peaks[dtype] = s and s["median"]
+        rows.append(row(f"GEMM peak {dtype} (NumPy 2048^3, fresh processes)", peaks[dtype], "GFLOP/s",
+                        **(s or {}), errors=fresh.errors(results.get((dtype, "peak"), []))))
+    for key, job in js.items():
+        if job["kind"] != "fit":
+            continue
+        dtype, solver, impl = key
+        s = fresh.field(results[key])
+        flop = epoch_flop(job["dims"], job["m"], job["batch"]) * job["epochs"]
+        detail = dict(s or {}, errors=fresh.errors(results[key]), threads=threads, epochs=job["epochs"],
+                      gflops=s and flop / s["median"] / 1e9)
+        cpu = fresh.field(results[key], "cpu_seconds")
+        if cpu:
+            detail["cpu_seconds"] = cpu["median"]  # all threads' CPU time: steadier than wall time when busy
+        c = fresh.field(results[key], "compile_seconds")
+        if c:
+            detail["compile_seconds"] = c["median"]
+            detail["note"] = f"compile {c['median']:.2f} s apart"
+        rows.append(row(f"{solver} {dtype}: {NAMES[impl]}, {job['epochs']} epochs", s and s["median"], "s", **detail))
+    for dtype in ("float32", "float64"):
+        for solver in ("sgd", "adam"):
+            rows += _targets(results, js, dtype, solver, peaks[dtype])
+    rows += _memory(results, js)
+    return rows
+
+
+def _median(results, key):
+    s = fresh.field(results.get(key, []))
+    return s and s["median"]
+
+
+def _targets(results, js, dtype, solver, peak):
+    ours = _median(results, (dtype, solver, "layerwise"))
+    rows = []
+    for other, limit in LIMITS.items():
+        if (dtype, solver, other) not in js:
+            continue
+        theirs = _median(results, (dtype, solver, other))
+        ratio = ours / theirs if ours and theirs else None
+        rows.append(at_most(f"fit {solver} {dtype}: layerwise / {NAMES[other]}", ratio, limit,
+                            note="median / median, fresh processes"))
+        cpu = [fresh.field(results.get((dtype, solver, impl), []), "cpu_seconds") for impl in ("layerwise", other)]
+        if all(cpu):
+            rows.append(row(f"fit {solver} {dtype}: layerwise / {NAMES[other]}, CPU seconds", cpu[0]["median"] /
+                            cpu[1]["median"], "x", note="diagnostic: process CPU time of the timed call, median / median"))
+    job = js[(dtype, solver, "layerwise")]
+    flop = epoch_flop(job["dims"], job["m"], job["batch"]) * job["epochs"]
+    frac = flop / ours / 1e9 / peak if ours and peak else None
+    rows.append(at_least(f"fit {solver} {dtype}: layerwise GFLOP/s / GEMM peak", frac and 100 * frac,
+                         100 * PEAK_FRACTION, unit="%", note=f"peak {peak:.0f} GFLOP/s" if peak else ""))
+    return rows
+
+
+def _memory(results, js):
+    rows = []
+    key = ("float32", "sgd", "layerwise")
+    for impl in F32_IMPLS:
+        k = ("float32", "sgd", impl)
+        ok = [r for r in results.get(k, []) if "error" not in r]
+        if not ok:
+            continue
+        peak, base = max(r["peak_mb"] for r in ok), max(r["rss_imports_mb"] for r in ok)
+        rows.append(row(f"memory sgd float32: {NAMES[impl]} peak RSS", peak, "MB", imports_mb=base,
+                        above_imports_mb=peak - base, data_mb=ok[0]["data_mb"],
+                        note=f"{peak - base:.0f} MB above its imports ({base:.0f} MB); data {ok[0]['data_mb']:.0f} MB"))
+    ok = [r for r in results.get(key, []) if "error" not in r]
+    peak = max((r["peak_mb"] for r in ok), default=None)
+    data = ok[0]["data_mb"] if ok else 0
+    rows.append(at_most("memory: layerwise fit peak RSS (whole process) <= data + 100 MB", peak, data + 100,
+                        unit="MB", data_mb=data))
+    return rows

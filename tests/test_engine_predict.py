@@ -1,0 +1,48 @@
+"""The engine's prediction forward pass against the core's: every activation and output, both dtypes, chunked."""
+import numpy as np
+import pytest
+
+from layerwise import core
+from layerwise.engine import predict_forward
+
+HIDDEN = ["relu", "leaky_relu", "tanh", "sigmoid", "linear"]
+LOSSES = {"binary_crossentropy": 1, "categorical_crossentropy": 4, "mse": 2}
+TOL = {np.float64: 1e-12, np.float32: 1e-5}
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("loss", sorted(LOSSES))
+@pytest.mark.parametrize("activation", HIDDEN)
+@pytest.mark.parametrize("chunk", [4, 2048])  # 13 rows: chunks of 4, 4, 4, 1; or one chunk
+def test_forward_equals_core(activation, loss, dtype, chunk):
+    rng = np.random.RandomState(0)
+    dims = [5, 7, 6, LOSSES[loss]]
+    X = (3 * rng.randn(13, dims[0])).astype(dtype)  # large enough to saturate some sigmoid/tanh units
+    params = tuple(core.LayerParams(p.W, rng.randn(*p.b.shape).astype(dtype))  # nonzero biases
+                   for p in core.init_params(dims, "he", 1, dtype))
+    with np.errstate(all="raise", under="ignore"):
+        A_core, caches = core.model_forward(X.T, params, activation, loss)
+        AL, ZL = predict_forward(X, [(p.W, p.b) for p in params], [activation] * 2, loss, chunk=chunk)
+    assert AL.dtype == dtype and AL.shape == (13, dims[-1])
+    np.testing.assert_allclose(AL, A_core.T, rtol=TOL[dtype], atol=TOL[dtype] * 1e-3)
+    np.testing.assert_allclose(ZL, caches[-1].Z.T, rtol=TOL[dtype], atol=TOL[dtype] * 1e-3)
+
+
+def test_forward_leaves_its_inputs_alone():
+    params = core.init_params([3, 4, 2], "he", 0)
+    X = np.random.RandomState(1).randn(6, 3)
+    before = [X.copy()] + [p.W.copy() for p in params]
+    predict_forward(X, [(p.W, p.b) for p in params], ["relu"], "categorical_crossentropy", chunk=4)
+    for a, b in zip([X] + [p.W for p in params], before):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_forward_runs_on_another_array_namespace():
+    xp = pytest.importorskip("array_api_strict")
+    params = tuple(core.LayerParams(p.W, p.b + 0.1) for p in core.init_params([4, 5, 3], "he", 2))
+    X = np.random.RandomState(3).randn(9, 4)
+    want, _ = predict_forward(X, [(p.W, p.b) for p in params], ["tanh"], "categorical_crossentropy", chunk=4)
+    got, _ = predict_forward(xp.asarray(X), [(xp.asarray(p.W), xp.asarray(p.b)) for p in params], ["tanh"],
+                             "categorical_crossentropy", chunk=4)
+    assert not isinstance(got, np.ndarray)  # computed in that namespace, not on the host
+    np.testing.assert_allclose(np.asarray(got), want, rtol=1e-12)
