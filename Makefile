@@ -20,10 +20,13 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(PY) -m layerwise demo
 
-# Locally the slow tests are skipped; CI (CI=true) runs everything.
+# Locally the slow tests are skipped; CI (CI=true) runs everything, the contenders' equivalence tests
+# included (the `bench` extra: PyTorch's CPU build), and fails on any skip not in tests/skip_allowlist.py.
 PYTEST_ARGS ?= $(if $(CI),,-m "not slow")
 
 test: $(STAMP)
+	$(if $(CI),$(PIP) install -e ".[bench]")
+	$(if $(CI),$(PY) -c "import torch; assert torch.version.cuda is None, 'a CUDA build of torch came: install the CPU wheel'")
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
 bench: $(STAMP)
