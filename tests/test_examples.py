@@ -336,7 +336,7 @@ def test_why_deep_parity(capsys, tmp_path):
             A = X
             for W, b in params[:-1]:
                 A = np.maximum(W @ A + b, 0.0)
-            (W, b), = params[-1:]
+            W, b = params[-1]
             np.testing.assert_array_equal(expit(W @ A + b) > 0.5, parity == 1)
             np.testing.assert_array_equal(core.predict(X, params, "relu"), parity)
         units, k = 0, n
