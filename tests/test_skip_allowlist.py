@@ -84,6 +84,11 @@ def test_ci_passes_when_every_skip_is_listed(tmp_path):
     ("tests/test_gpu.py::test_engine[adam]", "CuPy sees no GPU", True),
     ("tests/test_gpu.py::test_engine[adam]", "the course's cat images are not available", False),
     ("tests/test_search.py::test_x", "CuPy sees no GPU", False),
+    ("tests/test_estimators_sklearn.py::test_sklearn_compatible[NeuralNetRegressor(max_iter=50,random_state=0)-"
+     "check_array_api_input(array_namespace=numpy,expect_only_array_outputs=False)]",
+     "SCIPY_ARRAY_API is not set: not checking array_api input", True),
+    ("tests/test_estimators_sklearn.py::test_sklearn_compatible[NeuralNetRegressor(max_iter=50,random_state=0)-"
+     "check_fit2d_1sample]", "SCIPY_ARRAY_API is not set: not checking array_api input", False),
 ])
 def test_an_entry_needs_both_the_node_id_and_the_reason(nodeid, reason, expected):
     assert allowed(nodeid, reason) is expected
