@@ -156,3 +156,23 @@ def test_cat_model_prints_the_notebooks_output(cat_dir, capsys):
                       0.146542, 0.140872]
     assert out.splitlines() == [f"Cost after iteration {100 * i}: {c:f}" for i, c in enumerate(expected_costs)] + [
         "train accuracy: 99.04306220095694 %", "test accuracy: 70.0 %"]
+
+
+def test_optimize_on_the_flower_reaches_scikit_learns_logistic_regression():
+    from sklearn.linear_model import LogisticRegression
+
+    from layerwise.datasets import make_flower
+
+    X, Y = make_flower(layout="course")
+    w, b = week2.initialize_with_zeros(2)
+    params, grads, costs = week2.optimize(w, b, X, Y, num_iterations=201, learning_rate=0.5)
+    assert len(costs) == 3 and costs[0] == pytest.approx(np.log(2)) and costs[2] < costs[0]
+    # independent: scikit-learn's unregularized logistic regression on the same points. Gradient descent
+    # has reached its optimum by iteration 200 (to 1e-8), so the line and every prediction are the same;
+    # the nearest point lies 3e-4 from the line, far beyond the weights' difference.
+    sk = LogisticRegression(C=np.inf, tol=1e-12, max_iter=1000).fit(X.T, Y.ravel())
+    np.testing.assert_allclose(params["w"].ravel(), sk.coef_.ravel(), rtol=1e-6)
+    assert float(params["b"]) == pytest.approx(sk.intercept_[0], rel=1e-6)
+    prediction = week2.predict(params["w"], params["b"], X)
+    np.testing.assert_array_equal(prediction.ravel(), sk.predict(X.T))
+    assert np.mean(prediction == Y) == 0.47  # a line cannot separate the flower: the course reports 47%

@@ -5,11 +5,12 @@ import numpy as np
 import pytest
 from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV, cross_val_score
+from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from layerwise.estimators import NeuralNetClassifier, NeuralNetRegressor
+from layerwise import NeuralNetClassifier, NeuralNetRegressor
 
 ESTIMATORS = [
     NeuralNetClassifier(random_state=0, max_iter=50),  # defaults (adam, (100,), relu)
@@ -44,10 +45,14 @@ def _data(kind):
     return X, X[:, 0] - 0.02 * X[:, 2]
 
 
+MLP = {NeuralNetClassifier: MLPClassifier, NeuralNetRegressor: MLPRegressor}
+
+
 @pytest.mark.parametrize("cls,kind", [(NeuralNetClassifier, "clf"), (NeuralNetRegressor, "reg")])
 def test_pipeline_gridsearch_cross_val_clone_pickle(cls, kind):
     X, y = _data(kind)
-    est = cls(hidden_layer_sizes=(8,), solver="lbfgs", max_iter=200, random_state=0)
+    settings = dict(hidden_layer_sizes=(8,), solver="lbfgs", max_iter=200, random_state=0)
+    est = cls(**settings)
     pipe = make_pipeline(StandardScaler(), est).fit(X, y)
     assert pipe.score(X, y) > 0.9
     grid = GridSearchCV(make_pipeline(StandardScaler(), est),
@@ -55,7 +60,11 @@ def test_pipeline_gridsearch_cross_val_clone_pickle(cls, kind):
                          [1e-4, 1e-1]}, cv=3).fit(X, y)
     assert len(grid.cv_results_["mean_test_score"]) == 2
     scores = cross_val_score(make_pipeline(StandardScaler(), est), X, y, cv=3)
-    assert scores.shape == (3,) and np.all(scores > 0.5)
+    # independent: scikit-learn's MLP with the same settings on the same folds (classifier: 0.878 against
+    # 0.867, a fold holds 30 points; regressor, a linear target: R^2 0.99997 against 0.9997)
+    theirs = cross_val_score(make_pipeline(StandardScaler(), MLP[cls](**settings)), X, y, cv=3)
+    assert scores.shape == (3,)
+    assert scores.mean() >= theirs.mean() - (0.05 if kind == "clf" else 1e-3)
     fresh = clone(pipe)
     assert not hasattr(fresh[-1], "params_")
     again = pickle.loads(pickle.dumps(pipe))  # trusted use: pickle runs code on load

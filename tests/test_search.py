@@ -1,20 +1,17 @@
 """search() on an in-process Dask cluster, checked against scikit-learn's own model selection."""
-import importlib.util
-
+import distributed
 import numpy as np
 import pytest
 from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV, KFold, cross_val_score, train_test_split
 
+import layerwise
+from layerwise import NeuralNetClassifier, NeuralNetRegressor
 from layerwise.datasets import make_flower
 from layerwise.search import ClusterError, search
 from layerwise.search import cluster as cluster_module
 
-distributed = pytest.importorskip("distributed")
-pytest.importorskip("optuna")
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
-
-from layerwise.estimators import NeuralNetClassifier  # noqa: E402
 
 LR = "learning_rate"
 
@@ -146,7 +143,8 @@ def test_user_errors(client, data, monkeypatch):
 
 
 def test_gridsearchcv_on_joblibs_dask_backend(client, data):
-    joblib = pytest.importorskip("joblib")
+    import joblib
+
     X, y = data
     grid = {"alpha": [1e-4, 1e-2], LR: [0.01, 0.05]}
     with joblib.parallel_backend("dask"):
@@ -157,19 +155,14 @@ def test_gridsearchcv_on_joblibs_dask_backend(client, data):
     assert on_dask.best_params_ == here.best_params_
 
 
-@pytest.mark.skipif(importlib.util.find_spec("layerwise.persistence") is None,
-                    reason="layerwise.persistence not merged yet")
 def test_best_model_is_saved_as_a_model_file(client, data, tmp_path):
-    import layerwise
     X, y = data
     out = tmp_path / "best.lw"
     result = search(make_net(), SPACE, X, y, n_trials=3, out=str(out), client=client, progress=False)
     np.testing.assert_array_equal(layerwise.load(str(out)).predict(X), result.best_estimator.predict(X))
 
 
-@pytest.mark.skipif(importlib.util.find_spec("layerwise.plotting") is None, reason="layerwise.plotting not merged yet")
 def test_plot_of_score_against_each_hyperparameter(client, data):
-    pytest.importorskip("matplotlib")
     X, y = data
     result = search(make_net(), SPACE, X, y, n_trials=3, client=client, progress=False, refit=False)
     fig = result.plot()
@@ -180,7 +173,6 @@ def test_plot_of_score_against_each_hyperparameter(client, data):
 def test_regressor_with_a_scorer_name_matches_cross_val_score(client):
     from sklearn.datasets import make_regression
 
-    from layerwise.estimators import NeuralNetRegressor
     X, y = make_regression(n_samples=150, n_features=4, noise=5.0, random_state=0)
     y = y / y.std()
     net = NeuralNetRegressor(hidden_layer_sizes=(8,), max_iter=30, batch_size=16, random_state=0)
