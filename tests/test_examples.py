@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from conftest import find_cat_dir
+from flower_reference import FLIPS, tanh_network_accuracy
 from scipy.special import expit
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -93,24 +94,6 @@ def flower():
         X[N * j:N * (j + 1)] = np.c_[r * np.sin(t), r * np.cos(t)]
         Y[N * j:N * (j + 1)] = j
     return X.T, Y.T
-
-
-def tanh_network_accuracy(X, Y, n_h, iterations, lr=1.2):
-    """The week 3 notebook's nn_model in plain NumPy (seed 2, weights x 0.01); training accuracy."""
-    rng = np.random.RandomState(2)
-    W1, b1 = rng.randn(n_h, 2) * 0.01, np.zeros((n_h, 1))
-    W2, b2 = rng.randn(1, n_h) * 0.01, np.zeros((1, 1))
-    m = X.shape[1]
-    for _ in range(iterations):
-        A1 = np.tanh(W1 @ X + b1)
-        A2 = expit(W2 @ A1 + b2)
-        dZ2 = A2 - Y
-        dW2, db2 = dZ2 @ A1.T / m, dZ2.sum(axis=1, keepdims=True) / m
-        dZ1 = (W2.T @ dZ2) * (1 - A1 ** 2)
-        dW1, db1 = dZ1 @ X.T / m, dZ1.sum(axis=1, keepdims=True) / m
-        W1, b1, W2, b2 = W1 - lr * dW1, b1 - lr * db1, W2 - lr * dW2, b2 - lr * db2
-    A2 = expit(W2 @ np.tanh(W1 @ X + b1) + b2)
-    return 100 * float(np.mean((A2 > 0.5) == Y))
 
 
 # ------------------------------------------------------------------ week 2
@@ -192,9 +175,15 @@ def test_planar_flower_quick_matches_plain_numpy(capsys, tmp_path):
 @pytest.mark.slow
 def test_planar_flower_full_gives_the_course_numbers(capsys, tmp_path):
     text, _ = run_example("week3_planar_flower", capsys, tmp_path, quick=False)
-    assert floats(r"accuracy for +\d+ hidden units: ([\d.]+) %", text) == pytest.approx(
-        [67.5, 67.25, 90.75, 90.5, 91.25, 90.0, 90.75], abs=0.01)
-    assert floats(r"4 tanh units \(10000 iterations\): accuracy ([\d.]+) %", text) == pytest.approx([90.5], abs=1)
+    study = floats(r"accuracy for +\d+ hidden units: ([\d.]+) %", text)
+    assert study[:5] == pytest.approx([67.5, 67.25, 90.75, 90.5, 91.25], abs=0.01)  # the course's, to the digit
+    # 20 and 50 units (the course: 90.0 and 90.75 %) run into the rounding-chaotic regime at learning rate
+    # 1.2: held to the plain-NumPy network on this machine's BLAS, not to the course's printed figures
+    X, Y = flower()
+    for n_h, acc in zip((20, 50), study[5:]):
+        assert abs(acc - tanh_network_accuracy(X, Y, n_h, 5000)) <= 100 * FLIPS / 400
+    (acc4,) = floats(r"4 tanh units \(10000 iterations\): accuracy ([\d.]+) %", text)
+    assert abs(acc4 - tanh_network_accuracy(X, Y, 4, 10000)) <= 100 * FLIPS / 400
 
 
 def test_activations_derivatives_and_linear_collapse(capsys, tmp_path):

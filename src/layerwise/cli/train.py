@@ -4,8 +4,10 @@ from __future__ import annotations
 import sys
 import warnings
 
+from .errors import UsageError
 from .options import (add_data_options, add_scale_option, add_task_option, batch_size, estimator_class, fraction,
-                      hidden_sizes, positive_float, positive_int, task_of)
+                      hidden_sizes, l2_penalty, positive_float, positive_int, task_of)
+
 
 
 def configure(p):
@@ -22,9 +24,11 @@ def configure(p):
                    help="maximum passes over the data (max_iter; default 200)")
     p.add_argument("--batch-size", type=batch_size, default="auto", metavar="B",
                    help="minibatch size, or auto (default: min(200, m))")
-    p.add_argument("--alpha", type=float, default=1e-4, help="L2 penalty (default 1e-4, as scikit-learn)")
-    p.add_argument("--validation-fraction", type=fraction, default=0.1, metavar="F",
-                   help="share of the data held out to score each epoch and stop early (default 0.1; 0: none)")
+    p.add_argument("--alpha", type=l2_penalty, default="auto", help="L2 penalty (default auto: the estimator's, "
+                   "1e-4 as scikit-learn for classification, 2.0 for regression)")
+    p.add_argument("--validation-fraction", type=fraction, default=0.0, metavar="F",
+                   help="share of the data held out to stop early on its loss and keep the best epoch's weights "
+                        "(default 0: no early stopping, which measured better on small data; e.g. 0.1)")
     add_scale_option(p)
     p.add_argument("--dtype", choices=["float32", "float64"], default=None, help="float dtype (default: the data's)")
     p.add_argument("--seed", type=int, default=None, help="random_state for weights and shuffling")
@@ -41,6 +45,48 @@ def _estimator(task, args):
         random_state=args.seed, verbose=args.verbose, dtype=args.dtype)
 
 
+def _task_line(task, asked, y):
+    """What the task is and how to choose the other one."""
+    other = "regression" if task == "classification" else "classification"
+    if asked != "auto":
+        return f"Task: {task} (--task {asked})."
+    from .options import MAX_CLASS_SHARE, MAX_CLASSES
+
+    return (f"Task: {task}, inferred from the target ({_describe(y)}; regression means fractional values, or "
+            f"more than {MAX_CLASSES} distinct values in more than {MAX_CLASS_SHARE:.0%} of the rows). "
+            f"Pass --task {other} to override.")
+
+
+def _describe(y):
+    import numpy as np
+
+    kind = {"b": "booleans", "i": "integers", "u": "integers", "f": "numbers"}.get(y.dtype.kind, "labels")
+    distinct = len(np.unique(y if y.dtype.kind in "biuf" else y.astype(str)))
+    return f"{distinct} distinct {kind} in {len(y)} rows"
+
+
+def _fit_error(exc, task, args):
+    """An error NumPy, SciPy or scikit-learn raised on the user's data -> one line saying what to do.
+
+    Our own errors (they name the parameter and the remedy) pass through as they are."""
+    tb = exc.__traceback__
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    origin = tb.tb_frame.f_globals.get("__name__", "").split(".")[0]
+    if origin not in ("numpy", "scipy", "sklearn"):
+        return exc
+    message = " ".join(str(exc).split())
+    if task == "classification" and ("least populated class" in message or "too few members" in message):
+        hint = ("some classes have too few examples to hold out validation rows: pass --validation-fraction 0, "
+                "or --task regression if the target is a quantity rather than a label")
+    else:
+        hint = (f"check that --target {args.target} is the column to predict and that the task ({task}) is right "
+                "(--task classification or regression), and that the features are numbers")
+    if len(message) > 200:
+        message = message[:200] + "..."
+    return UsageError(f"training failed on {args.data}: {hint} (from {origin}: {message})")
+
+
 def run(args):
     from ..io import modelfile
     from ..io.preprocessing import make_scaler
@@ -48,13 +94,17 @@ def run(args):
 
     X, y, features = load_table(args.data, target=args.target)
     task = task_of(y, args.task)
+    print(_task_line(task, args.task, y))
     scaler = make_scaler(args.scale)
-    if scaler is not None:
-        X = scaler.fit_transform(X)
     model = _estimator(task, args)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        model.fit(X, y)
+        try:
+            if scaler is not None:
+                X = scaler.fit_transform(X)
+            model.fit(X, y)
+        except (ValueError, TypeError, ArithmeticError, MemoryError) as exc:
+            raise _fit_error(exc, task, args) from exc
     for w in caught:
         print(f"layerwise: warning: {' '.join(str(w.message).split())}", file=sys.stderr)
     metric = "accuracy" if task == "classification" else "R^2"
