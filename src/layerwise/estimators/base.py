@@ -106,7 +106,7 @@ class BaseNeuralNet(BaseEstimator):
             raise ValueError(f"need at least 2 samples to train, got {X.shape[0]} sample(s)")
         dtype = host_dtype(X.dtype)
         precision_scope(ops, self.precision, dtype)  # refuses tf32 with float64 before any state changes
-        Y = self._encode_targets(y, first, classes, dtype)  # (m, n[L]), on the host
+        Y = self._encode_targets(y, first, classes, dtype, sample_weight)  # (m, n[L]), on the host
         w = self._example_weights(y, sample_weight, X.shape[0], dtype)
         X, Y, w = (None if A is None else ops.from_host(A) if isinstance(A, np.ndarray) else A for A in (X, Y, w))
         rs = check_random_state(self.random_state)

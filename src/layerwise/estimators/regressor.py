@@ -12,8 +12,9 @@ from __future__ import annotations
 import numpy as np
 from sklearn.base import RegressorMixin
 
-from ..engine import ops_for
+from ..engine import host_dtype, ops_for
 from .base import BaseNeuralNet
+from .params import check_sample_weight
 from .scoring import host_score
 
 
@@ -59,15 +60,16 @@ class NeuralNetRegressor(RegressorMixin, BaseNeuralNet):
             raise ValueError("partial_fit needs a minibatch solver (gd, sgd, rmsprop, adam), not lbfgs")
         return self._fit(X, y, sample_weight, incremental=True)
 
-    def _encode_targets(self, y, first, classes, dtype):
+    def _encode_targets(self, y, first, classes, dtype, sample_weight=None):
         Y = np.asarray(y, dtype=dtype).reshape(len(y), -1)  # (m, n_outputs)
         if first:
             self.loss_ = "mse"
             self.output_type_ = "continuous" if Y.shape[1] == 1 else "continuous-multioutput"
             self.target_mean_ = self.target_scale_ = None
-            if self.standardize_target:
-                scale = Y.std(axis=0)
-                self.target_mean_ = Y.mean(axis=0)  # (n_outputs,)
+            if self.standardize_target:  # weighted as repeated rows would be
+                w = None if sample_weight is None else check_sample_weight(sample_weight, len(Y), dtype)
+                self.target_mean_ = np.average(Y, axis=0, weights=w).astype(dtype)  # (n_outputs,)
+                scale = np.sqrt(np.average((Y - self.target_mean_) ** 2, axis=0, weights=w))
                 self.target_scale_ = np.where(scale > 0, scale, 1).astype(dtype)  # a constant column: 1
         elif Y.shape[1] != self.n_outputs_:
             raise ValueError(f"y has {Y.shape[1]} output(s) but the model was fitted with {self.n_outputs_}")
@@ -79,9 +81,8 @@ class NeuralNetRegressor(RegressorMixin, BaseNeuralNet):
         """Network outputs AL (n_samples, n_outputs) -> predictions in the target's units."""
         if getattr(self, "target_scale_", None) is None:
             return AL
-        ops = ops_for(AL)
-        return AL * ops.from_host(self.target_scale_.astype(AL.dtype)) + ops.from_host(
-            self.target_mean_.astype(AL.dtype))
+        ops, dtype = ops_for(AL), host_dtype(AL.dtype)
+        return AL * ops.from_host(self.target_scale_.astype(dtype)) + ops.from_host(self.target_mean_.astype(dtype))
 
     def _score_outputs(self, AL, y):
         from sklearn.metrics import r2_score
