@@ -10,7 +10,7 @@ import os
 import sys
 import time
 
-from . import course_deep, memory, mlp, peak, vectorization
+from . import course_deep, defaults_accuracy, memory, mlp, peak, vectorization
 from .common import machine_info, write_json_atomic, write_text_atomic
 from .report import annotate, markdown, table, targets_table
 from .targets import evaluate
@@ -46,7 +46,8 @@ CASES = {
     "vectorization": vectorization.run,
     "memory": memory.run,
 }
-EXTRAS = {"search": _search_speedup}  # cases that return their own report, not rows
+EXTRAS = {"search": _search_speedup,  # cases that return their own report, not rows
+          "defaults": lambda quick, repeats: defaults_accuracy.report(quick=quick)}  # accuracy of the defaults
 
 
 def parse_args(argv):
@@ -96,6 +97,7 @@ def main(argv=None):
     targets = evaluate(rows)
     if _search_target(extras.get("search")):
         targets.append(_search_target(extras["search"]))
+    targets += defaults_accuracy.targets(extras.get("defaults"))
     print(f"\nMachine: {machine['cpu']}, {machine['cores']} cores; numpy {machine['numpy']}, "
           f"torch {machine.get('torch')}, scikit-learn {machine['sklearn']}")
     print("\n" + table(rows) + "\n\n" + targets_table(targets))

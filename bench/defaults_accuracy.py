@@ -176,6 +176,14 @@ def report(quick=False, repeats=None):
     return {"rows": rows, "all_pass": all(r["status"] != "FAIL" for r in rows)}
 
 
+def targets(report):
+    """``report()``'s rows as rows of ``python -m bench``'s targets table (none without a report)."""
+    if not isinstance(report, dict) or "rows" not in report:
+        return []
+    return [{"target": f"defaults: {r['dataset']} {r['impl']} {r['metric']} >= {r['target']:.4f}",
+             "value": f"{r['mean']:.4f}", "status": r["status"]} for r in report["rows"] if r["target"] is not None]
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(prog="python -m bench.defaults_accuracy", description=__doc__.splitlines()[0])
     p.add_argument("--quick", action="store_true", help="seeds 0 and 1 only")

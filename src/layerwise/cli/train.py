@@ -20,8 +20,9 @@ def configure(p):
                    "leaky_relu, linear")
     p.add_argument("--solver", default="adam", help="optimizer: adam (default), sgd, ... (see the estimators)")
     p.add_argument("--learning-rate", type=positive_float, default=0.001, metavar="LR", help="default 0.001")
-    p.add_argument("--epochs", type=positive_int, default=200, metavar="N",
-                   help="maximum passes over the data (max_iter; default 200)")
+    p.add_argument("--epochs", type=positive_int, default=500, metavar="N",
+                   help="maximum passes over the data (max_iter; default 500: small data sets take one or two "
+                        "steps per epoch; training stops earlier once the cost stops improving)")
     p.add_argument("--batch-size", type=batch_size, default="auto", metavar="B",
                    help="minibatch size, or auto (default: min(200, m))")
     p.add_argument("--alpha", type=l2_penalty, default="auto", help="L2 penalty (default auto: the estimator's, "
