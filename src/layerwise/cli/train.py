@@ -105,7 +105,10 @@ def run(args):
                 X = scaler.fit_transform(X)
             model.fit(X, y)
         except (ValueError, TypeError, ArithmeticError, MemoryError) as exc:
-            raise _fit_error(exc, task, args) from exc
+            error = _fit_error(exc, task, args)
+            if error is exc:
+                raise
+            raise error from exc
     for w in caught:
         print(f"layerwise: warning: {' '.join(str(w.message).split())}", file=sys.stderr)
     metric = "accuracy" if task == "classification" else "R^2"
