@@ -299,3 +299,16 @@ def test_profile_breakdown_names_every_share():
     text = breakdown("adam", m=512, dims=(20, 8, 3), batch=64, epochs=1)
     for share in ("matmul", "gather (np.take)", "optimizer step", "elementwise + python"):
         assert share in text
+
+
+def test_defaults_accuracy_rows_follow_the_row_format_and_their_targets():
+    from bench import defaults_accuracy
+    from bench.rows import check
+
+    scores = {"layerwise train": [0.95, 0.96], "layerwise estimator": [0.90, 0.91], "sklearn MLP": [0.95, 0.95]}
+    rows = check(defaults_accuracy._rows("iris", "classification", scores), "defaults")
+    status = {r["detail"]["impl"]: r["status"] for r in rows}
+    assert status == {"layerwise train": "PASS", "layerwise estimator": "FAIL", "sklearn MLP": "info"}  # 0.95 - 0.01
+    scores = {"layerwise estimator": [0.40, 0.42], "sklearn MLP": [0.30, 0.30], "sklearn RidgeCV": [0.44, 0.44]}
+    (ours, *_) = check(defaults_accuracy._rows("diabetes", "regression", scores), "defaults")
+    assert ours["detail"]["target_value"] == pytest.approx(0.41) and ours["status"] == "PASS"  # max(MLP, Ridge) - 0.03

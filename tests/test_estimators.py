@@ -55,11 +55,38 @@ def test_regressor_single_and_multi_output():
     reg = NeuralNetRegressor(hidden_layer_sizes=(), solver="lbfgs", alpha=0.0, random_state=0).fit(X, Y[:, 0])
     assert reg.predict(X).shape == (200,)
     assert reg.score(X, Y[:, 0]) > 0.999999
+    coef = np.linalg.lstsq(np.c_[X, np.ones(200)], Y, rcond=None)[0]  # (4, 2): weights and intercepts
     multi = NeuralNetRegressor(hidden_layer_sizes=(), solver="lbfgs", alpha=0.0, tol=1e-12,
-                               random_state=0).fit(X, Y)
+                               standardize_target=False, random_state=0).fit(X, Y)
     assert multi.predict(X).shape == (200, 2) and multi.output_type_ == "continuous-multioutput"
-    np.testing.assert_allclose(multi.params_[0].W, np.linalg.lstsq(np.c_[X, np.ones(200)], Y, rcond=None)[0][:3].T,
-                               atol=1e-5)
+    assert multi.target_scale_ is None
+    np.testing.assert_allclose(multi.params_[0].W, coef[:3].T, atol=1e-5)
+    # standardized (the default): W learns coef / std(y) per output, predictions map back to least squares
+    scaled = NeuralNetRegressor(hidden_layer_sizes=(), solver="lbfgs", alpha=0.0, tol=1e-12, random_state=0).fit(X, Y)
+    np.testing.assert_allclose(scaled.target_mean_, Y.mean(axis=0), rtol=1e-12)
+    np.testing.assert_allclose(scaled.target_scale_, Y.std(axis=0), rtol=1e-12)
+    np.testing.assert_allclose(scaled.params_[0].W, coef[:3].T / Y.std(axis=0)[:, None], atol=1e-5)
+    np.testing.assert_allclose(scaled.predict(X), np.c_[X, np.ones(200)] @ coef, atol=1e-5)
+
+
+def test_target_standardization_reaches_an_unscaled_target():
+    """The issue's case: a target of mean ~150 and spread ~77 (diabetes-like) at the default learning rate.
+
+    Standardized, the network fits it as it fits a unit-scale target; unscaled, the output unit cannot
+    reach it in 200 epochs (R^2 far below). Checked against the same network trained on (y - mean) / std
+    by hand, the way TransformedTargetRegressor(StandardScaler()) does it."""
+    from sklearn.compose import TransformedTargetRegressor
+    from sklearn.preprocessing import StandardScaler
+    rng = np.random.RandomState(0)
+    X = rng.randn(300, 5)
+    y = 150 + 77 * np.tanh(X @ [1.0, -0.5, 0.3, 0.0, 0.2])
+    kw = dict(hidden_layer_sizes=(16,), random_state=0)
+    ours = NeuralNetRegressor(**kw).fit(X, y)
+    by_hand = TransformedTargetRegressor(NeuralNetRegressor(**kw, standardize_target=False),
+                                         transformer=StandardScaler()).fit(X, y)
+    np.testing.assert_allclose(ours.predict(X), by_hand.predict(X), rtol=1e-9)
+    raw = NeuralNetRegressor(**kw, standardize_target=False).fit(X, y)
+    assert ours.score(X, y) > 0.9 > raw.score(X, y)
 
 
 def _fit_quiet(est, X, y):

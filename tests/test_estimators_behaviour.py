@@ -133,15 +133,21 @@ def test_early_stopping_restores_the_best_validated_weights():
     X, y = _data(300)
     clf = NeuralNetClassifier(hidden_layer_sizes=(8,), early_stopping=True, validation_fraction=0.2,
                               n_iter_no_change=5, learning_rate=0.01, max_iter=300, random_state=0).fit(X, y)
-    scores = clf.validation_scores_
-    assert len(scores) == clf.n_iter_ == len(clf.history_["val_cost"])
-    assert clf.best_validation_score_ == max(scores)
-    # validation set: a stratified 20% (60 rows); the restored weights score the best score on it
+    scores, costs = clf.validation_scores_, clf.history_["val_cost"]
+    assert len(scores) == clf.n_iter_ == len(costs)
+    best = int(np.argmin(costs))  # the epoch of least validation cost (smooth), not of the best accuracy (steps)
+    assert clf.best_validation_score_ == scores[best]
+    # stopped after more than n_iter_no_change epochs without improving the best validation cost by tol
+    assert clf.n_iter_ < 300 and clf.n_iter_ - 1 - best > 5
+    # validation set: a stratified 20% (60 rows); the restored weights are the best epoch's: their
+    # cross-entropy on it (scikit-learn's log_loss) is the least validation cost, their accuracy its score
+    from sklearn.metrics import log_loss
     from sklearn.model_selection import train_test_split
     from sklearn.utils import check_random_state
     rs = check_random_state(0)
     rs.standard_normal((8, 3)), rs.standard_normal((1, 8))  # the initial draws come first
     _, X_val, _, y_val = train_test_split(X, y, random_state=rs, test_size=0.2, stratify=y)
+    assert log_loss(y_val, clf.predict_proba(X_val)) == pytest.approx(costs[best], rel=1e-12)
     assert clf.score(X_val, y_val) == clf.best_validation_score_
 
 

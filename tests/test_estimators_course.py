@@ -12,6 +12,7 @@ from threadpoolctl import threadpool_limits
 
 from layerwise import core
 from conftest import find_cat_dir
+from flower_reference import FLIPS, tanh_network_accuracy
 
 from layerwise.datasets import load_catvnoncat, make_flower
 from layerwise.estimators import NeuralNetClassifier
@@ -84,10 +85,15 @@ def test_flower_one_hidden_layer():
     # from there rounding-level differences (1e-16, other BLAS summation orders) grow. Up to iteration
     # 7700 the two agree to 1e-14; we hold them to 1e-9 over the first 7500, and to the same accuracy.
     np.testing.assert_allclose(est.history_["cost"][:7500], costs[:7500], rtol=0, atol=1e-9)
+    # Past iteration ~7800 the run is rounding-chaotic: the course's 0.905 (90.5 %) holds only on BLAS
+    # builds that sum as the course's did (another machine gets 0.9075). So the final accuracy is held to
+    # an independent plain-NumPy network computed here, on this machine's BLAS, and only coarsely to the
+    # course's figure; in the oscillating regime a point or two near the boundary may flip (of 400).
     core_acc = float(np.mean(core.predict(X.T, params, "tanh") == y))
-    assert core_acc == pytest.approx(0.905)
-    # in the oscillating regime a point or two near the boundary may flip (of 400)
-    assert abs(est.score(X, y) - core_acc) <= 2 / 400
+    plain_acc = tanh_network_accuracy(X.T, y.reshape(1, -1), 4, 10000) / 100
+    assert abs(core_acc - plain_acc) <= FLIPS / 400
+    assert core_acc == pytest.approx(0.905, abs=0.01)  # the course: 90 %
+    assert abs(est.score(X, y) - core_acc) <= FLIPS / 400
 
 
 def test_flower_trajectory_past_7800_iterations_is_rounding_sensitive():

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from conftest import find_cat_dir
+from flower_reference import FLIPS, tanh_network_accuracy
 from scipy.special import expit
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -94,24 +95,6 @@ def flower():
         X[N * j:N * (j + 1)] = np.c_[r * np.sin(t), r * np.cos(t)]
         Y[N * j:N * (j + 1)] = j
     return X.T, Y.T
-
-
-def tanh_network_accuracy(X, Y, n_h, iterations, lr=1.2):
-    """The week 3 notebook's nn_model in plain NumPy (seed 2, weights x 0.01); training accuracy."""
-    rng = np.random.RandomState(2)
-    W1, b1 = rng.randn(n_h, 2) * 0.01, np.zeros((n_h, 1))
-    W2, b2 = rng.randn(1, n_h) * 0.01, np.zeros((1, 1))
-    m = X.shape[1]
-    for _ in range(iterations):  # the notebook's arithmetic, in its order (the runs for 20 and 50 units are chaotic)
-        A1 = np.tanh(np.dot(W1, X) + b1)
-        A2 = 1 / (1 + np.exp(-(np.dot(W2, A1) + b2)))
-        dZ2 = A2 - Y
-        dW2, db2 = (1 / m) * np.dot(dZ2, A1.T), (1 / m) * np.sum(dZ2, axis=1, keepdims=True)
-        dZ1 = np.dot(W2.T, dZ2) * (1 - np.power(A1, 2))
-        dW1, db1 = (1 / m) * np.dot(dZ1, X.T), (1 / m) * np.sum(dZ1, axis=1, keepdims=True)
-        W1, b1, W2, b2 = W1 - lr * dW1, b1 - lr * db1, W2 - lr * dW2, b2 - lr * db2
-    A2 = 1 / (1 + np.exp(-(np.dot(W2, np.tanh(np.dot(W1, X) + b1)) + b2)))
-    return 100 * float(np.mean((A2 > 0.5) == Y))
 
 
 # ------------------------------------------------------------------ week 2
@@ -252,11 +235,14 @@ def test_planar_flower_quick_matches_plain_numpy(capsys, tmp_path):
 def test_planar_flower_full_gives_the_course_numbers(capsys, tmp_path):
     text, _ = run_example("week3_planar_flower", capsys, tmp_path, quick=False)
     study = floats(r"accuracy for +\d+ hidden units: ([\d.]+) %", text)
-    assert study[:5] == pytest.approx([67.5, 67.25, 90.75, 90.5, 91.25], abs=0.01)
-    X, Y = flower()  # 20 and 50 units turn chaotic before 5000 iterations: held to the plain loop instead
-    assert study[5:] == [round(tanh_network_accuracy(X, Y, n_h, 5000), 2) for n_h in (20, 50)]
-    assert floats(r"4 tanh units \(10000 iterations\): accuracy ([\d.]+) %", text) == pytest.approx([90.5], abs=1)
+    assert study[:5] == pytest.approx([67.5, 67.25, 90.75, 90.5, 91.25], abs=0.01)  # the course's, to the digit
+    # 20 and 50 units (the course: 90.0 and 90.25 or 90.75 %) turn rounding-chaotic before 5000 iterations:
+    # held to the notebook's loop in plain NumPy, same arithmetic in the same order, on this machine's BLAS
     X, Y = flower()
+    assert study[5:] == [round(tanh_network_accuracy(X, Y, n_h, 5000), 2) for n_h in (20, 50)]
+    # the core's 4-unit run (other operation order) past its chaotic point: within FLIPS points of 400
+    (acc4,) = floats(r"4 tanh units \(10000 iterations\): accuracy ([\d.]+) %", text)
+    assert abs(acc4 - tanh_network_accuracy(X, Y, 4, 10000)) <= 100 * FLIPS / 400
     w, b, _ = logistic_gd(X, Y, 1.2, 10000)
     assert floats(r"logistic regression \(10000 iterations\): accuracy ([\d.]+) %", text) == [
         100 * np.mean(((w.T @ X + b) > 0) == Y)]

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import sys
 import warnings
+from contextlib import contextmanager
 
 from .errors import UsageError
 from .options import (add_data_options, add_scale_option, add_task_option, batch_size, estimator_class, fraction,
-                      hidden_sizes, positive_float, positive_int, task_of)
+                      hidden_sizes, l2_penalty, positive_float, positive_int, task_of)
 
 
 def configure(p):
@@ -19,13 +20,16 @@ def configure(p):
                    "leaky_relu, linear")
     p.add_argument("--solver", default="adam", help="optimizer: adam (default), sgd, ... (see the estimators)")
     p.add_argument("--learning-rate", type=positive_float, default=0.001, metavar="LR", help="default 0.001")
-    p.add_argument("--epochs", type=positive_int, default=200, metavar="N",
-                   help="maximum passes over the data (max_iter; default 200)")
+    p.add_argument("--epochs", type=positive_int, default=500, metavar="N",
+                   help="maximum passes over the data (max_iter; default 500: small data sets take one or two "
+                        "steps per epoch; training stops earlier once the cost stops improving)")
     p.add_argument("--batch-size", type=batch_size, default="auto", metavar="B",
                    help="minibatch size, or auto (default: min(200, m))")
-    p.add_argument("--alpha", type=float, default=1e-4, help="L2 penalty (default 1e-4, as scikit-learn)")
-    p.add_argument("--validation-fraction", type=fraction, default=0.1, metavar="F",
-                   help="share of the data held out to score each epoch and stop early (default 0.1; 0: none)")
+    p.add_argument("--alpha", type=l2_penalty, default="auto", help="L2 penalty (default auto: the estimator's, "
+                   "1e-4 as scikit-learn for classification, 2.0 for regression)")
+    p.add_argument("--validation-fraction", type=fraction, default=0.0, metavar="F",
+                   help="share of the data held out to stop early on its loss and keep the best epoch's weights "
+                        "(default 0: no early stopping, which measured better on small data; e.g. 0.1)")
     add_scale_option(p)
     p.add_argument("--dtype", choices=["float32", "float64"], default=None, help="float dtype (default: the data's)")
     p.add_argument("--seed", type=int, default=None, help="random_state for weights and shuffling")
@@ -47,6 +51,64 @@ def _estimator(task, args):
         random_state=args.seed, verbose=args.verbose, dtype=args.dtype)
 
 
+def _task_line(task, asked, y):
+    """What the task is and how to choose the other one."""
+    other = "regression" if task == "classification" else "classification"
+    if asked != "auto":
+        return f"Task: {task} (--task {asked})."
+    from .options import MAX_CLASS_SHARE, MAX_CLASSES
+
+    return (f"Task: {task}, inferred from the target ({_describe(y)}; regression means fractional values, or "
+            f"more than {MAX_CLASSES} distinct values in more than {MAX_CLASS_SHARE:.0%} of the rows). "
+            f"Pass --task {other} to override.")
+
+
+def _describe(y):
+    import numpy as np
+
+    kind = {"b": "booleans", "i": "integers", "u": "integers", "f": "numbers"}.get(y.dtype.kind, "labels")
+    distinct = len(np.unique(y if y.dtype.kind in "biuf" else y.astype(str)))
+    return f"{distinct} distinct {kind} in {len(y)} rows"
+
+
+def _fit_error(exc, task, args):
+    """An error NumPy, SciPy or scikit-learn raised on the user's data -> one line saying what to do.
+
+    Our own errors (they name the parameter and the remedy) pass through as they are."""
+    tb = exc.__traceback__
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    origin = tb.tb_frame.f_globals.get("__name__", "").split(".")[0]
+    if origin not in ("numpy", "scipy", "sklearn"):
+        return exc
+    message = " ".join(str(exc).split())
+    if task == "classification" and ("least populated class" in message or "too few members" in message):
+        hint = ("some classes have too few examples to hold out validation rows: pass --validation-fraction 0, "
+                "or --task regression if the target is a quantity rather than a label")
+    else:
+        hint = (f"check that --target {args.target} is the column to predict and that the task ({task}) is right "
+                "(--task classification or regression), and that the features are numbers")
+    if len(message) > 200:
+        message = message[:200] + "..."
+    return UsageError(f"training failed on {args.data}: {hint} (from {origin}: {message})")
+
+
+@contextmanager
+def _fitting(task, args):
+    """Warnings printed as one line each; an error NumPy, SciPy or scikit-learn raises, as one line."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            yield
+        except (ValueError, TypeError, ArithmeticError, MemoryError) as exc:
+            error = _fit_error(exc, task, args)
+            if error is exc:
+                raise
+            raise error from exc
+    for w in caught:
+        print(f"layerwise: warning: {' '.join(str(w.message).split())}", file=sys.stderr)
+
+
 def run(args):
     if args.distributed or args.checkpoint_every or args.resume:
         return _run_checkpointed(args)
@@ -55,20 +117,14 @@ def run(args):
 
     X, y, features = load_table(args.data, target=args.target)
     task = task_of(y, args.task)
+    print(_task_line(task, args.task, y))
     scaler = make_scaler(args.scale)
-    if scaler is not None:
-        X = scaler.fit_transform(X)
     model = _estimator(task, args)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with _fitting(task, args):
+        if scaler is not None:
+            X = scaler.fit_transform(X)
         model.fit(X, y)
-    _print_warnings(caught)
     return _report_and_save(args, model, task, X.shape, model.score(X, y), scaler, features)
-
-
-def _print_warnings(caught):
-    for w in caught:
-        print(f"layerwise: warning: {' '.join(str(w.message).split())}", file=sys.stderr)
 
 
 def _report_and_save(args, model, task, shape, score, scaler, features):
@@ -119,15 +175,15 @@ def _train_shares(args, comm, distributed):
         X, y, features, _ = distributed.read_share(comm, args.data, args.target)  # this process's rows only
     else:
         X, y, features = load_table(args.data, target=args.target)
-    task = task_of(distributed.gather_rows(comm, y), args.task)  # decided on all rows, the same everywhere
+    y_all = distributed.gather_rows(comm, y)
+    task = task_of(y_all, args.task)  # decided on all rows, the same everywhere
+    print(_task_line(task, args.task, y_all))
     scaler = distributed.fit_scaler(comm, X, args.scale) if args.scale != "none" else None
     X = X if scaler is None else scaler.transform(X)
     model = _estimator(task, args)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with _fitting(task, args):
         distributed.fit(model, X, y, comm=comm, checkpoint=distributed.checkpoint_path(args.out),
                         checkpoint_every=args.checkpoint_every or 0, resume=args.resume)
-    _print_warnings(caught)
     score = distributed.global_score(comm, model, X, y)
     m = int(distributed.sum_all(comm, [X.shape[0]])[0])
     if comm.Get_rank() == 0:

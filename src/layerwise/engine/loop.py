@@ -12,7 +12,8 @@ order is drawn on the host (NumPy's generator) and moved to the data's device on
 array library visits the examples in the same order; all array work goes through ``net.ops``.
 
 Stopping follows scikit-learn's MLP: with ``tol`` on the training cost (or, when validating, on the
-validation score) an epoch that does not improve by ``tol`` counts; after more than
+validation cost, relative where it exceeds 1, and keeping the weights of its best epoch) an epoch that
+does not improve by ``tol`` counts; after more than
 ``n_iter_no_change`` such epochs in a row training stops (``adaptive`` first divides the learning
 rate by 5 each time, until it is below 1e-6).
 
@@ -127,13 +128,14 @@ def end_epoch(net, cfg, state, cost, val=None):
     if val is not None:
         state.history.setdefault("val_cost", []).append(val[0])
         state.history.setdefault("val_score", []).append(val[1])
-        score = val[1]
-        if score < state.best_score + cfg.tol:
+        # the validation loss is smooth where a score (accuracy on a few rows) moves in steps
+        val_cost = val[0]
+        if val_cost > state.best_loss - cfg.tol * max(1.0, abs(state.best_loss)):
             state.no_improve += 1
         else:
             state.no_improve = 0
-        if score > state.best_score:
-            state.best_score = score
+        if val_cost < state.best_loss:
+            state.best_loss, state.best_score = val_cost, val[1]
             state.best_theta = net.ops.copy(net.theta)
     else:
         if cost > state.best_loss - cfg.tol:

@@ -11,7 +11,8 @@ Training choices (docs/guide/estimators.md has the formulas):
 - ``solver="sgd"`` is the course's momentum, v = beta v + (1 - beta) dW, W -= alpha v (Nesterov's look-
   ahead with ``nesterovs_momentum``). scikit-learn's sgd with learning rate a equals ours with a / (1 - beta).
 - ``rmsprop`` uses ``beta_2`` as its decay (the course's notation); ``adam`` the course's bias-corrected form.
-- ``alpha="auto"`` (the default) is scikit-learn's 1e-4 for every solver but ``gd``, where it is 0.
+- ``alpha="auto"`` (the default) is scikit-learn's 1e-4 for every solver but ``gd``, where it is 0
+  (the regressor: 2.0, measured in bench/defaults_accuracy.py).
 - L2 as scikit-learn: J += alpha / (2 m) sum ||W[l]||^2, dW[l] += alpha / m W[l] (m: batch size, or the
   batch's sum of sample weights); biases are not penalized.
 """
@@ -52,6 +53,9 @@ def _optimizer(est):
 class BaseNeuralNet(BaseEstimator):
     """What the classifier and the regressor share; they add encoding y, the output layer and decoding."""
 
+    _auto_alpha = 1e-4  # alpha="auto" for every solver but gd (scikit-learn's default)
+    _auto_relu_init = "he"  # init="auto" for ReLU-like hidden layers
+
     def __init__(self, hidden_layer_sizes=(100,), activation="relu", init="auto", solver="adam",
                  learning_rate=0.001, learning_rate_schedule="constant", batch_size="auto", max_iter=200,
                  shuffle=True, momentum=0.9, nesterovs_momentum=True, beta_1=0.9, beta_2=0.999, epsilon=1e-8,
@@ -78,7 +82,7 @@ class BaseNeuralNet(BaseEstimator):
             raise ValueError(f"activation must be one name or one per hidden layer ({len(sizes)}), got {acts!r}")
         names = [ACTIVATIONS[a].name for a in names]  # scikit-learn's aliases to the core's names
         inits = self.init if self.init != "auto" else [
-            "he" if g in _RELU_LIKE else "xavier" for g in names] + ["xavier"]  # output layer: xavier
+            self._auto_relu_init if g in _RELU_LIKE else "xavier" for g in names] + ["xavier"]  # output: xavier
         return sizes, names, inits
 
     def _float_dtype(self, first):
@@ -102,7 +106,7 @@ class BaseNeuralNet(BaseEstimator):
             raise ValueError(f"need at least 2 samples to train, got {X.shape[0]} sample(s)")
         dtype = host_dtype(X.dtype)
         precision_scope(ops, self.precision, dtype)  # refuses tf32 with float64 before any state changes
-        Y = self._encode_targets(y, first, classes, dtype)  # (m, n[L]), on the host
+        Y = self._encode_targets(y, first, classes, dtype, sample_weight)  # (m, n[L]), on the host
         w = self._example_weights(y, sample_weight, X.shape[0], dtype)
         X, Y, w = (None if A is None else ops.from_host(A) if isinstance(A, np.ndarray) else A for A in (X, Y, w))
         rs = check_random_state(self.random_state)
@@ -160,13 +164,15 @@ class BaseNeuralNet(BaseEstimator):
         self.loss_curve_ = list(st.history["cost"])
         self.validation_scores_ = list(st.history["val_score"]) if "val_score" in st.history else None
         self.best_loss_ = min(self.loss_curve_) if self.loss_curve_ and self.validation_scores_ is None else None
-        self.best_validation_score_ = max(self.validation_scores_) if self.validation_scores_ else None
+        val_cost = st.history.get("val_cost")  # early stopping keeps the epoch of least validation cost
+        self.best_validation_score_ = (self.validation_scores_[int(np.argmin(val_cost))]
+                                       if self.validation_scores_ else None)
 
     def _alpha(self):
         """L2 strength: ``alpha="auto"`` is scikit-learn's 1e-4, except for ``solver="gd"``, the course's
         plain gradient descent, which has no L2 (so the course's recipes reproduce as written)."""
         if self.alpha == "auto":
-            return 0.0 if self.solver == "gd" else 1e-4
+            return 0.0 if self.solver == "gd" else self._auto_alpha
         return float(self.alpha)
 
     def _config(self, m):

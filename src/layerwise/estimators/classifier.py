@@ -54,7 +54,7 @@ class NeuralNetClassifier(ClassifierMixin, BaseNeuralNet):
                              "will ever appear), for example classes=np.unique(y_all)")
         return self._fit(X, y, sample_weight, incremental=True, classes=classes)
 
-    def _encode_targets(self, y, first, classes, dtype):
+    def _encode_targets(self, y, first, classes, dtype, sample_weight=None):
         if first:
             check_classification_targets(y)
             kind = type_of_target(y)

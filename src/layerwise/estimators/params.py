@@ -99,6 +99,7 @@ RULES = {
     "device": _one_of("cpu", "cuda"),
     "precision": _one_of("ieee", "tf32"),
     "class_weight": (_class_weight, "None, 'balanced' or a dict {class: weight}"),
+    "standardize_target": _boolean(),
 }
 
 

@@ -60,8 +60,16 @@ def export_state(est):
         "n_outputs": int(est.n_outputs_),
         "n_iter": int(est.n_iter_),
         "dtype": host_dtype(est.params_[0].W.dtype).name,
+        "target_scaling": _target_scaling(est),
     }
     return arrays, meta
+
+
+def _target_scaling(est):
+    """{"mean": [...], "scale": [...]} per output when the regressor standardized its target, else None."""
+    if getattr(est, "target_scale_", None) is None:
+        return None
+    return {"mean": to_json(list(est.target_mean_)), "scale": to_json(list(est.target_scale_))}
 
 
 def restore(cls, arrays, meta):
@@ -89,6 +97,13 @@ def restore(cls, arrays, meta):
         est.feature_names_in_ = np.array(meta["feature_names_in"], dtype=object)
     est.n_outputs_ = int(meta["n_outputs"])
     est.n_iter_ = int(meta["n_iter"])
+    if meta["loss"] == "mse":  # a regressor: its target scaling (None: trained on the raw target)
+        est.target_mean_ = est.target_scale_ = None
+        ts = meta.get("target_scaling")
+        if ts is not None:
+            est.target_mean_, est.target_scale_ = (np.array(ts[k], dtype=dtype) for k in ("mean", "scale"))
+            if est.target_mean_.shape != (est.n_outputs_,) or est.target_scale_.shape != (est.n_outputs_,):
+                raise ValueError(f"target_scaling must hold {est.n_outputs_} mean(s) and scale(s), got {ts!r}")
     est.history_ = {"cost": []}
     est.loss_curve_, est.validation_scores_ = [], None
     est.best_loss_ = est.best_validation_score_ = None

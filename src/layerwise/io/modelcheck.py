@@ -70,7 +70,7 @@ def check_metadata(path, doc):
     owner, owner_loss, units = OUTPUT_TYPES[output_type]
     if estimator != owner:
         raise ModelFileError(path, f"output_type {output_type!r} belongs to a {owner}, but the file says {estimator}")
-    if loss != owner_loss:  # owner_loss is a known loss, so any other value (a list, ...) is refused
+    if not isinstance(loss, str) or loss not in LOSSES or loss != owner_loss:
         raise ModelFileError(path, f"loss {loss!r} does not fit output_type {output_type!r}; expected {owner_loss!r}")
     acts = doc.get("activations")
     if not isinstance(acts, list) or len(acts) != L - 1:

@@ -6,7 +6,8 @@ for the samples-as-rows layout. Outputs follow the estimator's methods:
 
 - classifier: ``probabilities`` (predict_proba: (N, 2) for binary, (N, k) otherwise) and ``label``
   (predict: (N,) of the classes, or (N, k) of 0/1 for multilabel);
-- regressor: ``predictions`` ((N,) for one output, (N, k) for several).
+- regressor: ``predictions`` ((N,) for one output, (N, k) for several), mapped back from the
+  standardized target (``Z[L] * target_scale + target_mean``) when the model was trained on one.
 
 Built from ``layerwise.estimators.export_state(model)`` only, with ``onnx.helper``; needs the ``onnx`` extra.
 """
@@ -104,6 +105,11 @@ def _classifier_outputs(g, Z, meta):
 
 def _regressor_outputs(g, Z, meta):
     k = meta["layer_dims"][-1]
+    ts = meta.get("target_scaling")
+    if ts is not None:  # the network learned the standardized target: y = Z * scale + mean
+        scale = g.const("target_scale", np.array(ts["scale"], g.np_dtype).reshape(1, k))
+        mean = g.const("target_mean", np.array(ts["mean"], g.np_dtype).reshape(1, k))
+        Z = g.add("Add", [g.add("Mul", [Z, scale], "Z_scaled"), mean], "Z_target")  # (N, k)
     if k == 1:
         return [(g.add("Reshape", [Z, g.const("flat", np.array([-1], dtype=np.int64))], "predictions"),
                  g.np_dtype, ["N"])]

@@ -1,0 +1,108 @@
+"""Defaults that train good models (issue 12): early stopping on the validation loss, the task rule,
+the command line on data sets a new user would try, and one-line messages for a fit that fails."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_breast_cancer, load_diabetes
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import StandardScaler
+
+from layerwise.cli import main
+from layerwise.cli.options import MAX_CLASSES, inferred_task
+from layerwise.estimators import NeuralNetClassifier
+
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+
+def _csv(path, X, y, target="target"):
+    import pandas as pd
+
+    frame = pd.DataFrame(X, columns=[f"x{j}" for j in range(X.shape[1])])
+    frame[target] = y
+    frame.to_csv(path, index=False)
+    return str(path)
+
+
+def test_early_stopping_costs_little_on_breast_cancer():
+    """The issue's case: 400 rows, (16, 8). Watching the validation accuracy (steps of 1/40) stopped after
+    12-33 epochs and scored 0.87 on average; watching the validation loss and keeping the best epoch's
+    weights scores within 0.01 of the same fit without early stopping (mean of 3 seeds)."""
+    X, y = load_breast_cancer(return_X_y=True)
+    with_es, without = [], []
+    for seed in range(3):
+        Xtr, Xte, ytr, yte = train_test_split(X, y, train_size=400, random_state=seed, stratify=y)
+        scaler = StandardScaler().fit(Xtr)
+        Xtr, Xte = scaler.transform(Xtr), scaler.transform(Xte)
+        for early, scores in ((True, with_es), (False, without)):
+            clf = NeuralNetClassifier((16, 8), early_stopping=early, random_state=seed).fit(Xtr, ytr)
+            scores.append(clf.score(Xte, yte))
+    assert np.mean(with_es) >= np.mean(without) - 0.01
+    assert np.mean(without) > 0.94  # and the fit itself is a good one (scikit-learn's MLP: 0.95-0.96)
+
+
+# ---------------------------------------------------------------- the task rule
+@pytest.mark.parametrize("y, task", [
+    (np.arange(3000) % 30, "classification"),  # 30 integer classes in 3,000 rows stay classes
+    (np.arange(3000) % 30 + 0.5, "regression"),  # a fractional value: a quantity
+    (np.arange(100) % (MAX_CLASSES + 1), "regression"),  # 21 distinct integers in 100 rows
+    (np.arange(1000) % (MAX_CLASSES + 1), "classification"),  # 21 in 1,000 rows: under 5 % of the rows
+    (np.arange(400) % MAX_CLASSES, "classification"),  # 20 distinct: classes whatever the rows
+    (np.array(["a", "b", "c"] * 40, dtype=object), "classification"),
+    (np.arange(100) % 2 == 0, "classification"),  # booleans
+    (np.r_[np.arange(10) * 1.0, np.nan], "classification"),  # a missing value is not a fraction
+])
+def test_inferred_task(y, task):
+    assert inferred_task(y) == task
+
+
+def test_thirty_integer_classes_in_3000_rows_train_as_classification(tmp_path, capsys):
+    rng = np.random.RandomState(0)
+    y = rng.randint(0, 30, 3000)
+    X = np.c_[y + rng.randn(3000) * 0.1, rng.randn(3000)]
+    data = _csv(tmp_path / "d.csv", X, y)
+    assert main(["train", data, "--target", "target", "--out", str(tmp_path / "m"), "--epochs", "2",
+                 "--verbose", "0"]) == 0
+    out = capsys.readouterr().out
+    assert "Task: classification, inferred from the target (30 distinct integers in 3000 rows" in out
+    assert "Pass --task regression to override." in out
+
+
+def test_diabetes_with_only_the_target_is_regression_and_generalizes(tmp_path, capsys):
+    """The issue's case: integers 25-346 (214 distinct in 442 rows) were read as 214 classes and failed."""
+    X, y = load_diabetes(return_X_y=True)
+    Xtr, Xte, ytr, yte = train_test_split(X, y.astype(int), test_size=0.3, random_state=3)
+    train, test, model = _csv(tmp_path / "tr.csv", Xtr, ytr), _csv(tmp_path / "te.csv", Xte, yte), tmp_path / "m"
+    assert main(["train", train, "--target", "target", "--out", str(model)]) == 0
+    out = capsys.readouterr().out
+    assert "Task: regression, inferred from the target" in out and "--task classification" in out
+    assert main(["evaluate", str(model), test]) == 0
+    r2 = float(out_line(capsys.readouterr().out, "R^2:"))
+    assert r2 > 0.35  # RidgeCV: about 0.43 on this split; without target scaling the network scored below 0
+
+
+def out_line(text, label):
+    (line,) = [ln for ln in text.splitlines() if ln.startswith(label)]
+    return line.split()[-1]
+
+
+# ---------------------------------------------------------------- a fit that fails: one line, exit 2
+def test_a_class_too_small_to_validate_is_one_line_saying_what_to_do(tmp_path, capsys):
+    rng = np.random.RandomState(0)
+    X, y = rng.randn(60, 2), np.array(["a", "b"] * 29 + ["c", "d"])  # "c" and "d": one row each
+    data = _csv(tmp_path / "d.csv", X, y)
+    code = main(["train", data, "--target", "target", "--out", str(tmp_path / "m"), "--validation-fraction",
+                 "0.2", "--verbose", "0"])
+    err = capsys.readouterr().err
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert err.startswith(f"layerwise: error: training failed on {data}: some classes have too few examples")
+    assert "pass --validation-fraction 0" in err and "(from sklearn:" in err
+
+
+def test_an_error_from_scikit_learn_names_the_remedy(tmp_path, capsys):
+    rng = np.random.RandomState(0)
+    data = _csv(tmp_path / "d.csv", rng.randn(30, 2), np.r_[rng.randn(29), np.inf])  # an infinite target
+    code = main(["train", data, "--target", "target", "--out", str(tmp_path / "m"), "--verbose", "0"])
+    err = capsys.readouterr().err
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert "check that --target target is the column to predict" in err and "(from sklearn:" in err
