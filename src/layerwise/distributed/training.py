@@ -129,7 +129,9 @@ def _rows(comm, est, X, y, sample_weight):
     sw = None if sample_weight is None else gather_rows(comm, np.asarray(sample_weight, dtype=np.float64))
     error, Y, w_all = None, None, None
     try:
-        Y = est._encode_targets(y, True, classes, X.dtype.type)  # (m_r, n[L]), the classes of all processes
+        # encoded from all processes' rows (classes, the regressor's target scaling), then this process's part
+        Y_all = est._encode_targets(y_all, True, classes, X.dtype.type, sample_weight=sw)  # (m, n[L])
+        Y = np.ascontiguousarray(Y_all[start:start + X.shape[0]])  # (m_r, n[L])
         w_all = est._example_weights(y_all, sw, m, X.dtype)  # class weights see every label
     except ValueError as exc:
         error = exc
