@@ -19,7 +19,7 @@ import os
 
 import numpy as np
 
-from ..io.tables import _read_arrow, target_names
+from ..io.tables import read_arrow, target_names
 from .comm import agree
 
 FORMATS = (".parquet", ".pq", ".npy", ".csv")
@@ -90,7 +90,7 @@ def read_rows(path, target, start, stop):
     if table.num_rows != stop - start:
         raise ValueError(f"{path}: expected rows {start}..{stop - 1} but the file ends after {start + table.num_rows}"
                          " of them; the file is shorter than it was when it was counted")
-    return _read_arrow(path, target, None, lambda p: table)
+    return read_arrow(path, target, None, lambda p: table)
 
 
 def _parquet_rows(path, start, stop):

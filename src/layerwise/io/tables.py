@@ -40,7 +40,8 @@ def _columns(path, columns, target, features):
     return X, y, feats
 
 
-def _read_arrow(path, target, features, read):
+def read_arrow(path, target, features, read):
+    """(X, y, feature names) from the Arrow table ``read(path)`` gives (CSV, Parquet, or a slice of one)."""
     pa = _need("pyarrow", "CSV and Parquet")
     try:
         table = read(path)
@@ -60,11 +61,11 @@ def _read_arrow(path, target, features, read):
 
 
 def _read_csv(path, target, features):
-    return _read_arrow(path, target, features, lambda p: _need("pyarrow.csv", "CSV").read_csv(p))
+    return read_arrow(path, target, features, lambda p: _need("pyarrow.csv", "CSV").read_csv(p))
 
 
 def _read_parquet(path, target, features):
-    return _read_arrow(path, target, features, lambda p: _need("pyarrow.parquet", "Parquet").read_table(p))
+    return read_arrow(path, target, features, lambda p: _need("pyarrow.parquet", "Parquet").read_table(p))
 
 
 def _numeric_array(path, A, what):
