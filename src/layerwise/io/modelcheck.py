@@ -44,7 +44,7 @@ def check_tensors(path, doc, arrays):
         expected[f"W{l}"], expected[f"b{l}"] = ((dims[l], dims[l - 1]), dtype), ((dims[l], 1), dtype)
     pre = doc.get("preprocessing")
     if pre is not None:
-        if not isinstance(pre, dict) or pre.get("kind") not in SCALERS:
+        if not isinstance(pre, dict) or not isinstance(pre.get("kind"), str) or pre["kind"] not in SCALERS:
             kind = pre.get("kind") if isinstance(pre, dict) else pre
             raise ModelFileError(path, f"unknown preprocessing {kind!r}; known kinds: {sorted(SCALERS)}")
         expected.update({name: ((dims[0],), None) for name in tensor_names(pre["kind"])})  # either float dtype
@@ -65,12 +65,12 @@ def check_metadata(path, doc):
     estimator, output_type, loss = doc.get("estimator"), doc.get("output_type"), doc.get("loss")
     if estimator not in ESTIMATORS:
         raise ModelFileError(path, f"unknown estimator {estimator!r}; expected one of {list(ESTIMATORS)}")
-    if output_type not in OUTPUT_TYPES:
+    if not isinstance(output_type, str) or output_type not in OUTPUT_TYPES:
         raise ModelFileError(path, f"unknown output_type {output_type!r}; expected one of {list(OUTPUT_TYPES)}")
     owner, owner_loss, units = OUTPUT_TYPES[output_type]
     if estimator != owner:
         raise ModelFileError(path, f"output_type {output_type!r} belongs to a {owner}, but the file says {estimator}")
-    if loss not in LOSSES or loss != owner_loss:
+    if not isinstance(loss, str) or loss not in LOSSES or loss != owner_loss:
         raise ModelFileError(path, f"loss {loss!r} does not fit output_type {output_type!r}; expected {owner_loss!r}")
     acts = doc.get("activations")
     if not isinstance(acts, list) or len(acts) != L - 1:
@@ -105,6 +105,11 @@ def check_metadata(path, doc):
         raise ModelFileError(path, f"n_iter {doc.get('n_iter')!r} is not a count of epochs")
     if not isinstance(doc.get("params"), dict):
         raise ModelFileError(path, f"params {doc.get('params')!r} is not a JSON object of estimator parameters")
+    columns = doc.get("columns")
+    if columns is not None and not (isinstance(columns, dict) and all(
+            isinstance(v, list) and all(isinstance(c, str) for c in v) for v in columns.values())):
+        raise ModelFileError(path, f"columns {columns!r}: expected null or lists of column names "
+                             '({"features": [...], "target": [...]})')
     pre = doc.get("preprocessing")
     if pre is not None and pre.get("n_features_in") != n_x:
         raise ModelFileError(path, f"the {pre['kind']} scaler was fitted on {pre.get('n_features_in')!r} features, "

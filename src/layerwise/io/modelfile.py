@@ -138,11 +138,26 @@ def build(path, doc, arrays):
     except Exception as exc:  # consistent metadata that still describes no model
         raise ModelFileError(path, f"inconsistent metadata ({type(exc).__name__}: {exc})") from None
     model.preprocessing_ = step
+    columns = doc.get("columns")
+    names = columns.get("features") if isinstance(columns, dict) else None
+    if not hasattr(model, "feature_names_in_") and _named(names, model.n_features_in_):
+        model.feature_names_in_ = np.array(names, dtype=object)  # the command line's data file's columns
     return model
 
 
+def _named(names, n):
+    """True for n real column names; x0, x1, ... are what the table readers call unnamed columns (.npy)."""
+    return (isinstance(names, list) and len(names) == n and all(isinstance(c, str) for c in names)
+            and names != [f"x{j}" for j in range(n)])
+
+
 def load(path, device="cpu"):
-    """The fitted estimator saved at ``path``; ``preprocessing_`` is the scaler saved with it, or None.
+    """The fitted estimator saved at ``path``: the whole model, ready to predict from raw columns.
+
+    ``preprocessing_`` is the scaler saved with it (or None); ``predict``, ``predict_proba`` and
+    ``score`` apply it themselves, so they take the columns the command line (or ``save``'s caller)
+    started from. ``feature_names_in_`` comes back too (from the estimator, or the data file's
+    columns the command line recorded), and tables with named columns are matched by name.
 
     ``device``: where its parameters go, "cpu" (NumPy) or "cuda" (CuPy); files hold host arrays either way.
     """
