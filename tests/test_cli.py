@@ -145,7 +145,7 @@ def saved(tmp_path_factory):
     (["train", "{d}/d.csv", "--target", "y", "--out", "{d}/m", "--bogus"], "unrecognized arguments: --bogus"),
     (["train", "{d}/d.xlsx", "--target", "y", "--out", "{d}/m"], "unknown data format"),
     (["predict", "{d}/missing.safetensors", "{d}/d.csv"], "no such model file"),
-    (["predict", "{d}/d.csv", "{d}/d.csv"], "header"),
+    (["predict", "{d}/d.csv", "{d}/d.csv"], "looks like a CSV table (first line: 'a,b,y'), not a layerwise model file"),
     (["info", "{d}/foreign.safetensors"], "not a layerwise model"),
     (["train", "{d}/d.csv", "--target", "a,b,y", "--out", "{d}/m"], "no feature columns left"),
     (["train", "{d}/d.csv", "--target", "y", "--out", "{d}/m", "--task", "classification"], "label type"),

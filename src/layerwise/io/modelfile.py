@@ -27,6 +27,7 @@ from .atomic import write_atomically
 from ..jsonable import to_json
 from .modelcheck import ModelFileError, check_metadata, check_tensors
 from .preprocessing import export_scaler, import_scaler
+from .sniff import describe, looks_like_safetensors
 
 FORMAT = "layerwise-model"
 FORMAT_VERSION = 1
@@ -83,6 +84,12 @@ def _open(path):
     size = os.path.getsize(path)
     if size < 8:
         raise ModelFileError(path, f"only {size} bytes: too short for a safetensors file (truncated?)")
+    with open(path, "rb") as f:
+        head = f.read(512)
+    if not looks_like_safetensors(head, size) and head[8:9] != b"{":  # (a truncated one is named below)
+        raise ModelFileError(path, f"looks like {describe(head)}, not a layerwise model file (safetensors, as "
+                             "written by 'layerwise train' or layerwise.save); check the file name and the "
+                             "order of the arguments (layerwise predict MODEL DATA)")
     try:
         with safe_open(os.fspath(path), framework="numpy") as f:
             meta = f.metadata()
