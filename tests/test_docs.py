@@ -56,8 +56,8 @@ def blocks(page):
         i += 1
         marker = MARKER.match(lines[start - 1]) if start else None
         markers = {}
-        body = marker["body"] if marker else ""
-        parts = [body] if body.startswith("skip") else body.split(";") if body else []  # a reason may hold ";"
+        said = marker["body"] if marker else ""
+        parts = [said] if said.startswith("skip") else said.split(";") if said else []  # a reason may hold ";"
         for part in parts:
             name, _, arg = part.strip().partition(" ")
             markers[name] = arg.strip()
