@@ -26,20 +26,23 @@ def guard_message():
 
 def _in_reimporting_worker():
     """True in a worker process that is importing the user's script again (its __main__ is __mp_main__)."""
-    return "__mp_main__" in sys.modules  # the name multiprocessing runs the parent's script under in a child
+    import multiprocessing
+
+    # the flag multiprocessing's own check of this mistake reads (spawn._check_not_importing_main)
+    return bool(getattr(multiprocessing.current_process(), "_inheriting", False))
 
 
 @contextlib.contextmanager
 def _unguarded_script_named():
     """Turn the cluster's failure to start workers, when a script lacks the __main__ guard, into one line."""
-    if _in_reimporting_worker():  # this process is a worker: end it before it starts a cluster of its own
-        sys.stderr.write(f"layerwise: error: {guard_message()}\n")
+    if _in_reimporting_worker():  # this process is a worker: end it, quietly, before it starts a cluster
         raise SystemExit(1)
     try:
         yield
     except RuntimeError as exc:
         if getattr(sys.modules.get("__main__"), "__file__", None) and "failed to start" in str(exc):
-            raise ClusterError(guard_message()) from None
+            # a script that cannot work as written: one line, as the command line says its errors
+            raise SystemExit(f"layerwise: error: {guard_message()}") from None
         raise
 
 
