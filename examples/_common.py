@@ -17,21 +17,20 @@ if str(HERE.parent / "src") not in sys.path:  # run from a checkout without inst
 
 
 def cat_dir_candidates():
-    """Where the course's cat images may be: $LAYERWISE_CAT_DIR, then the shared folders."""
-    env = os.environ.get("LAYERWISE_CAT_DIR")
-    out = [Path(env)] if env else []
-    out.append(HERE.parents[1] / "shared" / "datasets" / "catvnoncat")  # next to the checkout
-    out.append(Path("/work/shared/datasets/catvnoncat"))
-    return out
+    """Where the course's cat images may be: layerwise.datasets' one rule ($LAYERWISE_CAT_DIR, ../shared)."""
+    from layerwise.datasets import cat_dir_candidates
+
+    return cat_dir_candidates()
 
 
 def default_cat_dir():
-    """The first candidate folder that holds train_catvnoncat.h5 (or the first candidate)."""
-    candidates = cat_dir_candidates()
-    for folder in candidates:
-        if (folder / "train_catvnoncat.h5").is_file():
-            return folder
-    return candidates[0]
+    """The first candidate folder that holds the images (or the first candidate, for the error message)."""
+    from layerwise.datasets import find_cat_dir
+
+    try:
+        return find_cat_dir()
+    except FileNotFoundError:
+        return (cat_dir_candidates() or [Path("shared/datasets/catvnoncat")])[0]
 
 
 def parser(name, description, cats=False):

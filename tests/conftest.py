@@ -21,13 +21,13 @@ def pytest_configure(config):
 
 
 def find_cat_dir():
-    """The shared cat images: $LAYERWISE_CAT_DIR, ../shared beside the checkout, or /work/shared."""
-    candidates = [os.environ.get("LAYERWISE_CAT_DIR"), ROOT.parent / "shared" / "datasets" / "catvnoncat",
-                  Path("/work/shared/datasets/catvnoncat")]
-    for c in candidates:
-        if c and (Path(c) / "train_catvnoncat.h5").is_file():
-            return Path(c)
-    return None
+    """The shared cat images by layerwise's one rule ($LAYERWISE_CAT_DIR, then ../shared beside the checkout)."""
+    from layerwise.datasets import find_cat_dir as find
+
+    try:
+        return find()
+    except FileNotFoundError:
+        return None
 
 
 @pytest.fixture

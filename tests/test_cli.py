@@ -147,7 +147,7 @@ def saved(tmp_path_factory):
     (["train", "{d}/d.csv", "--target", "y", "--out", "{d}/m", "--bogus"], "unrecognized arguments: --bogus"),
     (["train", "{d}/d.xlsx", "--target", "y", "--out", "{d}/m"], "unknown data format"),
     (["predict", "{d}/missing.safetensors", "{d}/d.csv"], "no such model file"),
-    (["predict", "{d}/d.csv", "{d}/d.csv"], "header"),
+    (["predict", "{d}/d.csv", "{d}/d.csv"], "looks like a CSV table (first line: 'a,b,y'), not a layerwise model file"),
     (["info", "{d}/foreign.safetensors"], "not a layerwise model"),
     (["train", "{d}/d.csv", "--target", "a,b,y", "--out", "{d}/m"], "no feature columns left"),
     (["train", "{d}/d.csv", "--target", "y", "--out", "{d}/m", "--task", "classification"], "label type"),
@@ -176,7 +176,9 @@ def test_predict_regressor_in_process_matches_saved_model(saved, capsys):
     model = layerwise.load(saved / "reg.safetensors")
     X = np.c_[A[:40, 0], A[:40, 1]]
     assert out[0] == "prediction"
-    np.testing.assert_array_equal([float(v) for v in out[1:]], model.predict(model.preprocessing_.transform(X)))
+    np.testing.assert_array_equal([float(v) for v in out[1:]], model.predict(X))  # the loaded model scales itself
+    scaler, model.preprocessing_ = model.preprocessing_, None
+    np.testing.assert_array_equal([float(v) for v in out[1:]], model.predict(scaler.transform(X)))
 
 
 @pytest.mark.parametrize("command", list(COMMANDS))

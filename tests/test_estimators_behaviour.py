@@ -79,9 +79,9 @@ def test_divergence_names_the_iteration_and_restores_the_parameters():
     X = rng.randn(50, 3) * 1e3  # unscaled features
     y = X @ [1.0, 2.0, 3.0]
     reg = NeuralNetRegressor(hidden_layer_sizes=(5,), solver="gd", learning_rate=1.0, max_iter=50, random_state=0)
-    with pytest.raises(ValueError, match=r"at iteration (\d+).*smaller learning_rate or standardize X") as info:
+    with pytest.raises(ValueError, match=r"in epoch (\d+).*smaller learning_rate .*or standardize X") as info:
         reg.fit(X, y)
-    i = int(re.search(r"at iteration (\d+)", str(info.value)).group(1))
+    i = int(re.search(r"in epoch (\d+)", str(info.value)).group(1)) - 1  # epochs completed before it
     assert len(reg.history_["cost"]) == i and np.all(np.isfinite(reg.history_["cost"]))
     assert all(np.all(np.isfinite(p.W)) for p in reg.params_)
     # the kept parameters are the ones before the failing step: refitting i iterations reproduces them

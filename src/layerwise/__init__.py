@@ -13,14 +13,19 @@ _LAZY = {
 }
 
 
+_SUBPACKAGES = ("search",)  # `import layerwise` then `layerwise.search.search(...)` imports it on first use
+
+
 def __getattr__(name):
     if name in _LAZY:
         return getattr(import_module(_LAZY[name]), name)
+    if name in _SUBPACKAGES:
+        return import_module(f"layerwise.{name}")
     raise AttributeError(f"module 'layerwise' has no attribute {name!r}")
 
 
 def __dir__():
-    return sorted(list(globals()) + list(_LAZY))
+    return sorted(list(globals()) + list(_LAZY) + list(_SUBPACKAGES))
 
 
 __all__ = ["__version__", *_LAZY]

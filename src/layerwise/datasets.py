@@ -6,6 +6,7 @@ course's columns, X (n_x, m) and Y (1, m). ``load_table`` reads CSV, Parquet, .n
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
@@ -70,12 +71,44 @@ def _read_h5(path, x_key, y_key):
     return X, y, classes
 
 
-def load_catvnoncat(folder, layout="samples"):
-    """The course's cat / non-cat images from ``folder`` (train_catvnoncat.h5, test_catvnoncat.h5).
+CAT_DIR_ENV = "LAYERWISE_CAT_DIR"
+CAT_FILES = ("train_catvnoncat.h5", "test_catvnoncat.h5")
+
+
+def cat_dir_candidates(folder=None):
+    """Where the cat images are looked for, in order: ``folder`` alone when given; else $LAYERWISE_CAT_DIR,
+    then ``../shared/datasets/catvnoncat`` beside the checkout this layerwise runs from (if it is one)."""
+    if folder is not None:
+        return [Path(folder)]
+    out = [Path(os.environ[CAT_DIR_ENV])] if os.environ.get(CAT_DIR_ENV) else []
+    checkout = Path(__file__).resolve().parents[2]  # src/layerwise/datasets.py -> the checkout
+    if (checkout / "pyproject.toml").is_file():
+        out.append(checkout.parent / "shared" / "datasets" / "catvnoncat")
+    return out
+
+
+def find_cat_dir(folder=None):
+    """The folder holding the course's cat images by the rule of ``cat_dir_candidates``; a clear
+    FileNotFoundError naming every place tried otherwise."""
+    if folder is not None:
+        return Path(folder)  # the folder given is the answer; reading names a missing or broken file in it
+    tried = cat_dir_candidates(folder)
+    for place in tried:
+        if all((place / name).is_file() for name in CAT_FILES):
+            return place
+    where = ", ".join(map(str, tried)) or "nowhere"
+    raise FileNotFoundError(f"the course's cat images ({' and '.join(CAT_FILES)}) are not in {where}; pass the "
+                            f"folder that holds them, or set {CAT_DIR_ENV}=FOLDER")
+
+
+def load_catvnoncat(folder=None, layout="samples"):
+    """The course's cat / non-cat images (train_catvnoncat.h5, test_catvnoncat.h5) from ``folder``, or
+    where ``find_cat_dir`` finds them: $LAYERWISE_CAT_DIR, then ../shared/datasets/catvnoncat beside the checkout.
 
     Each 64x64x3 image is flattened (row-major, as the course's reshape) to 12288 values and divided by
     255. Returns ``CatData(X_train (209, 12288), y_train (209,), X_test (50, 12288), y_test (50,), classes)``.
     """
+    folder = find_cat_dir(folder)
     X_tr, y_tr, classes = _read_h5(os.path.join(folder, "train_catvnoncat.h5"), "train_set_x", "train_set_y")
     X_te, y_te, _ = _read_h5(os.path.join(folder, "test_catvnoncat.h5"), "test_set_x", "test_set_y")
     X_tr = X_tr.reshape(X_tr.shape[0], -1) / 255.0  # (m, 12288)
@@ -88,4 +121,5 @@ def load_catvnoncat(folder, layout="samples"):
 
 from .io.tables import load_table  # noqa: E402  (the public name datasets.load_table)
 
-__all__ = ["make_flower", "load_catvnoncat", "CatData", "load_table"]
+__all__ = ["make_flower", "load_catvnoncat", "find_cat_dir", "cat_dir_candidates", "CatData", "load_table",
+           "CAT_DIR_ENV"]

@@ -5,6 +5,9 @@ when there is one, and the ETA, updated once per epoch. It switches itself off w
 terminal (logs, pipes, CI) or when the environment sets ``TQDM_DISABLE``; in a Jupyter kernel, whose
 stderr is no terminal, the bar is a notebook widget and stays on. ``verbose=2`` prints one
 line per epoch (iteration, for ``gd``) to stdout, like scikit-learn's ``Iteration i, loss = J``.
+When ``tol`` or early stopping ends a fit before ``max_iter``, both say so and why: the bar fills at
+the epoch it stopped, is labelled "(stopped early)" and is followed by the line that ``verbose=2``
+prints, ``Stopped at epoch N (tol): the training cost did not fall by tol=... for K epochs in a row``.
 """
 from __future__ import annotations
 
@@ -43,9 +46,11 @@ def counter_bar(total, desc, unit, initial=0, enabled=True):
 class Progress:
     """Callable once per epoch with the training state (``n_iter``, ``history``); ``close()`` at the end."""
 
-    def __init__(self, verbose=0, total=None, desc="fit"):
+    def __init__(self, verbose=0, total=None, desc="fit", tol=None, patience=None):
         self.verbose = int(verbose or 0)
+        self.tol, self.patience = tol, patience  # the stopping rule, to say why a fit stopped early
         self._bar = None
+        self._stopped = None  # the line that says why, once training stopped before ``total``
         if self.verbose == 1 and bar_enabled():
             from tqdm.auto import tqdm
 
@@ -66,11 +71,32 @@ class Progress:
             if score is not None:
                 line += f", validation score = {score:.6f}"
             print(line, flush=True)
+        if getattr(state, "stopped", False) and self.verbose:
+            self._stop(state, score is not None)
+
+    def stop_reason(self, state, validating):
+        """One line: at which epoch training stopped early, and the rule that stopped it."""
+        what = "validation score did not improve" if validating else "training cost did not fall"
+        rule = f" by tol={self.tol}" if self.tol is not None else ""
+        span = f" for {self.patience + 1} epochs in a row" if self.patience is not None else ""
+        stop = "early stopping" if validating else "tol"
+        return f"Stopped at epoch {state.n_iter} ({stop}): the {what}{rule}{span}"
+
+    def _stop(self, state, validating):
+        self._stopped = self.stop_reason(state, validating)
+        if self._bar is not None:  # the bar ends full, at the epoch training stopped, and says so
+            self._bar.total = self._bar.n
+            self._bar.set_description(f"{self._bar.desc.rstrip(': ')} (stopped early)")
+            self._bar.refresh()
+        else:
+            print(self._stopped, flush=True)
 
     def close(self):
         if self._bar is not None:
             self._bar.close()
             self._bar = None
+            if self._stopped:
+                print(self._stopped, file=sys.stderr, flush=True)
 
     def __enter__(self):
         return self

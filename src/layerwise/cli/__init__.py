@@ -11,11 +11,13 @@
 Each command is a module of this package with ``configure(parser)`` (adds its options) and
 ``run(args) -> exit code``; adding a command is one line in ``COMMANDS``. A user's mistake (a missing
 file or column, a bad option value) prints one line, ``layerwise: error: ...``, on stderr and exits
-with code 2. Command modules load only when their command runs.
+with code 2. A closed output pipe (``layerwise evaluate ... | head``) ends the command quietly with
+status 141, as SIGPIPE ends other commands. Command modules load only when their command runs.
 """
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from importlib import import_module
 
@@ -68,9 +70,14 @@ def main(argv=None):
         args, extra = parser.parse_known_args(argv)
         if extra:
             raise UsageError(f"unrecognized arguments: {' '.join(extra)} (see 'layerwise {args.command} --help')")
-        return int(args.func(args) or 0)
+        code = int(args.func(args) or 0)
+        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's exit
+        return code
     except SystemExit as exc:  # --help and --version
         return exc.code if isinstance(exc.code, int) else 0
+    except BrokenPipeError:  # `layerwise ... | head`: the reader left; end quietly, as SIGPIPE would
+        _silence_stdout()
+        return SIGPIPE_STATUS
     except KeyboardInterrupt:
         print("layerwise: interrupted", file=sys.stderr)
         return 130
@@ -78,6 +85,19 @@ def main(argv=None):
         message = " ".join(str(exc).split()) or type(exc).__name__
         print(f"layerwise: error: {message}", file=sys.stderr)
         return 2
+
+
+SIGPIPE_STATUS = 128 + 13  # the shell's status of a command that SIGPIPE ended
+
+
+def _silence_stdout():
+    """Point stdout at /dev/null, so that the interpreter's final flush does not fail on the closed pipe."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # stdout without a file descriptor (captured in a test)
+        pass
 
 
 __all__ = ["main", "build_parser", "COMMANDS", "UsageError"]

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .errors import UsageError
-from .inputs import features, load_model
+from .inputs import columns_matched, features, load_model
 
 
 def configure(p):
@@ -33,7 +33,8 @@ def run(args):
     if target is None:
         raise UsageError(f"{args.model} does not record its target column: give --target COL")
     X, y = features(args.data, doc, model, target=target)
-    pred = model.predict(X)
+    with columns_matched():
+        pred = model.predict(X)
     print(f"{type(model).__name__} from {args.model} on {len(y)} examples of {args.data}:")
     if hasattr(model, "classes_"):
         _classification_report(model, y, pred, doc.get("output_type") == "multilabel-indicator")

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import os
+import warnings
+from contextlib import contextmanager
 
 from .errors import UsageError
 
@@ -17,7 +19,7 @@ def load_model(path):
 
 
 def features(path, doc, model, target=None):
-    """The data file's features as the model saw them (columns by name, then its scaler) and its target."""
+    """The data file's feature columns (by name for CSV/Parquet, in the model's order) and its target."""
     from ..io.tables import load_table
 
     columns = doc.get("columns") or {}
@@ -26,6 +28,12 @@ def features(path, doc, model, target=None):
     if X.shape[1] != doc["n_features_in"]:
         raise UsageError(f"{path} has {X.shape[1]} feature columns but the model was trained on "
                          f"{doc['n_features_in']}")
-    if model.preprocessing_ is not None:
-        X = model.preprocessing_.transform(X)
-    return X, y
+    return X, y  # raw columns: the model applies the scaler its file carries (as layerwise.load's does)
+
+
+@contextmanager
+def columns_matched():
+    """Within: no scikit-learn warning that an array lacks column names; ``features`` matched them already."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="X does not have valid feature names", category=UserWarning)
+        yield

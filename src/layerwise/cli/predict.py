@@ -7,7 +7,7 @@ import sys
 import numpy as np
 
 from .errors import UsageError
-from .inputs import features, load_model
+from .inputs import columns_matched, features, load_model
 
 
 def configure(p):
@@ -37,12 +37,13 @@ def run(args):
 
     doc, model = load_model(args.model)
     X, _ = features(args.data, doc, model)
+    if args.proba and not hasattr(model, "predict_proba"):
+        raise UsageError(f"{args.model} holds a regressor: --proba needs a classifier")
+    with columns_matched():
+        values = model.predict_proba(X) if args.proba else model.predict(X)
     if args.proba:
-        if not hasattr(model, "predict_proba"):
-            raise UsageError(f"{args.model} holds a regressor: --proba needs a classifier")
-        values, header = model.predict_proba(X), [f"proba_{c}" for c in model.classes_]
+        header = [f"proba_{c}" for c in model.classes_]
     else:
-        values = model.predict(X)
         targets = (doc.get("columns") or {}).get("target") or []
         header = ["prediction"] if values.ndim == 1 else (
             [f"prediction_{t}" for t in targets] if len(targets) == values.shape[1] else

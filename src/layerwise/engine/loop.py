@@ -28,8 +28,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 
+GROWTH_LIMIT = 10.0  # a cost above this many times its starting value means divergence (see ``diverging``)
+
+
 class DivergenceError(ValueError):
-    """The cost became non-finite; the parameters were restored to their values before that iteration."""
+    """The cost became non-finite or grew far above its start; the parameters are those before that epoch."""
 
 
 @dataclass
@@ -57,6 +60,7 @@ class TrainState:
     no_improve: int = 0
     best_theta: np.ndarray | None = None
     stopped: bool = False
+    start_cost: float | None = None  # the first batch's cost: the reference of the divergence rule
 
 
 def current_learning_rate(cfg, state):
@@ -98,7 +102,7 @@ def run_epoch(net, opt, X, Y, w, cfg, state, rng, order):
             continue  # a batch whose examples all weigh 0 carries no gradient
         net.forward(ws, Xb, cfg.keep_prob, rng)
         J = net.cost(ws, Yb, wb, cfg.alpha)
-        if not math.isfinite(J):
+        if diverging(J, state):
             diverged(net, snapshot, state, J, cfg)
         cost_sum += J * weight
         net.backward(ws, Xb, Yb, wb, cfg.alpha, cfg.keep_prob, gain)
@@ -108,13 +112,28 @@ def run_epoch(net, opt, X, Y, w, cfg, state, rng, order):
     return cost_sum / total_w
 
 
+def diverging(J, state):
+    """True when the cost J (a batch's or an epoch's) shows divergence; the first J seen is the start.
+
+    The rule: J is not finite, or J > GROWTH_LIMIT x the starting cost (the first batch's cost with the
+    starting weights). Cross-entropy from logits stays finite however far the weights run off, so the
+    growth rule is what catches a classifier that diverged; a fit that is learning never gets there.
+    """
+    if state.start_cost is None and math.isfinite(J):
+        state.start_cost = J
+    return not math.isfinite(J) or (state.start_cost is not None and 0 < state.start_cost < J / GROWTH_LIMIT)
+
+
 def diverged(net, snapshot, state, J, cfg):
+    """Restore theta from ``snapshot`` (the epoch's start) and raise DivergenceError naming the epoch."""
     net.ops.copyto(net.theta, snapshot)
+    what = (f"became {J}" if not math.isfinite(J) else
+            f"grew to {J:.6g}, more than {GROWTH_LIMIT:g} times its starting value {state.start_cost:.6g},")
     raise DivergenceError(
-        f"the cost became {J} at iteration {state.n_iter} (epoch {state.n_iter + 1}); training stopped and "
-        f"the parameters were left as they were before it. The learning rate ({cfg.learning_rate}) is "
-        "probably too large or the features are not scaled: try a smaller learning_rate or standardize X "
-        "(for example with sklearn.preprocessing.StandardScaler)"
+        f"training diverged: the cost {what} in epoch {state.n_iter + 1}; training stopped and the parameters "
+        f"were left as they were before that epoch. The learning rate ({cfg.learning_rate}) is probably too "
+        "large or the features are not scaled: try a smaller learning_rate (for example a tenth) or "
+        "standardize X (for example with sklearn.preprocessing.StandardScaler)"
     )
 
 
@@ -170,6 +189,8 @@ def train(net, opt, X, Y, w, cfg, state, rng, validate=None, progress=None, max_
     for _ in range(cfg.max_iter if max_epochs is None else max_epochs):
         with np.errstate(all="ignore"):  # a non-finite cost is detected and reported by run_epoch itself
             cost = run(net, opt, X, Y, w, cfg, state, rng, order)
+        if diverging(cost, state):  # the epoch's cost, for epoch functions that check no batch (the GPU's)
+            diverged(net, net.snapshot, state, cost, cfg)
         stop = end_epoch(net, cfg, state, cost, validate() if validate is not None else None)
         if progress is not None:
             progress(state)

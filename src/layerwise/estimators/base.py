@@ -28,11 +28,13 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .. import core
-from .._backend import FLOAT_DTYPES, namespace
+from .._backend import FLOAT_DTYPES, host, namespace
 from ..core.activations import ACTIVATIONS
 from ..engine import DivergenceError, FitConfig, TrainState, fit, host_dtype, precision_scope
 from ..progress import Progress
 from . import device
+from .advice import not_converged
+from .columns import by_name
 from .params import check_params, check_sample_weight
 from .state import summary
 from .validation import Validation, split
@@ -105,6 +107,9 @@ class BaseNeuralNet(BaseEstimator):
         if X.shape[0] < 2 and not incremental:
             raise ValueError(f"need at least 2 samples to train, got {X.shape[0]} sample(s)")
         dtype = host_dtype(X.dtype)
+        if first:
+            self.__dict__.pop("preprocessing_", None)  # a fit from scratch forgets a loaded model's scaler
+        X = self._preprocess(X, dtype, ops)  # warm start or partial_fit of a loaded model: raw columns, as predict
         precision_scope(ops, self.precision, dtype)  # refuses tf32 with float64 before any state changes
         Y = self._encode_targets(y, first, classes, dtype, sample_weight)  # (m, n[L]), on the host
         w = self._example_weights(y, sample_weight, X.shape[0], dtype)
@@ -128,7 +133,8 @@ class BaseNeuralNet(BaseEstimator):
             validate = Validation(self.activations_, self.loss_, self._score_outputs, X_val, Y_val, y_val)
         solver, hyper = _optimizer(self)
         try:
-            with Progress(self.verbose, total=1 if incremental else cfg.max_iter) as progress:
+            with Progress(self.verbose, total=1 if incremental else cfg.max_iter, tol=self.tol,
+                          patience=self.n_iter_no_change) as progress:
                 result = fit(self.layer_dims_, self.activations_, self.loss_, self.params_, X, Y, w, cfg,
                              self.train_state_, solver=solver, hyper=hyper, rng=rng,
                              opt_state=None if first else self.opt_state_, validate=validate, progress=progress,
@@ -144,8 +150,8 @@ class BaseNeuralNet(BaseEstimator):
                           f"without converging ({result.message}); increase max_iter or scale the features",
                           ConvergenceWarning)
         elif solver != "lbfgs" and not incremental and not result.converged and self.solver != "gd":
-            warnings.warn(f"{type(self).__name__}: max_iter={self.max_iter} reached and the optimization has not "
-                          "converged yet; increase max_iter or the learning_rate", ConvergenceWarning)
+            warnings.warn(not_converged(type(self).__name__, self.max_iter, self.tol, self.loss_curve_),
+                          ConvergenceWarning)
         return self
 
     def _init_network(self, n_x, n_y, rs, dtype):
@@ -201,9 +207,10 @@ class BaseNeuralNet(BaseEstimator):
         ops = device.check_input_library(self, X, "predict")  # X must live where the parameters do
         dtype = host_dtype(self.params_[0].W.dtype)
         if ops.is_numpy:
-            X = validate_data(self, X, reset=False, dtype=dtype)
+            X = validate_data(self, by_name(self, X), reset=False, dtype=dtype)
         else:
             X, _ = device.validate_on_device(self, X, None, False, dtype)
+        X = self._preprocess(X, dtype, ops)
         AL, ZL = [], []
         with precision_scope(ops, self.precision, dtype):
             for start in range(0, X.shape[0], PREDICT_CHUNK):
@@ -216,6 +223,16 @@ class BaseNeuralNet(BaseEstimator):
             return AL[0], ZL[0]
         xp = namespace(AL[0])
         return xp.concat(AL, axis=0), xp.concat(ZL, axis=0)
+
+    def _preprocess(self, X, dtype, ops):
+        """X through the scaler a model file carried (``preprocessing_``): raw columns in, as the file's
+        trainer saw them after scaling. Device arrays go through the scaler on the host."""
+        step = getattr(self, "preprocessing_", None)
+        if step is None:
+            return X
+        if ops.is_numpy:
+            return np.ascontiguousarray(step.transform(X), dtype=dtype)
+        return ops.from_host(np.ascontiguousarray(step.transform(host(X)), dtype=dtype))
 
     def to_device(self, device_name):
         """Move the fitted parameters (and the optimizer's state) to "cpu", "cuda" or a device object; returns self."""

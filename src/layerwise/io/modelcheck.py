@@ -44,7 +44,7 @@ def check_tensors(path, doc, arrays):
         expected[f"W{l}"], expected[f"b{l}"] = ((dims[l], dims[l - 1]), dtype), ((dims[l], 1), dtype)
     pre = doc.get("preprocessing")
     if pre is not None:
-        if not isinstance(pre, dict) or pre.get("kind") not in SCALERS:
+        if not isinstance(pre, dict) or not isinstance(pre.get("kind"), str) or pre["kind"] not in SCALERS:
             kind = pre.get("kind") if isinstance(pre, dict) else pre
             raise ModelFileError(path, f"unknown preprocessing {kind!r}; known kinds: {sorted(SCALERS)}")
         expected.update({name: ((dims[0],), None) for name in tensor_names(pre["kind"])})  # either float dtype
@@ -105,6 +105,11 @@ def check_metadata(path, doc):
         raise ModelFileError(path, f"n_iter {doc.get('n_iter')!r} is not a count of epochs")
     if not isinstance(doc.get("params"), dict):
         raise ModelFileError(path, f"params {doc.get('params')!r} is not a JSON object of estimator parameters")
+    columns = doc.get("columns")
+    if columns is not None and not (isinstance(columns, dict) and all(
+            isinstance(v, list) and all(isinstance(c, str) for c in v) for v in columns.values())):
+        raise ModelFileError(path, f"columns {columns!r}: expected null or lists of column names "
+                             '({"features": [...], "target": [...]})')
     pre = doc.get("preprocessing")
     if pre is not None and pre.get("n_features_in") != n_x:
         raise ModelFileError(path, f"the {pre['kind']} scaler was fitted on {pre.get('n_features_in')!r} features, "

@@ -27,6 +27,7 @@ from .atomic import write_atomically
 from ..jsonable import to_json
 from .modelcheck import ModelFileError, check_metadata, check_tensors
 from .preprocessing import export_scaler, import_scaler
+from .sniff import describe, looks_like_safetensors
 
 FORMAT = "layerwise-model"
 FORMAT_VERSION = 1
@@ -83,6 +84,12 @@ def _open(path):
     size = os.path.getsize(path)
     if size < 8:
         raise ModelFileError(path, f"only {size} bytes: too short for a safetensors file (truncated?)")
+    with open(path, "rb") as f:
+        head = f.read(512)
+    if not looks_like_safetensors(head, size) and head[8:9] != b"{":  # (a truncated one is named below)
+        raise ModelFileError(path, f"looks like {describe(head)}, not a layerwise model file (safetensors, as "
+                             "written by 'layerwise train' or layerwise.save); check the file name and the "
+                             "order of the arguments (layerwise predict MODEL DATA)")
     try:
         with safe_open(os.fspath(path), framework="numpy") as f:
             meta = f.metadata()
@@ -138,11 +145,26 @@ def build(path, doc, arrays):
     except Exception as exc:  # consistent metadata that still describes no model
         raise ModelFileError(path, f"inconsistent metadata ({type(exc).__name__}: {exc})") from None
     model.preprocessing_ = step
+    columns = doc.get("columns")
+    names = columns.get("features") if isinstance(columns, dict) else None
+    if not hasattr(model, "feature_names_in_") and _named(names, model.n_features_in_):
+        model.feature_names_in_ = np.array(names, dtype=object)  # the command line's data file's columns
     return model
 
 
+def _named(names, n):
+    """True for n real column names; x0, x1, ... are what the table readers call unnamed columns (.npy)."""
+    return (isinstance(names, list) and len(names) == n and all(isinstance(c, str) for c in names)
+            and names != [f"x{j}" for j in range(n)])
+
+
 def load(path, device="cpu"):
-    """The fitted estimator saved at ``path``; ``preprocessing_`` is the scaler saved with it, or None.
+    """The fitted estimator saved at ``path``: the whole model, ready to predict from raw columns.
+
+    ``preprocessing_`` is the scaler saved with it (or None); ``predict``, ``predict_proba`` and
+    ``score`` apply it themselves, so they take the columns the command line (or ``save``'s caller)
+    started from. ``feature_names_in_`` comes back too (from the estimator, or the data file's
+    columns the command line recorded), and tables with named columns are matched by name.
 
     ``device``: where its parameters go, "cpu" (NumPy) or "cuda" (CuPy); files hold host arrays either way.
     """

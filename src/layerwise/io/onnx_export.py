@@ -1,6 +1,7 @@
 """ONNX export: a fitted network as an ONNX graph of MatMul, Add and activation nodes.
 
-The graph takes ``X`` (N, n_x) in scikit-learn's layout and the model's dtype. Layer l is
+The graph takes ``X`` (N, n_x) in scikit-learn's layout and the model's dtype: the raw columns, as
+``predict`` does, when the model carries a scaler (``preprocessing_``, which the graph applies first). Layer l is
 ``A[l] = g[l](A[l-1] W[l]^T + b[l]^T)``: the same math as the course's Z = W A + b, transposed once
 for the samples-as-rows layout. Outputs follow the estimator's methods:
 
@@ -62,10 +63,26 @@ class _Graph:
         return out
 
 
-def _hidden(g, arrays, meta):
-    """The layers 1..L as nodes: X (N, n[0]) -> Z[L] (N, n[L]) (the output layer's logits)."""
+def _scaled_input(g, step):
+    """The scaler a model file carries (``preprocessing_``) as nodes on X: raw columns in, as ``predict``."""
+    if step is None:
+        return "X"
+    params = step.get_params()
+    c = lambda name: g.const(f"scaler_{name}", np.asarray(getattr(step, f"{name}_"), g.np_dtype))  # noqa: E731
+    if hasattr(step, "mean_"):  # StandardScaler: (X - mean) / scale
+        A = g.add("Sub", ["X", c("mean")], "X_centred") if params.get("with_mean", True) else "X"
+        return g.add("Div", [A, c("scale")], "X_scaled") if params.get("with_std", True) else A
+    A = g.add("Add", [g.add("Mul", ["X", c("scale")], "X_times_scale"), c("min")], "X_scaled")  # MinMaxScaler
+    if params.get("clip"):
+        low, high = (np.asarray(v, g.np_dtype) for v in params["feature_range"])
+        A = g.add("Min", [g.add("Max", [A, g.const("clip_low", low)], "X_above_low"), g.const("clip_high", high)],
+                  "X_clipped")
+    return A
+
+
+def _hidden(g, arrays, meta, A="X"):
+    """The layers 1..L as nodes: A[0] (N, n[0]) -> Z[L] (N, n[L]) (the output layer's logits)."""
     L = len(meta["layer_dims"]) - 1
-    A = "X"
     for l in range(1, L + 1):
         W_T = g.const(f"W{l}T", np.ascontiguousarray(arrays[f"W{l}"].T))  # (n[l-1], n[l])
         b_T = g.const(f"b{l}T", arrays[f"b{l}"].reshape(1, -1))  # (1, n[l])
@@ -126,7 +143,7 @@ def to_onnx(model):
     arrays, meta = export_state(model)
     dtype = np.dtype(meta["dtype"])
     g = _Graph(onnx, dtype)
-    Z = _hidden(g, arrays, meta)
+    Z = _hidden(g, arrays, meta, _scaled_input(g, getattr(model, "preprocessing_", None)))
     is_classifier = meta["loss"] != "mse"
     outs = (_classifier_outputs if is_classifier else _regressor_outputs)(g, Z, meta)
     elem = helper.np_dtype_to_tensor_dtype

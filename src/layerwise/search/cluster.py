@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import sys
 
 # One BLAS thread per worker process: trials run side by side instead of fighting over cores.
 BLAS_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
@@ -14,6 +15,35 @@ BLAS_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREAD
 
 class ClusterError(RuntimeError):
     """The Dask cluster cannot run this search (no workers, or a different layerwise on them)."""
+
+
+def guard_message():
+    script = getattr(sys.modules.get("__main__"), "__file__", None) or "your script"
+    return (f"{os.path.basename(script)} starts a search when it is imported: the local Dask cluster's worker "
+            "processes import the script again (as multiprocessing does), so put the search under "
+            "`if __name__ == \"__main__\":` (docs/guide/search.md, From Python)")
+
+
+def _in_reimporting_worker():
+    """True in a worker process that is importing the user's script again (its __main__ is __mp_main__)."""
+    import multiprocessing
+
+    # the flag multiprocessing's own check of this mistake reads (spawn._check_not_importing_main)
+    return bool(getattr(multiprocessing.current_process(), "_inheriting", False))
+
+
+@contextlib.contextmanager
+def _unguarded_script_named():
+    """Turn the cluster's failure to start workers, when a script lacks the __main__ guard, into one line."""
+    if _in_reimporting_worker():  # this process is a worker: end it, quietly, before it starts a cluster
+        raise SystemExit(1)
+    try:
+        yield
+    except RuntimeError as exc:
+        if getattr(sys.modules.get("__main__"), "__file__", None) and "failed to start" in str(exc):
+            # a script that cannot work as written: one line, as the command line says its errors
+            raise SystemExit(f"layerwise: error: {guard_message()}") from None
+        raise
 
 
 def distributed_module():
@@ -72,7 +102,8 @@ def connect(address=None, client=None, n_workers=None):
     import dask
     # Our own scheduler keeps every broadcast copy of the data (the active memory manager would drop
     # copies nobody waits on, so a worker would fetch the data again for its next trial).
-    with dask.config.set({"distributed.scheduler.active-memory-manager.start": False}), \
+    with _unguarded_script_named(), \
+            dask.config.set({"distributed.scheduler.active-memory-manager.start": False}), \
             distributed.LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
                                   silence_logs=logging.ERROR, env=BLAS_ENV) as cluster, \
             distributed.Client(cluster) as c:
