@@ -28,8 +28,15 @@ _DROPOUT_REASONS = {
 }
 
 
+# These three checks fit on features of size ~100 (unscaled on purpose). At the learning rate the other
+# checks need, full-batch gd's cost grows past 10x its start there, which layerwise stops with
+# DivergenceError (docs/guide/estimators.md, "Divergence"); test_divergence.py tests that rule itself.
+_GD_REASONS = {name: "gd's cost grows past 10x its start on this check's unscaled features: DivergenceError"
+               for name in ("check_fit_idempotent", "check_fit_check_is_fitted", "check_n_features_in")}
+
+
 def expected_failed_checks(est):
-    return _DROPOUT_REASONS if est.dropout else {}
+    return {**(_DROPOUT_REASONS if est.dropout else {}), **(_GD_REASONS if est.solver == "gd" else {})}
 
 
 @parametrize_with_checks(ESTIMATORS, expected_failed_checks=expected_failed_checks)
