@@ -2,14 +2,12 @@
 209 training images of the cat / non-cat set, learning rate 0.0075, float64 and float32,
 layerwise vs PyTorch. Both start from the course's initialization (randn / sqrt(n[l-1]), seed 1).
 
-The images are looked up in $LAYERWISE_CAT_DIR, then ../shared/datasets/catvnoncat beside the
-repository, then /work/shared/datasets/catvnoncat; when absent, synthetic data of the same shape
+The images are found by layerwise.datasets.find_cat_dir's one rule ($LAYERWISE_CAT_DIR, then
+../shared/datasets/catvnoncat beside the checkout); when absent, synthetic data of the same shape
 (209 x 12288 in [0, 1], labels of a random teacher) stand in, and the row says so.
 """
 from __future__ import annotations
 
-import os
-from pathlib import Path
 
 import numpy as np
 
@@ -23,14 +21,13 @@ LEARNING_RATE = 0.0075
 
 
 def cat_dir():
-    """The folder holding train_catvnoncat.h5, or None."""
-    repo = Path(__file__).resolve().parents[1]
-    candidates = [os.environ.get("LAYERWISE_CAT_DIR"), repo.parent / "shared" / "datasets" / "catvnoncat",
-                  "/work/shared/datasets/catvnoncat"]
-    for c in candidates:
-        if c and (Path(c) / "train_catvnoncat.h5").is_file():
-            return Path(c)
-    return None
+    """The folder holding the cat images (layerwise's one rule), or None."""
+    from layerwise.datasets import find_cat_dir
+
+    try:
+        return find_cat_dir()
+    except FileNotFoundError:
+        return None
 
 
 def load_data():

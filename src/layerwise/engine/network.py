@@ -40,7 +40,9 @@ class Workspace:
     """
 
     def __init__(self, layer_dims, m, dtype, dropout=False, ops=NUMPY):
-        e = lambda n: ops.empty((m, n), dtype)  # noqa: E731
+        def e(n):  # one (m, n) buffer
+            return ops.empty((m, n), dtype)
+
         L = len(layer_dims) - 1
         self.m = m
         self.A = [e(n) for n in layer_dims[1:]]

@@ -65,13 +65,13 @@ def _numpy_ops():
         setattr(o, name, getattr(np, name))
     o.expit = expit  # never overflows
     # the reductions straight from their ufuncs: np.sum / np.max add a Python wrapper (about 1 us a call)
-    o.sum = lambda a, axis=None, out=None, keepdims=False: np.add.reduce(a, axis, None, out, keepdims)  # noqa: E731
-    o.max = lambda a, axis=None, out=None, keepdims=False: np.maximum.reduce(a, axis, None, out, keepdims)  # noqa: E731
-    o.from_host = lambda A: A  # noqa: E731
-    o.take_rows = lambda X, idx, out: np.take(X, idx, axis=0, out=out, mode="clip")  # noqa: E731 (clip: no buffer)
-    o.all_finite = lambda A: bool(np.isfinite(A).all())  # noqa: E731
-    o.uniform = lambda rng, out: rng.random(out=out, dtype=out.dtype)  # noqa: E731
-    o.device_rng = lambda rng: rng  # noqa: E731
+    o.sum = lambda a, axis=None, out=None, keepdims=False: np.add.reduce(a, axis, None, out, keepdims)
+    o.max = lambda a, axis=None, out=None, keepdims=False: np.maximum.reduce(a, axis, None, out, keepdims)
+    o.from_host = lambda A: A
+    o.take_rows = lambda X, idx, out: np.take(X, idx, axis=0, out=out, mode="clip")  # (clip: no buffer)
+    o.all_finite = lambda A: bool(np.isfinite(A).all())
+    o.uniform = lambda rng, out: rng.random(out=out, dtype=out.dtype)
+    o.device_rng = lambda rng: rng
     return o
 
 
@@ -83,13 +83,13 @@ def _cupy_ops(cp):
     for name in _BINARY + _UNARY + ("matmul", "copyto", "sum", "max", "dot", "reshape"):
         setattr(o, name, getattr(cp, name))
     o.expit = expit
-    o.copyto = lambda dst, src, casting="same_kind": cp.copyto(  # noqa: E731
+    o.copyto = lambda dst, src, casting="same_kind": cp.copyto(
         dst, cp.asarray(src) if isinstance(src, np.ndarray) else src, casting=casting)
-    o.take_rows = lambda X, idx, out: cp.take(X, idx, axis=0, out=out)  # noqa: E731
-    o.all_finite = lambda A: bool(cp.isfinite(A).all())  # noqa: E731 (one host sync)
-    o.uniform = lambda rng, out: rng.random(out.shape, dtype=out.dtype, out=out)  # noqa: E731
+    o.take_rows = lambda X, idx, out: cp.take(X, idx, axis=0, out=out)
+    o.all_finite = lambda A: bool(cp.isfinite(A).all())  # (one host sync)
+    o.uniform = lambda rng, out: rng.random(out.shape, dtype=out.dtype, out=out)
     # dropout masks are drawn on the device, from a generator seeded by the host's
-    o.device_rng = lambda rng: cp.random.default_rng(int(rng.integers(2**63 - 1)))  # noqa: E731
+    o.device_rng = lambda rng: cp.random.default_rng(int(rng.integers(2**63 - 1)))
     return o
 
 
