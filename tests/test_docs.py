@@ -123,14 +123,14 @@ def _folder(page, starter, tmp_path_factory):
 
 def _skip_unless_available(markers):
     if "skip" in markers:
-        pytest.skip(markers["skip"] or "marked skip")
+        pytest.skip(f"marked skip in the docs: {markers['skip'] or 'no reason given'}")
     if "gpu" in markers:
         cupy = pytest.importorskip("cupy", reason="needs CuPy and a CUDA GPU")
         try:
             assert cupy.cuda.runtime.getDeviceCount() > 0
         except Exception:  # CuPy without a driver or a device raises its own errors
             pytest.skip("needs a CUDA GPU")
-    if "mpi" in markers and (shutil.which("mpiexec") is None or subprocess.run(
+    if "mpi" in markers and (shutil.which("mpiexec", path=env()["PATH"]) is None or subprocess.run(
             [sys.executable, "-c", "import mpi4py"], capture_output=True).returncode):
         pytest.skip("needs MPI (mpiexec and mpi4py: the mpi extra)")
     if "cats" in markers:
