@@ -26,8 +26,14 @@ def test_the_rule_argument_then_environment_then_shared_beside_the_checkout(tmp_
     if (checkout / "pyproject.toml").is_file():  # then ../shared/datasets/catvnoncat beside a checkout
         assert datasets.cat_dir_candidates()[1] == checkout.parent / "shared" / "datasets" / "catvnoncat"
     monkeypatch.setenv("LAYERWISE_CAT_DIR", str(tmp_path / "empty"))
-    with pytest.raises(FileNotFoundError, match=r"not in .*empty.*set LAYERWISE_CAT_DIR=FOLDER"):
-        datasets.load_catvnoncat(None if not (checkout.parent / "shared").is_dir() else tmp_path / "empty")
+    shared = checkout.parent / "shared" / "datasets" / "catvnoncat"
+    if not all((shared / name).is_file() for name in datasets.CAT_FILES):
+        with pytest.raises(FileNotFoundError, match=r"not in .*empty.*set LAYERWISE_CAT_DIR=FOLDER"):
+            datasets.load_catvnoncat(None)  # nowhere holds them: every place tried is named
+    else:  # beside a checkout with the shared images, an empty $LAYERWISE_CAT_DIR falls through to them
+        assert datasets.find_cat_dir() == shared
+    with pytest.raises(FileNotFoundError, match=r"empty.train_catvnoncat\.h5: no such file"):
+        datasets.load_catvnoncat(tmp_path / "empty")  # a folder given is used as given: its missing file named
     with pytest.raises(FileNotFoundError, match="elsewhere"):
         datasets.load_catvnoncat(tmp_path / "elsewhere")  # an argument is the only place looked at
 
