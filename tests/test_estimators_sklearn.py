@@ -58,7 +58,8 @@ MLP = {NeuralNetClassifier: MLPClassifier, NeuralNetRegressor: MLPRegressor}
 @pytest.mark.parametrize("cls,kind", [(NeuralNetClassifier, "clf"), (NeuralNetRegressor, "reg")])
 def test_pipeline_gridsearch_cross_val_clone_pickle(cls, kind):
     X, y = _data(kind)
-    settings = dict(hidden_layer_sizes=(8,), solver="lbfgs", max_iter=200, random_state=0)
+    # alpha as scikit-learn's default, so both run the same settings (the regressor's "auto" is 2.0)
+    settings = dict(hidden_layer_sizes=(8,), solver="lbfgs", max_iter=200, alpha=1e-4, random_state=0)
     est = cls(**settings)
     pipe = make_pipeline(StandardScaler(), est).fit(X, y)
     assert pipe.score(X, y) > 0.9

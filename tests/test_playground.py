@@ -100,7 +100,7 @@ CASES = [
 def test_session_trains_what_the_estimator_trains(case):
     s = Session(values(**case))
     s.step(12)
-    est = estimator_class(s.task)(**estimator_params(s.values, 12))
+    est = estimator_class(s.task)(**estimator_params(s.values, 12, s.task))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         est.fit(s.data.X_train, s.data.y_train)

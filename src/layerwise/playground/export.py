@@ -13,12 +13,16 @@ import warnings
 import layerwise
 
 
-def estimator_params(values, epochs):
-    """The estimator's constructor arguments that train what the page trains, for ``epochs`` epochs."""
+def estimator_params(values, epochs, task="classification"):
+    """The estimator's constructor arguments that train what the page trains, for ``epochs`` epochs.
+
+    The page trains a regressor on the raw target (its data sets' targets are already of unit size),
+    so the regressor's target standardization is off."""
     v = values
     acts = list(v["activations"]) or v["activation"]
-    return {"hidden_layer_sizes": tuple(v["hidden"]), "activation": tuple(acts) if isinstance(acts, list) else acts,
-            "init": v["init"], "solver": v["optimizer"], "learning_rate": v["learning_rate"],
+    extra = {"standardize_target": False} if task == "regression" else {}
+    return {**extra, "hidden_layer_sizes": tuple(v["hidden"]),
+            "activation": tuple(acts) if isinstance(acts, list) else acts, "init": v["init"], "solver": v["optimizer"], "learning_rate": v["learning_rate"],
             "batch_size": v["batch_size"], "alpha": v["l2"], "dropout": v["dropout"],
             "momentum": 0.9, "nesterovs_momentum": False, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-8,
             "max_iter": max(1, epochs), "tol": 0.0, "n_iter_no_change": max(1, epochs) + 1,
@@ -31,7 +35,7 @@ def estimator_class(task):
 
 def model_bytes(session):
     """The session's current network as a layerwise model file (bytes)."""
-    est = estimator_class(session.task)(**{**estimator_params(session.values, 1), "max_iter": 1})
+    est = estimator_class(session.task)(**{**estimator_params(session.values, 1, session.task), "max_iter": 1})
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # one epoch: only to set the fitted attributes (classes, shapes)
         est.fit(session.X, session.data.y_train)
@@ -47,7 +51,7 @@ def model_bytes(session):
 def snippet(session):
     """Python source that retrains the page's run with the estimator (same data, seed, epochs)."""
     v, kind = session.values, estimator_class(session.task).__name__
-    args = ",\n    ".join(f"{k}={r!r}" for k, r in estimator_params(v, session.epoch).items())
+    args = ",\n    ".join(f"{k}={r!r}" for k, r in estimator_params(v, session.epoch, session.task).items())
     data = ("# the uploaded CSV: put its two feature columns in P (m, 2) and its labels in y, then\n"
             "# X = features(P, FEATURES) with `from layerwise.playground.data import features`\n"
             if v["dataset"] == "csv" else "")
