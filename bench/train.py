@@ -32,6 +32,7 @@ F32_IMPLS = ("layerwise", "pytorch", "sklearn", "jax-scan", "jax-step", "layerwi
 F64_IMPLS = ("layerwise", "pytorch", "sklearn")
 LIMITS = {"jax-scan": 0.90, "pytorch": 0.80, "sklearn": 0.65}  # layerwise fit / contender
 PEAK_FRACTION = 0.80
+PRODUCT_IMPLS = {"numpy": "NumPy's BLAS (OpenBLAS), what layerwise runs on", "pytorch": "PyTorch's BLAS (MKL)"}
 NAMES = {"layerwise": "layerwise fit", "pytorch": "PyTorch eager", "sklearn": "scikit-learn fit",
          "jax-scan": "JAX jit lax.scan epoch", "jax-step": "JAX jit step", "layerwise-engine": "engine.run_epoch"}
 
@@ -46,6 +47,9 @@ def jobs(quick=False, epochs=EPOCHS):
                                               "dims": dims, "batch": BATCH, "epochs": epochs,
                                               "lr": LEARNING_RATES[solver]}
         out[(dtype, "peak")] = {"kind": "peak", "dtype": dtype, "n": 256 if quick else 2048}
+        for impl in PRODUCT_IMPLS:
+            out[(dtype, "products", impl)] = {"kind": "products", "impl": impl, "dtype": dtype, "dims": dims,
+                                              "batch": BATCH}
     return out
 
 
@@ -67,6 +71,14 @@ def rows_from(results, js, threads):
         peaks[dtype] = s and s["median"]
         rows.append(row(f"GEMM peak {dtype} (NumPy 2048^3, fresh processes)", peaks[dtype], "GFLOP/s",
                         **(s or {}), errors=fresh.errors(results.get((dtype, "peak"), []))))
+    products = {}
+    for dtype in ("float32", "float64"):
+        for impl, what in PRODUCT_IMPLS.items():
+            res = results.get((dtype, "products", impl), [])
+            s = fresh.field(res, "gflops")
+            products[(dtype, impl)] = s and s["median"]
+            rows.append(row(f"products of one step {dtype} alone: {what}", products[(dtype, impl)], "GFLOP/s",
+                            **(s or {}), errors=fresh.errors(res), note="the step's 8 products, batch 256"))
     for key, job in js.items():
         if job["kind"] != "fit":
             continue
@@ -85,7 +97,7 @@ def rows_from(results, js, threads):
         rows.append(row(f"{solver} {dtype}: {NAMES[impl]}, {job['epochs']} epochs", s and s["median"], "s", **detail))
     for dtype in ("float32", "float64"):
         for solver in ("sgd", "adam"):
-            rows += _targets(results, js, dtype, solver, peaks[dtype])
+            rows += _targets(results, js, dtype, solver, peaks[dtype], products[(dtype, "numpy")])
     rows += _memory(results, js)
     return rows
 
@@ -95,7 +107,7 @@ def _median(results, key):
     return s and s["median"]
 
 
-def _targets(results, js, dtype, solver, peak):
+def _targets(results, js, dtype, solver, peak, products=None):
     ours = _median(results, (dtype, solver, "layerwise"))
     rows = []
     for other, limit in LIMITS.items():
@@ -114,6 +126,10 @@ def _targets(results, js, dtype, solver, peak):
     frac = flop / ours / 1e9 / peak if ours and peak else None
     rows.append(at_least(f"fit {solver} {dtype}: layerwise GFLOP/s / GEMM peak", frac and 100 * frac,
                          100 * PEAK_FRACTION, unit="%", note=f"peak {peak:.0f} GFLOP/s" if peak else ""))
+    if ours and products:  # where the rest goes: the BLAS on these shapes, or the work around the products
+        rows.append(row(f"fit {solver} {dtype}: layerwise GFLOP/s / NumPy's rate on the step's products alone",
+                        100 * flop / ours / 1e9 / products, "%",
+                        note="diagnostic: the share of fit's time the products take at their own rate"))
     return rows
 
 

@@ -7,6 +7,8 @@ Kinds (``JOBS``):
   contender's training of ``epochs`` epochs (its ``fit_job``); JAX reports its compile time apart.
 - ``peak``: dtype, n. The float GEMM peak: C = A B on n x n through NumPy, the median of 3 after one
   warm-up, as GFLOP/s.
+- ``products``: impl (numpy | pytorch), dtype, dims, batch. The matrix products of one training step
+  alone (``bench.products``), the median of 30 after 5 warm-ups, as GFLOP/s.
 - ``predict``: impl (layerwise | layerwise-engine | sklearn), m_train, m_test, dims, singles. A model trained one epoch,
   then predict_proba on m_test rows (median of 5) and predict on one row (median of ``singles`` calls).
 
@@ -75,6 +77,24 @@ def peak(job):
     return {"seconds": seconds, "gflops": 2.0 * n**3 / seconds / 1e9, "rss_imports_mb": rss_imports}
 
 
+def products(job):
+    from .products import step_products
+
+    if job["impl"] == "pytorch":
+        _side("pytorch", job["threads"])  # its thread count
+    rss_imports = status_mb("VmRSS")
+    run, flop = step_products(job["impl"], job["dims"], job["batch"], job["dtype"])
+    for _ in range(5):
+        run()
+    times = []
+    for _ in range(30):
+        t0 = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - t0)
+    seconds = statistics.median(times)
+    return {"seconds": seconds, "gflops": flop / seconds / 1e9, "rss_imports_mb": rss_imports}
+
+
 def predict(job):
     import numpy as np
 
@@ -103,7 +123,7 @@ def predict(job):
             "rss_imports_mb": rss_imports}
 
 
-JOBS = {"fit": fit, "peak": peak, "predict": predict}
+JOBS = {"fit": fit, "peak": peak, "products": products, "predict": predict}
 
 
 def main(argv):

@@ -55,6 +55,42 @@ def test_mlp_flop_counts_the_products_the_core_executes(dims):
     assert CountingArray.flop == common.mlp_flop(dims, m)
 
 
+@pytest.mark.parametrize("impl", ["numpy", "pytorch"])
+def test_step_products_are_the_products_of_one_step(impl, monkeypatch):
+    # the products-alone diagnostic must run what a step runs: its FLOPs are mlp_flop's, and PyTorch's
+    # products are NumPy's products (same operands, same results)
+    from bench import products
+
+    dims, m = [12, 20, 7, 5], 9
+    if impl == "pytorch":
+        torch = pytest.importorskip("torch")
+        seen = []
+        real = torch.matmul
+        monkeypatch.setattr(torch, "matmul", lambda a, b, out: seen.append((a, b, out)) or real(a, b, out=out))
+        run, flop = products.step_products("pytorch", dims, m, np.float64)
+        run()
+        ref_seen = []
+        monkeypatch.setattr(np, "matmul", lambda a, b, out: ref_seen.append(out) or np.dot(a, b, out=out))
+        ref, _ = products.step_products("numpy", dims, m, np.float64)
+        ref()
+        assert len(seen) == len(ref_seen) == 2 * (len(dims) - 1) + len(dims) - 2
+        for (_, _, out), want in zip(seen, ref_seen):
+            np.testing.assert_allclose(out.numpy(), want, rtol=1e-12)
+        return
+    count = {"flop": 0}
+    real = np.matmul
+
+    def counting(a, b, out):
+        count["flop"] += 2 * a.shape[0] * a.shape[1] * b.shape[1]
+        assert out.shape == (a.shape[0], b.shape[1])
+        return real(a, b, out=out)
+
+    monkeypatch.setattr(np, "matmul", counting)
+    run, flop = products.step_products("numpy", dims, m, np.float32)
+    run()
+    assert count["flop"] == flop == common.mlp_flop(dims, m)
+
+
 def test_interleaved_discards_warmup_and_rotates():
     calls = []
     times = common.interleaved({"a": lambda: calls.append("a"), "b": lambda: calls.append("b")}, repeats=3, warmup=1)

@@ -62,6 +62,9 @@ def test_forward_cost_backward_equal_core(activation, loss, dtype):
 
 SOLVERS = [("gd", {}, "gd", {}), ("momentum", {"beta": 0.9}, "momentum", {"beta": 0.9}),
            ("momentum", {"beta": 0.8, "nesterov": True}, "nesterov", {"beta": 0.8}),
+           # beta 0 runs as plain gd in the engine (one pass); the core's momentum keeps its velocity
+           ("momentum", {"beta": 0.0}, "momentum", {"beta": 0.0}),
+           ("momentum", {"beta": 0.0, "nesterov": True}, "nesterov", {"beta": 0.0}),
            ("rmsprop", {"beta": 0.9, "epsilon": 1e-8}, "rmsprop", {"beta": 0.9, "epsilon": 1e-8}),
            ("adam", {"beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-8}, "adam",
             {"beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-8})]

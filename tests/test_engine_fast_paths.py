@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from layerwise import core
+from layerwise.core.network import LayerGrads
 from layerwise.engine import OPTIMIZERS, Network, make_optimizer
 from layerwise.engine.kernels import ACTIVATIONS
 from layerwise.engine.ops import NUMPY
@@ -24,6 +25,27 @@ def _rel(a, b):
 
 
 HYPER = {"momentum": {"beta": 0.8}, "nesterov": {"beta": 0.7}, "rmsprop": {"beta": 0.9}, "adam": {"beta_1": 0.85}}
+
+
+@pytest.mark.parametrize("name", ["momentum", "nesterov"])
+def test_momentum_zero_runs_as_plain_gradient_descent_with_the_same_steps(name):
+    # beta 0: v = g and theta -= alpha g. The engine hands it to gd (one pass, no velocity); the core's
+    # momentum rule, which keeps v, is the independent reference.
+    rng = np.random.default_rng(1)
+    theta = rng.standard_normal(40)
+    opt = make_optimizer(name, 40, np.float64, beta=0.0)
+    assert opt.name == "gd" and not hasattr(opt, "v")
+    params = (core.LayerParams(theta[:30].reshape(5, 6).copy(), theta[30:35].reshape(5, 1).copy()),)
+    core_opt = core.get_optimizer(name, beta=0.0)
+    state = core_opt.init(params)
+    for lr in (0.1, 0.1, 0.03):
+        g = rng.standard_normal(40)
+        grads = (LayerGrads(g[:30].reshape(5, 6), g[30:35].reshape(5, 1)),)
+        gain = opt.gain(lr)
+        opt.step(theta[:35], g[:35] * gain, lr, gain)
+        params, state = core_opt.update(params, grads, state, lr)
+    assert _rel(theta[:30], params[0].W.ravel()) < 1e-12
+    assert _rel(theta[30:35], params[0].b.ravel()) < 1e-12
 
 
 @pytest.mark.parametrize("name", sorted(OPTIMIZERS))
