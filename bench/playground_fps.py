@@ -8,7 +8,7 @@ unit, several epochs per frame. Two measurements:
   plays while a WebSocket client receives for a few seconds; the server process's CPU time over the
   same window, read from /proc, gives the cores it used.
 
-``run() -> list[dict]`` rows (name, figure, unit, target, PASS/FAIL); ``python -m bench.playground_fps``.
+``run() -> list[dict]`` rows of ``bench.rows`` (targets PASS/FAIL); ``python -m bench.playground_fps``.
 """
 from __future__ import annotations
 
@@ -19,6 +19,8 @@ import statistics
 import subprocess
 import sys
 import time
+
+from .rows import at_least, at_most, markdown
 
 EPOCHS_PER_FRAME = 5
 SETTINGS = {"dataset": "flower", "points": 400, "hidden": "8,8", "activation": "tanh", "init": "xavier",
@@ -88,14 +90,12 @@ def served_fps(seconds=4.0):
 def run():
     ms = compute_ms()
     fps, cores = served_fps()
-    row = lambda name, value, unit, target, ok: {"name": name, "figure": round(value, 3), "unit": unit,  # noqa: E731
-                                                 "target": target, "result": "PASS" if ok else "FAIL"}
-    return [row("playground frames served (flower 400, 8,8, 100x100 maps, 5 epochs/frame)", fps, "frames/s",
-                ">= 30", fps >= 30),
-            row("playground compute per frame", ms, "ms", "<= 33", ms <= 1000 / 30),
-            row("playground server CPU while playing", cores, "cores", "<= 1", cores <= 1.05)]
+    return [at_least("playground frames served (flower 400, 8,8, 100x100 maps, 5 epochs/frame)", fps, 30,
+                     unit="frames/s"),
+            at_most("playground compute per frame", ms, 1000 / 30, unit="ms"),
+            at_most("playground server CPU while playing", cores, 1.05, unit="cores",
+                    note="the server's CPU seconds per wall second: about one core")]
 
 
 if __name__ == "__main__":
-    for r in run():
-        print(f"{r['name']:<78} {r['figure']:>9} {r['unit']:<9} target {r['target']:<6} {r['result']}")
+    print(markdown(run()))

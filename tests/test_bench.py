@@ -348,3 +348,14 @@ def test_defaults_accuracy_rows_follow_the_row_format_and_their_targets():
     scores = {"layerwise estimator": [0.40, 0.42], "sklearn MLP": [0.30, 0.30], "sklearn RidgeCV": [0.44, 0.44]}
     (ours, *_) = check(defaults_accuracy._rows("diabetes", "regression", scores), "defaults")
     assert ours["detail"]["target_value"] == pytest.approx(0.41) and ours["status"] == "PASS"  # max(MLP, Ridge) - 0.03
+
+
+def test_playground_rows_follow_the_row_format(monkeypatch):
+    # the section's rows, from its measurements stubbed (they need a live server): a row outside the
+    # format crashed the whole section in a full run
+    from bench import playground_fps
+
+    monkeypatch.setattr(playground_fps, "compute_ms", lambda: 2.0)
+    monkeypatch.setattr(playground_fps, "served_fps", lambda: (25.0, 0.5))
+    out = {r["name"]: r for r in rows.check(playground_fps.run(), "playground")}
+    assert [r["status"] for r in out.values()] == ["FAIL", "PASS", "PASS"]  # 25 frames/s < 30
