@@ -9,6 +9,11 @@
 Chunks of ``CHUNK`` rows keep the buffers in cache and allocate them once per call; no cache of the
 layers is kept (nothing is differentiated). Every operation goes through the ``Ops`` table of X, so
 the same call runs on CuPy or any array-API namespace.
+
+The sigmoid (hidden or output) is ``sigmoid``, below, not the table's ``expit``: NumPy's table holds
+SciPy's ``expit`` (1 / (1 + e^-z), with the C library's exp), the emulated tables the core's two-branch
+form, and the two differ in the last bit for about a quarter of the inputs. ``sigmoid`` is the core's
+form built from the table's own ufuncs, so NumPy, array-api-strict and the core give the same bits.
 """
 from __future__ import annotations
 
@@ -18,20 +23,54 @@ from .ops import ops_for
 CHUNK = 2048  # rows per pass: (2048, 256) float32 buffers are 2 MB
 
 
+def sigmoid(o, Z, A, S):
+    """A := sigmoid(Z), the core's 1 / (1 + e^-|z|) (z >= 0) or e^-|z| / (1 + e^-|z|) (z < 0), step by step.
+
+    Z, A, S (c, n) of one dtype; S is scratch; A may be Z itself (then Z is overwritten). As fast as
+    SciPy's expit on NumPy (the exp dominates) and bitwise equal to ``core.activations.sigmoid``.
+    """
+    o.multiply(Z, -1.0, out=S)
+    o.maximum(Z, S, out=S)  # |z|
+    o.multiply(S, -1.0, out=S)
+    o.exp(S, out=S)  # E = e^-|z| <= 1: never overflows
+    o.less(Z, 0, out=A)  # 1.0 where z < 0 (Z is not read again)
+    o.subtract(1.0, A, out=A)  # 1.0 where z >= 0, else 0.0
+    o.maximum(S, A, out=A)  # the numerator: 1 where z >= 0, E where z < 0 (E <= 1)
+    o.add(S, 1.0, out=S)
+    o.divide(A, S, out=A)
+
+
+def _hidden(name):
+    """(o, Z, zero, S) -> None, Z := g(Z) in place."""
+    g = get_activation(name)
+    if g.name == "sigmoid":
+        return lambda o, Z, zero, S: sigmoid(o, Z, Z, S)
+    return lambda o, Z, zero, S: g.forward(o, Z, zero)
+
+
+def _output(loss):
+    """(o, Z, A, S) -> None, A := output activation of the logits Z, Z kept."""
+    out = get_output(loss)
+    if out.name == "binary_crossentropy":
+        return sigmoid
+    return lambda o, Z, A, S: out.activate(o, Z, A)
+
+
 def forward(X, params, activations, loss, chunk=CHUNK):
     """X (m, n[0]) rows, params ((W[l] (n[l], n[l-1]), b[l] (n[l], 1)) for l = 1..L), the L-1 hidden
     activation names and the loss -> (A[L] (m, n[L]), Z[L] (m, n[L])): probabilities (or outputs) and logits.
     """
     o = ops_for(X, params[0][0])
-    g = [get_activation(a) for a in activations]
-    output = get_output(loss)
+    g = [_hidden(a) for a in activations]
+    output = _output(loss)
     m, L = X.shape[0], len(params)
     dtype = params[0][0].dtype
     dims = [W.shape[0] for W, _ in params]
     AL, ZL = o.empty((m, dims[-1]), dtype), o.empty((m, dims[-1]), dtype)
-    c = min(chunk, m)
+    c = max(1, min(chunk, m))
     bufs = [o.empty((c, n), dtype) for n in dims[:-1]]
     zeros = [o.zeros((c, n), dtype) for n in dims[:-1]]  # ReLU's second operand (kernels.py: 7x faster than 0)
+    S = o.empty((c, max(dims)), dtype)  # the sigmoid's scratch (empty: costs nothing when unused)
     for start in range(0, m, c):
         stop = min(start + c, m)
         A = X[start:stop, ...]
@@ -40,11 +79,11 @@ def forward(X, params, activations, loss, chunk=CHUNK):
             W, b = params[l]
             o.matmul(A, W.T, out=Z)  # (c, n[l])
             o.add(Z, b.T, out=Z)  # b[l]^T (1, n[l]) broadcasts over the rows
-            g[l].forward(o, Z, zeros[l][:stop - start, ...])
+            g[l](o, Z, zeros[l][:stop - start, ...], S[:stop - start, :dims[l]])
             A = Z
         W, b = params[-1]
         Zc = ZL[start:stop, ...]
         o.matmul(A, W.T, out=Zc)
         o.add(Zc, b.T, out=Zc)  # logits (c, n[L])
-        output.activate(o, Zc, AL[start:stop, ...])
+        output(o, Zc, AL[start:stop, ...], S[:stop - start, :dims[-1]])
     return AL, ZL
