@@ -28,7 +28,11 @@ def quick_rows(est, X, dtype):
         return None
     if getattr(est, "feature_names_in_", None) is not None:
         return None  # scikit-learn warns when a model fitted with names gets a bare array
-    A = X if X.dtype == dtype else X.astype(dtype, order="K")
+    if X.dtype == dtype:
+        A = X
+    else:
+        with np.errstate(over="ignore"):  # 1e300 -> inf in float32: refused below, by validate_data's message
+            A = X.astype(dtype, order="K")
     if X.dtype.kind == "f" and not all_finite(A):  # integers are finite, in float32 too
         return None
     return A
