@@ -72,3 +72,23 @@ def test_sigmoid_is_the_cores_to_the_bit_on_numpy_and_array_api_strict(dtype):
     Ax, Sx = o.empty(Z.shape, dtype), o.empty(Z.shape, dtype)
     sigmoid(o, Zx, Ax, Sx)
     np.testing.assert_array_equal(np.asarray(Ax), want)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("n", [2, 10, 17])
+def test_softmax_is_the_cores_to_the_bit(dtype, n):
+    from layerwise.core.activations import softmax as core_softmax
+    from layerwise.engine.ops import ops_for
+    from layerwise.engine.predict import softmax
+
+    Z = (5 * np.random.RandomState(n).randn(37, n)).astype(dtype)
+    Z[0] = 800.0  # a row whose exp would overflow unshifted
+    A, T = np.empty_like(Z), np.empty((n, 40), dtype)  # T wider than needed, as for a short last chunk
+    with np.errstate(all="raise", under="ignore"):
+        softmax(ops_for(Z), Z, A, T[:, :37])
+    np.testing.assert_array_equal(A, core_softmax(np.ascontiguousarray(Z.T)).T)  # C-ordered, as model_forward's Z
+    xp = pytest.importorskip("array_api_strict")
+    o = ops_for(xp.asarray(Z))
+    Ax, Tx = o.empty(Z.shape, dtype), o.empty((n, 37), dtype)
+    softmax(o, xp.asarray(Z), Ax, Tx)
+    np.testing.assert_array_equal(np.asarray(Ax), A)

@@ -14,9 +14,10 @@ the same call runs on CuPy or any array-API namespace.
 
 The sigmoid (hidden or output) is ``sigmoid``, below, not the table's ``expit``: NumPy's table holds
 SciPy's ``expit`` (1 / (1 + e^-z) for every z, with the C library's exp), the emulated tables the core's
-two-branch form on NumPy's own exp (which differs from the C library's in the last bit for about 5 % of
-inputs); the two differ in the last bit for about a quarter of normal inputs (float64, z ~ N(0, 3^2)). ``sigmoid`` is the core's
-form built from the table's own ufuncs, so NumPy, array-api-strict and the core give the same bits.
+two-branch form on NumPy's own exp (which differs from the C library's in the last bit for about 5 %
+of inputs); the two differ in the last bit for about a quarter of inputs (float64, z ~ N(0, 3^2)).
+``sigmoid`` is the core's form built from the table's own ufuncs, and ``softmax`` sums in the core's
+order, so NumPy, array-api-strict and the core give the same bits after the same logits.
 """
 from __future__ import annotations
 
@@ -51,12 +52,28 @@ def _hidden(name):
     return lambda o, Z, zero, S: g.forward(o, Z, zero)
 
 
+def softmax(o, Z, A, T):
+    """A := row-wise softmax of Z (c, n), shifted by the row max; T (n, c) is scratch.
+
+    Row reductions over a few columns are slow in NumPy (a (2048, 10) row max: 130 us), so the max and
+    the sum run down the n rows of the transposed copy T (30 us): the core's column-wise order exactly.
+    """
+    c = Z.shape[0]
+    o.copyto(T, Z.T)  # (n, c)
+    o.subtract(Z, o.reshape(o.max(T, axis=0), (c, 1)), out=A)  # Z - max: exp never overflows
+    o.exp(A, out=A)
+    o.copyto(T, A.T)
+    o.divide(A, o.reshape(o.sum(T, axis=0), (c, 1)), out=A)
+
+
 def _output(loss):
-    """(o, Z, A, S) -> None, A := output activation of the logits Z, Z kept."""
-    out = get_output(loss)
-    if out.name == "binary_crossentropy":
-        return sigmoid
-    return lambda o, Z, A, S: out.activate(o, Z, A)
+    """(o, Z, A, S, T) -> None, A := output activation of the logits Z, Z kept."""
+    name = get_output(loss).name
+    if name == "binary_crossentropy":
+        return lambda o, Z, A, S, T: sigmoid(o, Z, A, S)
+    if name == "categorical_crossentropy":
+        return lambda o, Z, A, S, T: softmax(o, Z, A, T[:, :Z.shape[0]])
+    return lambda o, Z, A, S, T: o.copyto(A, Z)  # mse: linear outputs
 
 
 def forward(X, params, activations, loss, chunk=CHUNK):
@@ -75,6 +92,7 @@ def forward(X, params, activations, loss, chunk=CHUNK):
     bufs = [o.empty((c, n), dtype) for n in dims[:-1]]
     zeros = [o.zeros((c, n), dtype) for n in dims[:-1]]  # ReLU's second operand (kernels.py: 7x faster than 0)
     S = o.empty((c, max(dims)), dtype)  # the sigmoid's scratch (empty: costs nothing when unused)
+    T = o.empty((dims[-1], c), dtype)  # the softmax's
     for start in range(0, m, c):
         stop = min(start + c, m)
         A = X[start:stop, ...]
@@ -89,5 +107,5 @@ def forward(X, params, activations, loss, chunk=CHUNK):
         Zc = ZL[start:stop, ...]
         o.matmul(A, W.T, out=Zc)
         o.add(Zc, b.T, out=Zc)  # logits (c, n[L])
-        output(o, Zc, AL[start:stop, ...], S[:stop - start, :dims[-1]])
+        output(o, Zc, AL[start:stop, ...], S[:stop - start, :dims[-1]], T)
     return AL, ZL
