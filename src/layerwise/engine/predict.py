@@ -45,11 +45,14 @@ def sigmoid(o, Z, A, S):
 
 
 def _hidden(name):
-    """(o, Z, zero, S) -> None, Z := g(Z) in place."""
+    """(o, Z, zero, S) -> None, Z := g(Z) in place: the kernels' forward, but the sigmoid above."""
     g = get_activation(name)
-    if g.name == "sigmoid":
-        return lambda o, Z, zero, S: sigmoid(o, Z, Z, S)
+    if g.name in _HIDDEN:
+        return _HIDDEN[g.name]
     return lambda o, Z, zero, S: g.forward(o, Z, zero)
+
+
+_HIDDEN = {"sigmoid": lambda o, Z, zero, S: sigmoid(o, Z, Z, S)}
 
 
 def softmax(o, Z, A, T):
@@ -66,14 +69,11 @@ def softmax(o, Z, A, T):
     o.divide(A, o.reshape(o.sum(T, axis=0), (c, 1)), out=A)
 
 
-def _output(loss):
-    """(o, Z, A, S, T) -> None, A := output activation of the logits Z, Z kept."""
-    name = get_output(loss).name
-    if name == "binary_crossentropy":
-        return lambda o, Z, A, S, T: sigmoid(o, Z, A, S)
-    if name == "categorical_crossentropy":
-        return lambda o, Z, A, S, T: softmax(o, Z, A, T[:, :Z.shape[0]])
-    return lambda o, Z, A, S, T: o.copyto(A, Z)  # mse: linear outputs
+_OUTPUTS = {  # by loss name: (o, Z, A, S, T) -> None, A := output activation of the logits Z, Z kept
+    "binary_crossentropy": lambda o, Z, A, S, T: sigmoid(o, Z, A, S),
+    "categorical_crossentropy": lambda o, Z, A, S, T: softmax(o, Z, A, T[:, :Z.shape[0]]),
+    "mse": lambda o, Z, A, S, T: o.copyto(A, Z),  # linear outputs
+}
 
 
 def forward(X, params, activations, loss, chunk=CHUNK):
@@ -82,7 +82,7 @@ def forward(X, params, activations, loss, chunk=CHUNK):
     """
     o = ops_for(X, params[0][0])
     g = [_hidden(a) for a in activations]
-    output = _output(loss)
+    output = _OUTPUTS[get_output(loss).name]  # (an unknown loss: get_output's ValueError)
     m, L = X.shape[0], len(params)
     dtype = params[0][0].dtype
     dims = [W.shape[0] for W, _ in params]
