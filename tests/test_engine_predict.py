@@ -46,3 +46,49 @@ def test_forward_runs_on_another_array_namespace():
                              "categorical_crossentropy", chunk=4)
     assert not isinstance(got, np.ndarray)  # computed in that namespace, not on the host
     np.testing.assert_allclose(np.asarray(got), want, rtol=1e-12)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_sigmoid_is_the_cores_to_the_bit_on_numpy_and_array_api_strict(dtype):
+    # SciPy's expit (NumPy's Ops table) differs from the core's form in the last bit for about a quarter of
+    # these inputs; the prediction's sigmoid must not, so NumPy and array-api-strict predict the same bits.
+    from layerwise.core.activations import sigmoid as core_sigmoid
+    from layerwise.engine.ops import ops_for
+    from layerwise.engine.predict import sigmoid
+
+    Z = (4 * np.random.RandomState(5).randn(50, 7)).astype(dtype)
+    Z[0, :5] = [0.0, -0.0, 1e4, -1e4, np.finfo(dtype).max]  # the kink's both zeros, saturation both ways
+    want = core_sigmoid(Z)
+    with np.errstate(all="raise", under="ignore"):
+        A, S = np.empty_like(Z), np.empty_like(Z)
+        sigmoid(ops_for(Z), Z, A, S)  # into A, Z kept
+        np.testing.assert_array_equal(A, want)
+        Zc = Z.copy()
+        sigmoid(ops_for(Zc), Zc, Zc, S)  # in place, as hidden layers run
+        np.testing.assert_array_equal(Zc, want)
+    xp = pytest.importorskip("array_api_strict")
+    Zx = xp.asarray(Z)
+    o = ops_for(Zx)
+    Ax, Sx = o.empty(Z.shape, dtype), o.empty(Z.shape, dtype)
+    sigmoid(o, Zx, Ax, Sx)
+    np.testing.assert_array_equal(np.asarray(Ax), want)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("n", [2, 10, 17])
+def test_softmax_is_the_cores_to_the_bit(dtype, n):
+    from layerwise.core.activations import softmax as core_softmax
+    from layerwise.engine.ops import ops_for
+    from layerwise.engine.predict import softmax
+
+    Z = (5 * np.random.RandomState(n).randn(37, n)).astype(dtype)
+    Z[0] = 800.0  # a row whose exp would overflow unshifted
+    A, T = np.empty_like(Z), np.empty((n, 40), dtype)  # T wider than needed, as for a short last chunk
+    with np.errstate(all="raise", under="ignore"):
+        softmax(ops_for(Z), Z, A, T[:, :37])
+    np.testing.assert_array_equal(A, core_softmax(np.ascontiguousarray(Z.T)).T)  # C-ordered, as model_forward's Z
+    xp = pytest.importorskip("array_api_strict")
+    o = ops_for(xp.asarray(Z))
+    Ax, Tx = o.empty(Z.shape, dtype), o.empty((n, 37), dtype)
+    softmax(o, xp.asarray(Z), Ax, Tx)
+    np.testing.assert_array_equal(np.asarray(Ax), A)
