@@ -113,6 +113,55 @@ def test_no_private_scikit_learn_import():
     assert not bad, f"private scikit-learn names imported: {bad}"
 
 
+def _subpackage(name):
+    """layerwise.distributed.training -> "distributed"; a top-level module is its own."""
+    parts = name.split(".")
+    return parts[1] if len(parts) > 1 else parts[0]
+
+
+def _private_defs():
+    """{private function or method name: the subpackages defining it} over the whole package."""
+    defs = {}
+    for name, path in MODULES.items():
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and _is_private(node.name):
+                defs.setdefault(node.name, set()).add(_subpackage(name))
+    return defs
+
+
+def _is_private(attr):
+    return attr.startswith("_") and not attr.startswith("__")
+
+
+def _private_uses(source):
+    """Private names a module reaches on other objects (``est._store``, not ``self._x``) or imports."""
+    out = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Attribute) and _is_private(node.attr) and not (
+                isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")):
+            out.add(node.attr)
+        elif isinstance(node, ast.ImportFrom):
+            out.update(alias.name for alias in node.names if _is_private(alias.name))
+    return out
+
+
+def test_the_private_use_finder_sees_attributes_and_imports():
+    src = "from ..estimators.base import _optimizer\nest._store(p)\nself._ok()\nx.__dict__\n"
+    assert _private_uses(src) == {"_optimizer", "_store"}
+
+
+def test_no_module_reaches_into_another_subpackages_private_names():
+    # a subpackage's private functions and methods are its own: another subpackage goes through a public
+    # name (e.g. layerwise.estimators.plan for the steps of a fit)
+    defs, bad = _private_defs(), []
+    for name, path in MODULES.items():
+        for attr in _private_uses(path.read_text()):
+            owners = defs.get(attr)
+            if owners and _subpackage(name) not in owners:
+                bad.append(f"{name}: {attr} (private to {', '.join(sorted(owners))})")
+    assert not bad, f"private names used across subpackages: {bad}"
+
+
 @pytest.mark.parametrize("name", sorted(MODULES))
 def test_module_is_small_and_says_what_it_owns(name):
     path = MODULES[name]

@@ -24,7 +24,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import validate_data
 
 from .. import core
-from ..estimators.base import _optimizer
+from ..estimators import plan
 from ..estimators.params import check_params
 from ..engine import DivergenceError, Network, Shard, TrainState, make_optimizer, run_epoch, shard_epoch, train
 from ..engine.threads import blas_threads_for
@@ -59,11 +59,11 @@ def _fit(est, X, y, sample_weight, comm, checkpoint, checkpoint_every, resume):
     seed = est.random_state if est.random_state is not None else comm.allgather(
         int(np.random.randint(np.iinfo(np.int32).max)) if rank == 0 else None)[0]
     rs = check_random_state(seed)
-    est._init_network(X.shape[1], Y.shape[1], rs, dtype)  # the same draws on every process
+    plan.init_network(est, X.shape[1], Y.shape[1], rs, dtype)  # the same draws on every process
     net = Network(est.layer_dims_, est.activations_, est.loss_, dtype)
     net.set_params(est.params_)
     rng = np.random.default_rng(rs.randint(np.iinfo(np.int32).max))
-    cfg = est._config(m)
+    cfg = plan.fit_config(est, m)
     validate = None
     if est.early_stopping:
         tr, va = validation_split(est, y_all, m, rs)
@@ -72,7 +72,7 @@ def _fit(est, X, y, sample_weight, comm, checkpoint, checkpoint_every, resume):
         X, Y, w = X[mine], Y[mine], None if w is None else w[mine]
         start, stop, m = int(np.searchsorted(tr, start)), int(np.searchsorted(tr, stop)), len(tr)
     mask_seed = rs.randint(np.iinfo(np.int32).max) if est.dropout and size > 1 else 0  # after the split's draws
-    opt_name, hyper = _optimizer(est)
+    opt_name, hyper = plan.optimizer(est)
     opt = make_optimizer(opt_name, net.size, net.dtype, **hyper)
     state = est.train_state_ = TrainState(float(est.learning_rate))
     order = np.arange(m)
@@ -100,7 +100,7 @@ def _fit(est, X, y, sample_weight, comm, checkpoint, checkpoint_every, resume):
     if not state.stopped and est.solver != "gd" and rank == 0:
         warnings.warn(f"{type(est).__name__}: max_iter={est.max_iter} reached and the optimization has not "
                       "converged yet; increase max_iter or the learning_rate", ConvergenceWarning)
-    est._store(net.get_params())
+    plan.store(est, net.get_params())
     return est
 
 
@@ -113,7 +113,7 @@ def _rows(comm, est, X, y, sample_weight):
     """
     error, out = None, (None, None)
     try:
-        out = validate_data(est, X, y, reset=True, dtype=est._float_dtype(True), order="C", multi_output=True,
+        out = validate_data(est, X, y, reset=True, dtype=plan.float_dtype(est), order="C", multi_output=True,
                             y_numeric=not is_classifier(est))
     except ValueError as exc:
         error = exc
@@ -130,9 +130,9 @@ def _rows(comm, est, X, y, sample_weight):
     error, Y, w_all = None, None, None
     try:
         # encoded from all processes' rows (classes, the regressor's target scaling), then this process's part
-        Y_all = est._encode_targets(y_all, True, classes, X.dtype.type, sample_weight=sw)  # (m, n[L])
+        Y_all = plan.encode_targets(est, y_all, True, classes, X.dtype.type, sample_weight=sw)  # (m, n[L])
         Y = np.ascontiguousarray(Y_all[start:start + X.shape[0]])  # (m_r, n[L])
-        w_all = est._example_weights(y_all, sw, m, X.dtype)  # class weights see every label
+        w_all = plan.example_weights(est, y_all, sw, m, X.dtype)  # class weights see every label
     except ValueError as exc:
         error = exc
     agree(comm, error)
@@ -153,7 +153,7 @@ def _validator(est, net, comm, X_val, y_val, va, bounds):
     """
     owner = np.searchsorted(bounds, va, side="right") - 1
     position = np.argsort(np.argsort(owner, kind="stable"))  # where each entry of va lands in the gathered rows
-    Y_val = est._encode_targets(y_val, False, None, net.dtype.type)
+    Y_val = plan.encode_targets(est, y_val, False, None, net.dtype.type)
     loss = core.get_loss(est.loss_)
 
     def validate():
@@ -165,7 +165,7 @@ def _validator(est, net, comm, X_val, y_val, va, bounds):
             ZL = caches[-1].Z.T  # (m_val_r, n[L]): this process's validation logits
         ZL = gather_rows(comm, ZL)[position]
         AL = core.get_activation(loss.output).forward(ZL.T).T
-        return float(loss.cost(ZL.T, Y_val.T)), est._score_outputs(AL, y_val)  # host sync: logged
+        return float(loss.cost(ZL.T, Y_val.T)), plan.score_outputs(est, AL, y_val)  # host sync: logged
 
     return validate
 

@@ -37,20 +37,12 @@ from .advice import not_converged
 from .columns import by_name
 from .fastcheck import quick_rows
 from .params import check_params, check_sample_weight
+from .plan import optimizer
 from .state import summary
 from .validation import Validation, split
 
 PREDICT_CHUNK = 8192  # rows per forward pass at prediction at most: (8192, 256) float32 buffers are 8 MB
 _RELU_LIKE = {"relu", "leaky_relu"}
-
-
-def _optimizer(est):
-    """The engine optimizer and its hyperparameters for ``est.solver``."""
-    return {"gd": ("gd", {}),
-            "sgd": ("momentum", {"beta": est.momentum, "nesterov": bool(est.nesterovs_momentum)}),
-            "rmsprop": ("rmsprop", {"beta": est.beta_2, "epsilon": est.epsilon}),
-            "adam": ("adam", {"beta_1": est.beta_1, "beta_2": est.beta_2, "epsilon": est.epsilon}),
-            "lbfgs": ("lbfgs", {})}[est.solver]
 
 
 class BaseNeuralNet(BaseEstimator):
@@ -132,7 +124,7 @@ class BaseNeuralNet(BaseEstimator):
         if self.early_stopping and not incremental and self.solver != "lbfgs":
             X, X_val, Y, Y_val, y_val, w = split(self, X, y, Y, w, rs)
             validate = Validation(self.activations_, self.loss_, self._score_outputs, X_val, Y_val, y_val)
-        solver, hyper = _optimizer(self)
+        solver, hyper = optimizer(self)
         try:
             with Progress(self.verbose, total=1 if incremental else cfg.max_iter, tol=self.tol,
                           patience=self.n_iter_no_change) as progress:
