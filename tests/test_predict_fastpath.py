@@ -12,7 +12,8 @@ from sklearn.utils.validation import validate_data
 import layerwise.estimators.base as base
 from layerwise import core
 from layerwise.estimators import NeuralNetClassifier, NeuralNetRegressor
-from layerwise.estimators.fastcheck import all_finite, quick_rows
+from layerwise.engine.ops import all_finite
+from layerwise.estimators.fastcheck import quick_rows
 
 
 @pytest.fixture(autouse=True)

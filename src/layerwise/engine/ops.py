@@ -57,6 +57,23 @@ class Ops:
         return A.copy()
 
 
+FINITE_BLOCK = 1 << 16  # values checked per pass by ``all_finite``: a 64 KB mask, reused, stays in cache
+
+
+def all_finite(A):
+    """True when no value of the NumPy array A is NaN or infinite, checked in blocks of ``FINITE_BLOCK``
+    values: a model's parameters after an epoch, or a large input matrix, without a mask of its size."""
+    flat = A.reshape(-1, order="A")  # a view when A is C- or F-contiguous
+    if flat.size <= FINITE_BLOCK:
+        return bool(np.isfinite(flat).all())
+    mask = np.empty(FINITE_BLOCK, dtype=bool)
+    for start in range(0, flat.size, FINITE_BLOCK):
+        part = flat[start:start + FINITE_BLOCK]
+        if not np.isfinite(part, out=mask[:part.size]).all():
+            return False
+    return True
+
+
 def _numpy_ops():
     from scipy.special import expit
 
@@ -69,7 +86,7 @@ def _numpy_ops():
     o.max = lambda a, axis=None, out=None, keepdims=False: np.maximum.reduce(a, axis, None, out, keepdims)
     o.from_host = lambda A: A
     o.take_rows = lambda X, idx, out: np.take(X, idx, axis=0, out=out, mode="clip")  # (clip: no buffer)
-    o.all_finite = lambda A: bool(np.isfinite(A).all())
+    o.all_finite = all_finite
     o.uniform = lambda rng, out: rng.random(out=out, dtype=out.dtype)
     o.device_rng = lambda rng: rng
     return o

@@ -24,7 +24,7 @@ from __future__ import annotations
 from .kernels import get_activation, get_output
 from .ops import ops_for
 
-CHUNK = 2048  # rows per pass: (2048, 256) float32 buffers are 2 MB
+CHUNK = 8192  # rows per pass at most: (8192, 256) float32 buffers are 8 MB
 
 
 def sigmoid(o, Z, A, S):

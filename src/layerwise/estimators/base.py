@@ -31,6 +31,7 @@ from .. import core
 from .._backend import FLOAT_DTYPES, host
 from ..core.activations import ACTIVATIONS
 from ..engine import DivergenceError, FitConfig, TrainState, fit, host_dtype, precision_scope, predict_forward
+from ..engine.predict import CHUNK as PREDICT_CHUNK  # rows per forward pass at prediction, at most
 from ..progress import Progress
 from . import device
 from .advice import not_converged
@@ -41,7 +42,6 @@ from .plan import optimizer
 from .state import summary
 from .validation import Validation, split
 
-PREDICT_CHUNK = 8192  # rows per forward pass at prediction at most: (8192, 256) float32 buffers are 8 MB
 _RELU_LIKE = {"relu", "leaky_relu"}
 
 

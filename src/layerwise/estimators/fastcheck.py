@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-BLOCK = 1 << 16  # values checked for finiteness per pass: a 64 KB mask, reused, stays in cache
+from ..engine.ops import all_finite
 
 
 def quick_rows(est, X, dtype):
@@ -38,18 +38,4 @@ def quick_rows(est, X, dtype):
     return A
 
 
-def all_finite(A):
-    """True when no value of the contiguous array A is NaN or infinite, in blocks of ``BLOCK`` values."""
-    flat = A.reshape(-1, order="A")  # a view: A is C- or F-contiguous
-    if flat.size <= BLOCK:
-        return bool(np.isfinite(flat).all())
-    mask = np.empty(BLOCK, dtype=bool)
-    for start in range(0, flat.size, BLOCK):
-        part = flat[start:start + BLOCK]
-        ok = np.isfinite(part, out=mask[:part.size])
-        if not ok.all():
-            return False
-    return True
-
-
-__all__ = ["quick_rows", "all_finite"]
+__all__ = ["quick_rows"]
