@@ -6,7 +6,7 @@ PIP    := $(PY) -m pip --disable-pip-version-check -q
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 EXTRAS := plot,io,search,onnx,web,mpi,test,docs
 
-.PHONY: demo test test-sklearn-oldest bench docs clean install
+.PHONY: demo test test-sklearn-oldest bench docs lint format clean install
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,18 @@ bench: $(STAMP)
 
 docs: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict
+
+# ruff (lint and format check), configured in pyproject.toml; `make format` rewrites the tree.
+RUFF_VERSION := 0.17.6
+lint: $(STAMP)
+	$(PIP) install "ruff==$(RUFF_VERSION)"
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(PIP) install "ruff==$(RUFF_VERSION)"
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
 
 clean:
 	rm -rf $(VENV) $(OLD_VENV) site build dist

@@ -4,13 +4,27 @@ functions count, relative imports are resolved."""
 from __future__ import annotations
 
 import ast
+import io
+import tokenize
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1] / "src"
 PACKAGE = ROOT / "layerwise"
-MAX_LINES = 250
+# A module's size is counted in logical lines (statements, as tokenize ends them) plus comment-only lines,
+# so it does not depend on how the formatter wraps a call. 180 is what the old bound of 250 physical lines
+# held under the old hand wrapping (the package averaged 0.73 logical lines per physical line).
+MAX_LINES = 180
+
+
+def logical_lines(text):
+    """Statements (tokenize's NEWLINE tokens) plus lines holding only a comment."""
+    n = 0
+    for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+        if tok.type == tokenize.NEWLINE or (tok.type == tokenize.COMMENT and not tok.line[: tok.start[1]].strip()):
+            n += 1
+    return n
 
 
 def _modules():
@@ -166,7 +180,13 @@ def test_no_module_reaches_into_another_subpackages_private_names():
 def test_module_is_small_and_says_what_it_owns(name):
     path = MODULES[name]
     text = path.read_text()
-    lines = text.count("\n")
-    assert lines <= MAX_LINES, f"{path} has {lines} lines; split it (at most {MAX_LINES})"
+    lines = logical_lines(text)
+    assert lines <= MAX_LINES, f"{path} has {lines} logical lines; split it (at most {MAX_LINES})"
     doc = ast.get_docstring(ast.parse(text))
     assert doc and doc.strip(), f"{path} has no docstring saying what it owns"
+
+
+def test_module_size_does_not_depend_on_wrapping():
+    one = "x = f(1, 2, 3)  # a call\n# a comment\n"
+    wrapped = "x = f(\n    1,\n    2,\n    3,\n)  # a call\n# a comment\n"
+    assert logical_lines(one) == logical_lines(wrapped) == 2
