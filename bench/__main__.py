@@ -1,4 +1,5 @@
 """``python -m bench [--quick] [--only NAME[,NAME]] [--repeats N] [--threads N] [--epochs N] [--out DIR]``."""
+
 from __future__ import annotations
 
 import argparse
@@ -20,13 +21,22 @@ KEEP = 5  # full runs' JSON files kept in the results folder (the older ones are
 def parse_args(argv):
     p = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     p.add_argument("--quick", action="store_true", help="tiny sizes: a smoke test of the harness")
-    p.add_argument("--only", action="append", default=[],
-                   help=f"run only these sections (repeatable or comma-separated): {', '.join(SECTIONS)}")
+    p.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        help=f"run only these sections (repeatable or comma-separated): {', '.join(SECTIONS)}",
+    )
     p.add_argument("--repeats", type=int, default=None, help="rounds per section (default 5; quick: 1)")
-    p.add_argument("--threads", type=int, default=os.cpu_count(), help="threads every contender gets (default: all cores)")
+    p.add_argument(
+        "--threads", type=int, default=os.cpu_count(), help="threads every contender gets (default: all cores)"
+    )
     p.add_argument("--epochs", type=int, default=None, help="epochs per training job of the train section")
-    p.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "results"),
-                   help="folder for the JSON results (default: bench/results)")
+    p.add_argument(
+        "--out",
+        default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "results"),
+        help="folder for the JSON results (default: bench/results)",
+    )
     p.add_argument("--markdown", metavar="PATH", help="also write the machine and the table as Markdown to PATH")
     args = p.parse_args(argv)
     only = [n.strip() for arg in args.only for n in arg.split(",") if n.strip()]
@@ -44,8 +54,17 @@ def parse_args(argv):
 def run_section(name, module, options):
     """The rows of one section; ``not run`` when its module is absent, ``FAIL`` when it raises."""
     if importlib.util.find_spec(module) is None:
-        return [{"section": name, "name": f"{name}: {module} is not there yet", "figure": None, "unit": "",
-                 "target": "", "status": "not run", "detail": {}}]
+        return [
+            {
+                "section": name,
+                "name": f"{name}: {module} is not there yet",
+                "figure": None,
+                "unit": "",
+                "target": "",
+                "status": "not run",
+                "detail": {},
+            }
+        ]
     try:
         fn = importlib.import_module(module).run
         accepted = inspect.signature(fn).parameters
@@ -68,11 +87,23 @@ def main(argv=None):
         t0, before = time.perf_counter(), os.getloadavg()
         rows += run_section(name, module, options)
         load[name] = [before[0], os.getloadavg()[0]]  # 1-minute load average before and after: noise
-        print(f"[bench] {name}: {time.perf_counter() - t0:.1f} s, load {load[name][0]:.1f} -> {load[name][1]:.1f}",
-              file=sys.stderr, flush=True)
+        print(
+            f"[bench] {name}: {time.perf_counter() - t0:.1f} s, load {load[name][0]:.1f} -> {load[name][1]:.1f}",
+            file=sys.stderr,
+            flush=True,
+        )
     stamp = datetime.datetime.fromtimestamp(started, datetime.timezone.utc).strftime("%Y%m%d-%H%M%S")
-    result = {"started_utc": stamp, "seconds": time.time() - started, "quick": args.quick, "repeats": args.repeats,
-              "threads": args.threads, "only": args.only, "machine": machine, "load_average": load, "rows": rows}
+    result = {
+        "started_utc": stamp,
+        "seconds": time.time() - started,
+        "quick": args.quick,
+        "repeats": args.repeats,
+        "threads": args.threads,
+        "only": args.only,
+        "machine": machine,
+        "load_average": load,
+        "rows": rows,
+    }
     text = report(result)
     print("\n" + text)
     path = os.path.join(args.out, f"bench-{stamp}{'-quick' if args.quick else ''}.json")
@@ -87,8 +118,11 @@ def main(argv=None):
 
 def prune(folder, keep=KEEP):
     """Keep the ``keep`` newest full runs' JSON files (bench-YYYYmmdd-HHMMSS.json) in ``folder``."""
-    runs = sorted(f for f in os.listdir(folder) if f.startswith("bench-") and f.endswith(".json")
-                  and not f.endswith("-quick.json"))
+    runs = sorted(
+        f
+        for f in os.listdir(folder)
+        if f.startswith("bench-") and f.endswith(".json") and not f.endswith("-quick.json")
+    )
     for f in runs[:-keep]:
         os.remove(os.path.join(folder, f))
 
@@ -96,21 +130,28 @@ def prune(folder, keep=KEEP):
 def report(result):
     """The run as Markdown: when, the machine and its load, then every row."""
     m = result["machine"]
-    blas = "; ".join(f"{b.get('internal_api')} {b.get('version')} ({b.get('shipped_with')}, {b.get('num_threads')} "
-                     f"threads)" for b in m["blas"] if b.get("user_api") == "blas")
+    blas = "; ".join(
+        f"{b.get('internal_api')} {b.get('version')} ({b.get('shipped_with')}, {b.get('num_threads')} threads)"
+        for b in m["blas"]
+        if b.get("user_api") == "blas"
+    )
     counts = {s: sum(r["status"] == s for r in result["rows"]) for s in ("PASS", "FAIL", "not run")}
-    return "\n".join([
-        f"## Run of {result['started_utc']} UTC ({result['seconds']:.0f} s, {result['repeats']} rounds, "
-        f"{result['threads']} threads per contender{', quick sizes' if result['quick'] else ''})", "",
-        f"- CPU: {m['cpu']}, {m['cores']} cores; Python {m['python']}, NumPy {m['numpy']}, "
-        f"scikit-learn {m['sklearn']}, PyTorch {m.get('torch')}, JAX {m.get('jax')}",
-        f"- BLAS: {blas}",
-        f"- environment: {', '.join(f'{k}={v}' for k, v in sorted(m['env'].items())) or 'none set'}",
-        "- 1-minute load average before -> after each section (2 cores: above 2, other work competes): "
-        + ", ".join(f"{k} {a:.1f} -> {b:.1f}" for k, (a, b) in result["load_average"].items()),
-        f"- targets: {counts['PASS']} PASS, {counts['FAIL']} FAIL, {counts['not run']} not run", "",
-        markdown(result["rows"]),
-    ])
+    return "\n".join(
+        [
+            f"## Run of {result['started_utc']} UTC ({result['seconds']:.0f} s, {result['repeats']} rounds, "
+            f"{result['threads']} threads per contender{', quick sizes' if result['quick'] else ''})",
+            "",
+            f"- CPU: {m['cpu']}, {m['cores']} cores; Python {m['python']}, NumPy {m['numpy']}, "
+            f"scikit-learn {m['sklearn']}, PyTorch {m.get('torch')}, JAX {m.get('jax')}",
+            f"- BLAS: {blas}",
+            f"- environment: {', '.join(f'{k}={v}' for k, v in sorted(m['env'].items())) or 'none set'}",
+            "- 1-minute load average before -> after each section (2 cores: above 2, other work competes): "
+            + ", ".join(f"{k} {a:.1f} -> {b:.1f}" for k, (a, b) in result["load_average"].items()),
+            f"- targets: {counts['PASS']} PASS, {counts['FAIL']} FAIL, {counts['not run']} not run",
+            "",
+            markdown(result["rows"]),
+        ]
+    )
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ the contenders run in the same process, round by round (the order rotates every 
 round is discarded, and each contender's figure is the median of the remaining rounds. A lone absolute
 time on these shared machines is noise; ratios measured side by side are the signal.
 """
+
 from __future__ import annotations
 
 import json
@@ -22,6 +23,7 @@ import numpy as np
 @dataclass
 class Row:
     """One line of the table: one contender of one case."""
+
     key: str  # stable case id the targets look up: "mlp-sgd", "wide", "deep-f64", "vec", "memory", ...
     case: str  # what the table shows, e.g. "784-256-256-10 sgd b256"
     impl: str  # "layerwise" | "pytorch" | "sklearn" | "numpy" | ...
@@ -52,8 +54,20 @@ def timing_rows(rows):
     """In-process ``Row``s as diagnostic report rows (``bench.rows``): median seconds, spread, GFLOP/s."""
     from .rows import row
 
-    return [row(f"{r.case}: {r.impl}", r.seconds, "s", min=min(r.runs), median=r.seconds, max=max(r.runs),
-                runs=r.runs, gflops=r.gflops, note=r.note) for r in rows]
+    return [
+        row(
+            f"{r.case}: {r.impl}",
+            r.seconds,
+            "s",
+            min=min(r.runs),
+            median=r.seconds,
+            max=max(r.runs),
+            runs=r.runs,
+            gflops=r.gflops,
+            note=r.note,
+        )
+        for r in rows
+    ]
 
 
 def ratio(rows, key, impl, other):
@@ -111,11 +125,11 @@ def teacher_data(m, n_x=784, n_classes=10, hidden=64, seed=0, dtype=np.float32, 
     X = np.empty((m, n_x), dtype=dtype)
     y = np.empty(m, dtype=np.int64)
     for i in range(0, m, chunk):
-        block = X[i:i + chunk]
+        block = X[i : i + chunk]
         if dtype == np.float32 or dtype == np.float64:
             rng.standard_normal(out=block, dtype=dtype)
         H = np.maximum(block @ W1, 0)  # (chunk, hidden)
-        y[i:i + chunk] = np.argmax(H @ W2, axis=1)
+        y[i : i + chunk] = np.argmax(H @ W2, axis=1)
     return X, y
 
 

@@ -6,6 +6,7 @@ The images are found by layerwise.datasets.find_cat_dir's one rule ($LAYERWISE_C
 ../shared/datasets/catvnoncat beside the checkout); when absent, synthetic data of the same shape
 (209 x 12288 in [0, 1], labels of a random teacher) stand in, and the row says so.
 """
+
 from __future__ import annotations
 
 
@@ -52,7 +53,7 @@ def load_data():
 def measure(quick=False, repeats=5):
     dims, iterations = ([512, 20, 7, 5, 1], 5) if quick else (DIMS, ITERATIONS)
     X64, y, source = load_data()
-    X64 = np.ascontiguousarray(X64[:, :dims[0]])
+    X64 = np.ascontiguousarray(X64[:, : dims[0]])
     m = X64.shape[0]
     rows = []
     for dtype, key in ((np.float64, "f64"), (np.float32, "f32")):
@@ -66,13 +67,30 @@ def measure(quick=False, repeats=5):
         name = f"course deep {'-'.join(map(str, dims))} {key} x{iterations}"
         for impl, ts in times.items():
             note = source + ("; engine.run_epoch" if impl == "layerwise" else "")
-            rows.append(Row(f"deep-{key}", name, impl, median(ts), ts, examples=m * iterations,
-                            flop=iterations * mlp_flop(dims, m), peak_key=key, note=note))
+            rows.append(
+                Row(
+                    f"deep-{key}",
+                    name,
+                    impl,
+                    median(ts),
+                    ts,
+                    examples=m * iterations,
+                    flop=iterations * mlp_flop(dims, m),
+                    peak_key=key,
+                    note=note,
+                )
+            )
     return rows
 
 
 def run(quick=False, repeats=5):
     """The section's rows: timings, then layerwise / PyTorch <= 1.0 in float64 and float32 (in-process)."""
     rows = measure(quick, repeats)
-    return timing_rows(rows) + [at_most(f"course deep model {k}: layerwise engine / PyTorch (in-process)",
-                                        ratio(rows, f"deep-{k}", "layerwise", "pytorch"), 1.0) for k in ("f64", "f32")]
+    return timing_rows(rows) + [
+        at_most(
+            f"course deep model {k}: layerwise engine / PyTorch (in-process)",
+            ratio(rows, f"deep-{k}", "layerwise", "pytorch"),
+            1.0,
+        )
+        for k in ("f64", "f32")
+    ]

@@ -15,6 +15,7 @@ the seeds per contender:
 Targets (issue 12): accuracy >= MLPClassifier - 0.01; R^2 >= max(MLPRegressor, RidgeCV) - 0.03, for both
 of layerwise's contenders. ``run()`` returns one dict per (data set, contender).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -43,12 +44,14 @@ def _friedman1():
 
 def _bunch(name, labels):
     """A scikit-learn loader -> (X, y) with the labels as their names (strings) when ``labels``."""
+
     def load():
         import sklearn.datasets as d
 
         data = getattr(d, f"load_{name}")()
         y = np.asarray(data.target_names)[data.target] if labels else data.target
         return data.data, y
+
     return load
 
 
@@ -66,8 +69,7 @@ DATASETS = {
 def _split(X, y, task, seed):
     from sklearn.model_selection import train_test_split
 
-    return train_test_split(X, y, test_size=0.3, random_state=seed,
-                            stratify=y if task == "classification" else None)
+    return train_test_split(X, y, test_size=0.3, random_state=seed, stratify=y if task == "classification" else None)
 
 
 def _write_csv(path, X, y):
@@ -112,12 +114,17 @@ def _estimators(task, seed):
     from layerwise.estimators import NeuralNetClassifier, NeuralNetRegressor
 
     if task == "classification":
-        return {"layerwise estimator": make_pipeline(StandardScaler(), NeuralNetClassifier(random_state=seed)),
-                "sklearn MLP": make_pipeline(StandardScaler(), MLPClassifier(random_state=seed))}
-    return {"layerwise estimator": make_pipeline(StandardScaler(), NeuralNetRegressor(random_state=seed)),
-            "sklearn MLP": TransformedTargetRegressor(make_pipeline(StandardScaler(), MLPRegressor(random_state=seed)),
-                                                      transformer=StandardScaler()),
-            "sklearn RidgeCV": make_pipeline(StandardScaler(), RidgeCV())}
+        return {
+            "layerwise estimator": make_pipeline(StandardScaler(), NeuralNetClassifier(random_state=seed)),
+            "sklearn MLP": make_pipeline(StandardScaler(), MLPClassifier(random_state=seed)),
+        }
+    return {
+        "layerwise estimator": make_pipeline(StandardScaler(), NeuralNetRegressor(random_state=seed)),
+        "sklearn MLP": TransformedTargetRegressor(
+            make_pipeline(StandardScaler(), MLPRegressor(random_state=seed)), transformer=StandardScaler()
+        ),
+        "sklearn RidgeCV": make_pipeline(StandardScaler(), RidgeCV()),
+    }
 
 
 def _scores(name, seeds):
@@ -146,10 +153,21 @@ def _rows(name, task, scores):
     rows = []
     for contender, s in scores.items():
         ours = contender.startswith("layerwise")
-        rows.append(row(f"defaults {name} {metric}: {contender}", means[contender], metric,
-                        f">= {target:.4f}" if ours else "", means[contender] >= target if ours else None,
-                        dataset=name, task=task, metric=metric, impl=contender, scores=s,
-                        target_value=target if ours else None))
+        rows.append(
+            row(
+                f"defaults {name} {metric}: {contender}",
+                means[contender],
+                metric,
+                f">= {target:.4f}" if ours else "",
+                means[contender] >= target if ours else None,
+                dataset=name,
+                task=task,
+                metric=metric,
+                impl=contender,
+                scores=s,
+                target_value=target if ours else None,
+            )
+        )
     return rows
 
 
@@ -170,8 +188,10 @@ def markdown(rows):
         d = r["detail"]
         per_seed = " ".join(f"{s:.3f}" for s in d["scores"])
         status = "" if r["status"] == "info" else r["status"]
-        lines.append(f"| {d['dataset']} | {d['metric']} | {d['impl']} | {r['figure']:.4f} | {per_seed} | "
-                     f"{r['target']} | {status} |")
+        lines.append(
+            f"| {d['dataset']} | {d['metric']} | {d['impl']} | {r['figure']:.4f} | {per_seed} | "
+            f"{r['target']} | {status} |"
+        )
     return "\n".join(lines)
 
 

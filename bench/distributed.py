@@ -9,6 +9,7 @@ inside the allreduce (which includes waiting for the slower rank) and the share 
 the same P + 2 numbers takes (the transfer alone). ``run()`` returns the rows for ``make bench``; the
 scaling to clusters is worked out on paper in docs/guide/distributed.md.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -55,14 +56,17 @@ def _worker(rows, epochs):
             reduce(buf)
             inside[0] += time.perf_counter() - t
             inside[1] += 1
+
         return call
 
     training.allreduce_sum = timed_allreduce
     train = training.train
-    training.train = lambda *a, **k: train(*a[:9], lambda s, f=a[9]: (f(s), stamps.append(time.perf_counter())),
-                                           *a[10:], **k)
-    est = NeuralNetClassifier(hidden_layer_sizes=LAYERS[1:-1], batch_size=200, max_iter=epochs, tol=0,
-                              random_state=0, alpha=1e-4)
+    training.train = lambda *a, **k: train(
+        *a[:9], lambda s, f=a[9]: (f(s), stamps.append(time.perf_counter())), *a[10:], **k
+    )
+    est = NeuralNetClassifier(
+        hidden_layer_sizes=LAYERS[1:-1], batch_size=200, max_iter=epochs, tol=0, random_state=0, alpha=1e-4
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         t0 = time.perf_counter()
@@ -79,18 +83,31 @@ def _worker(rows, epochs):
         bare = (time.perf_counter() - t) / 50
     steps = inside[1] / epochs if inside[1] else 0
     if rank == 0:
-        print(json.dumps({"epoch_s": float(np.median(times)), "allreduce_s_per_epoch": inside[0] / epochs,
-                          "steps_per_epoch": steps, "bare_allreduce_s": bare}))
+        print(
+            json.dumps(
+                {
+                    "epoch_s": float(np.median(times)),
+                    "allreduce_s_per_epoch": inside[0] / epochs,
+                    "steps_per_epoch": steps,
+                    "bare_allreduce_s": bare,
+                }
+            )
+        )
 
 
 def _launch(ranks, threads, rows, epochs):
-    env = {**os.environ, "OMP_NUM_THREADS": str(threads), "OPENBLAS_NUM_THREADS": str(threads),
-           "MKL_NUM_THREADS": str(threads)}
+    env = {
+        **os.environ,
+        "OMP_NUM_THREADS": str(threads),
+        "OPENBLAS_NUM_THREADS": str(threads),
+        "MKL_NUM_THREADS": str(threads),
+    }
     cmd = [sys.executable, "-m", "bench.distributed", "--worker", "--rows", str(rows), "--epochs", str(epochs)]
     if ranks:
         cmd = [str(MPIEXEC), "-n", str(ranks), *cmd]
-    out = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=900,
-                         cwd=Path(__file__).resolve().parent.parent)
+    out = subprocess.run(
+        cmd, env=env, capture_output=True, text=True, timeout=900, cwd=Path(__file__).resolve().parent.parent
+    )
     if out.returncode:
         raise RuntimeError(f"{' '.join(cmd)} failed: {out.stderr[-2000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -108,22 +125,54 @@ def measure(rows=6000, epochs=3, repeats=2):
 def run(rows=6000, epochs=3, repeats=2):
     """Rows for the bench report: name, figure, unit, target, status."""
     if not MPIEXEC.exists():
-        return [{"name": "distributed", "figure": None, "unit": "", "target": "mpiexec in the venv",
-                 "status": "not run (pip install 'layerwise[mpi]')"}]
+        return [
+            {
+                "name": "distributed",
+                "figure": None,
+                "unit": "",
+                "target": "mpiexec in the venv",
+                "status": "not run (pip install 'layerwise[mpi]')",
+            }
+        ]
     results = measure(rows, epochs, repeats)
     med = {name: statistics.median(r["epoch_s"] for r in rs) for name, rs in results.items()}
-    out = [{"name": f"epoch 784-256-256-10, {name}", "figure": round(t, 4), "unit": "s",
-            "target": "report", "status": "info"} for name, t in med.items()]
+    out = [
+        {
+            "name": f"epoch 784-256-256-10, {name}",
+            "figure": round(t, 4),
+            "unit": "s",
+            "target": "report",
+            "status": "info",
+        }
+        for name, t in med.items()
+    ]
     ranks = results["2 ranks x 1 thread"]
     share = statistics.median(r["allreduce_s_per_epoch"] / r["epoch_s"] for r in ranks)
     bare = statistics.median(r["bare_allreduce_s"] * r["steps_per_epoch"] / r["epoch_s"] for r in ranks)
     speedup = med["1 process x 1 thread"] / med["2 ranks x 1 thread"]
-    out += [{"name": "2 ranks x 1 thread: speed-up over 1 process x 1 thread", "figure": round(speedup, 2),
-             "unit": "x", "target": "report", "status": "info"},
-            {"name": "2 ranks: share of each step inside the allreduce (with waiting)", "figure": round(share, 3),
-             "unit": "fraction", "target": "report", "status": "info"},
-            {"name": "2 ranks: share of a bare allreduce of P + 2 floats", "figure": round(bare, 4),
-             "unit": "fraction", "target": "report", "status": "info"}]
+    out += [
+        {
+            "name": "2 ranks x 1 thread: speed-up over 1 process x 1 thread",
+            "figure": round(speedup, 2),
+            "unit": "x",
+            "target": "report",
+            "status": "info",
+        },
+        {
+            "name": "2 ranks: share of each step inside the allreduce (with waiting)",
+            "figure": round(share, 3),
+            "unit": "fraction",
+            "target": "report",
+            "status": "info",
+        },
+        {
+            "name": "2 ranks: share of a bare allreduce of P + 2 floats",
+            "figure": round(bare, 4),
+            "unit": "fraction",
+            "target": "report",
+            "status": "info",
+        },
+    ]
     return out
 
 

@@ -12,6 +12,7 @@ A job is a JSON-able dict with ``kind`` (a name of ``bench.worker.JOBS``) and it
 prints one JSON line: its own timing (``seconds``: the measured call only, after imports and data) and
 its memory (``rss_imports_mb`` after its library's imports, ``peak_mb`` the process's peak resident set).
 """
+
 from __future__ import annotations
 
 import json
@@ -25,8 +26,13 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 def child_env(threads):
     env = dict(os.environ)
-    env.update(OMP_NUM_THREADS=str(threads), OPENBLAS_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads),
-               PYTHONPATH=os.pathsep.join(p for p in [REPO, *sys.path] if p), PYTHONWARNINGS="ignore")
+    env.update(
+        OMP_NUM_THREADS=str(threads),
+        OPENBLAS_NUM_THREADS=str(threads),
+        MKL_NUM_THREADS=str(threads),
+        PYTHONPATH=os.pathsep.join(p for p in [REPO, *sys.path] if p),
+        PYTHONWARNINGS="ignore",
+    )
     return env
 
 
@@ -34,8 +40,14 @@ def run_job(job, threads, timeout=900):
     """Run one job in a fresh interpreter; its JSON result, or {"error": ...} when the child failed."""
     job = dict(job, threads=threads)
     try:
-        out = subprocess.run([sys.executable, "-m", "bench.worker", json.dumps(job)], cwd=REPO,
-                             env=child_env(threads), capture_output=True, text=True, timeout=timeout)
+        out = subprocess.run(
+            [sys.executable, "-m", "bench.worker", json.dumps(job)],
+            cwd=REPO,
+            env=child_env(threads),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
     except subprocess.TimeoutExpired:
         return {"error": f"timed out after {timeout} s"}
     lines = out.stdout.strip().splitlines()

@@ -18,6 +18,7 @@ Sections (each in its own try/except, so one failure never loses the rest):
 Prints a table with ratios and PASS/FAIL, and writes bench/results/gpu.md and gpu.json (and copies
 them to $OUT when that is set).
 """
+
 from __future__ import annotations
 
 import json
@@ -56,7 +57,9 @@ def section(name):
                 traceback.print_exc()
                 RESULTS["errors"].append(f"{name}: {type(exc).__name__}: {exc}")
                 RESULTS["sections"][name] = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
+
         return run
+
     return wrap
 
 
@@ -66,8 +69,13 @@ def environment():
 
     props = cupy.cuda.runtime.getDeviceProperties(0)
     name = props["name"].decode() if isinstance(props["name"], bytes) else str(props["name"])
-    env = {"gpu": name, "cupy": cupy.__version__, "numpy": np.__version__, "python": platform.python_version(),
-           "cuda_runtime": cupy.cuda.runtime.runtimeGetVersion()}
+    env = {
+        "gpu": name,
+        "cupy": cupy.__version__,
+        "numpy": np.__version__,
+        "python": platform.python_version(),
+        "cuda_runtime": cupy.cuda.runtime.runtimeGetVersion(),
+    }
     for mod in ("torch", "sklearn", "array_api_compat"):
         try:
             env[mod] = __import__(mod).__version__
@@ -121,8 +129,19 @@ def parity():
             X, y = _parity_data(target, rng)
             sw = rng.uniform(0.5, 2.0, len(X)) if extra.pop("sample_weight", False) else None
             cls = NeuralNetRegressor if target == "regression" else NeuralNetClassifier
-            params = {**dict(hidden_layer_sizes=(16, 12), activation=act, solver=solver, batch_size=50, max_iter=5,
-                             random_state=1, learning_rate=0.01, n_iter_no_change=100), **extra}
+            params = {
+                **dict(
+                    hidden_layer_sizes=(16, 12),
+                    activation=act,
+                    solver=solver,
+                    batch_size=50,
+                    max_iter=5,
+                    random_state=1,
+                    learning_rate=0.01,
+                    n_iter_no_change=100,
+                ),
+                **extra,
+            }
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 warnings.simplefilter("error", GraphCaptureWarning)
@@ -132,13 +151,23 @@ def parity():
             err_c = _rel(gpu.loss_curve_, cpu.loss_curve_)
             worst = max(worst, err_p, err_c)
             ok = max(err_p, err_c) <= TARGETS["parity"]
-            print(f"graphs={graphs} {act:>10} {solver:>7} {target:>10}: params {err_p:.1e}  costs {err_c:.1e}  "
-                  f"{'PASS' if ok else 'FAIL'}", flush=True)
+            print(
+                f"graphs={graphs} {act:>10} {solver:>7} {target:>10}: params {err_p:.1e}  costs {err_c:.1e}  "
+                f"{'PASS' if ok else 'FAIL'}",
+                flush=True,
+            )
     os.environ.pop("LAYERWISE_CUDA_GRAPHS", None)
     RESULTS["parity_max_rel_err"] = worst
-    RESULTS["rows"].append({"what": "parity NumPy vs CuPy, float64, 20 steps (max rel. error)", "ours": worst,
-                            "torch": None, "ratio": None, "target": "<= 1e-12",
-                            "pass": worst <= TARGETS["parity"]})
+    RESULTS["rows"].append(
+        {
+            "what": "parity NumPy vs CuPy, float64, 20 steps (max rel. error)",
+            "ours": worst,
+            "torch": None,
+            "ratio": None,
+            "target": "<= 1e-12",
+            "pass": worst <= TARGETS["parity"],
+        }
+    )
 
 
 def _init(dims):
@@ -156,8 +185,11 @@ def _ours(dims, B, solver, X, Y, tf32, lr):
     ops = ops_for(X)
     net = Network(dims, ["relu"] * (len(dims) - 2), "categorical_crossentropy", np.float32, ops=ops)
     net.set_params(_init(dims))
-    opt = (make_optimizer("nesterov", net.size, net.dtype, ops=ops, beta=0.9) if solver == "sgd"
-           else make_optimizer("adam", net.size, net.dtype, ops=ops))
+    opt = (
+        make_optimizer("nesterov", net.size, net.dtype, ops=ops, beta=0.9)
+        if solver == "sgd"
+        else make_optimizer("adam", net.size, net.dtype, ops=ops)
+    )
     cfg = FitConfig(batch_size=B, max_iter=1, learning_rate=lr, alpha=0.0)
     ctx = tf32_products if tf32 else nullcontext
     with ctx():
@@ -167,6 +199,7 @@ def _ours(dims, B, solver, X, Y, tf32, lr):
     def epoch():
         with ctx():
             return run(net, opt, X, Y, None, cfg, state, rng, order)
+
     return epoch
 
 
@@ -181,8 +214,11 @@ def _torch(dims, B, solver, Xt, yt, tf32, lr):
     params = _init(dims)
     W = [torch.tensor(p.W, device="cuda", requires_grad=True) for p in params]
     b = [torch.tensor(p.b.ravel(), device="cuda", requires_grad=True) for p in params]
-    opt = (torch.optim.SGD(W + b, lr=lr, momentum=0.9, nesterov=True) if solver == "sgd"
-           else torch.optim.Adam(W + b, lr=lr))
+    opt = (
+        torch.optim.SGD(W + b, lr=lr, momentum=0.9, nesterov=True)
+        if solver == "sgd"
+        else torch.optim.Adam(W + b, lr=lr)
+    )
     m = Xt.shape[0]
 
     def epoch():
@@ -193,7 +229,7 @@ def _torch(dims, B, solver, Xt, yt, tf32, lr):
         perm = torch.randperm(m, device="cuda")
         total = torch.zeros((), device="cuda")
         for s in range(0, m, B):
-            idx = perm[s:s + B]
+            idx = perm[s : s + B]
             a, yb = Xt.index_select(0, idx), yt.index_select(0, idx)
             for l in range(len(W) - 1):
                 a = torch.relu(F.linear(a, W[l], b[l]))
@@ -203,6 +239,7 @@ def _torch(dims, B, solver, Xt, yt, tf32, lr):
             opt.step()
             total += loss.detach()
         return float(total.item()) * B / m  # the one sync of the epoch
+
     return epoch
 
 
@@ -226,17 +263,24 @@ def speed():
     labels = rng.integers(0, 10, M)
     Y = cupy.asarray(np.eye(10, dtype=np.float32)[labels])
     Xt, yt = torch.from_dlpack(X), torch.as_tensor(labels, device="cuda")
-    configs = [(name, dims, B, prec, solver)
-               for name, dims, B in (("784-256-256-10", [784, 256, 256, 10], 256),
-                                     ("784-4096-4096-10", [784, 4096, 4096, 10], 4096))
-               for prec in ("float32", "tf32") for solver in ("sgd", "adam")]
+    configs = [
+        (name, dims, B, prec, solver)
+        for name, dims, B in (
+            ("784-256-256-10", [784, 256, 256, 10], 256),
+            ("784-4096-4096-10", [784, 4096, 4096, 10], 4096),
+        )
+        for prec in ("float32", "tf32")
+        for solver in ("sgd", "adam")
+    ]
     runners = {}
     for cfg in configs:
         name, dims, B, prec, solver = cfg
         lr = 0.01 if solver == "sgd" else 1e-3
         try:
-            runners[cfg] = (_ours(dims, B, solver, X, Y, prec == "tf32", lr),
-                            _torch(dims, B, solver, Xt, yt, prec == "tf32", lr))
+            runners[cfg] = (
+                _ours(dims, B, solver, X, Y, prec == "tf32", lr),
+                _torch(dims, B, solver, Xt, yt, prec == "tf32", lr),
+            )
             for fn in runners[cfg]:
                 fn()  # warm-up epoch (compiles, captures, autotunes)
         except Exception as exc:  # noqa: BLE001
@@ -259,12 +303,23 @@ def speed():
             ratio = a / b
             ok = ratio <= TARGETS["small_f32_sgd_ratio"] if (prec, solver) == ("float32", "sgd") else None
             tgt = "<= 0.5 x time" if ok is not None else "-"
-        RESULTS["rows"].append({"what": f"{name} b{B} {prec} {solver} epoch", "ours": a, "torch": b,
-                                "ratio": ratio, "target": tgt, "pass": ok,
-                                "ours_tflops": flops / a / 1e12, "torch_tflops": flops / b / 1e12})
-        print(f"{name:>17} b{B:<5} {prec:>7} {solver:>4}: layerwise {a * 1e3:8.2f} ms ({flops / a / 1e12:5.1f} TFLOP/s)"
-              f"  torch {b * 1e3:8.2f} ms  ratio {ratio:5.2f}  {tgt}  {'' if ok is None else 'PASS' if ok else 'FAIL'}",
-              flush=True)
+        RESULTS["rows"].append(
+            {
+                "what": f"{name} b{B} {prec} {solver} epoch",
+                "ours": a,
+                "torch": b,
+                "ratio": ratio,
+                "target": tgt,
+                "pass": ok,
+                "ours_tflops": flops / a / 1e12,
+                "torch_tflops": flops / b / 1e12,
+            }
+        )
+        print(
+            f"{name:>17} b{B:<5} {prec:>7} {solver:>4}: layerwise {a * 1e3:8.2f} ms ({flops / a / 1e12:5.1f} TFLOP/s)"
+            f"  torch {b * 1e3:8.2f} ms  ratio {ratio:5.2f}  {tgt}  {'' if ok is None else 'PASS' if ok else 'FAIL'}",
+            flush=True,
+        )
 
 
 @section("float32 matrix-product peak (CuPy, 8192^3)")
@@ -290,8 +345,16 @@ def peak():
                 ts.append(cupy.cuda.get_elapsed_time(start, stop) / 1e3)
         tflops = 2 * n**3 / statistics.median(ts) / 1e12
         RESULTS[f"peak_{label}_tflops"] = tflops
-        RESULTS["rows"].append({"what": f"matmul peak {label} (CuPy)", "ours": tflops, "torch": None, "ratio": None,
-                                "target": "TFLOP/s", "pass": None})
+        RESULTS["rows"].append(
+            {
+                "what": f"matmul peak {label} (CuPy)",
+                "ours": tflops,
+                "torch": None,
+                "ratio": None,
+                "target": "TFLOP/s",
+                "pass": None,
+            }
+        )
         print(f"{label:>8}: {tflops:6.1f} TFLOP/s")
 
 
@@ -305,15 +368,22 @@ def _fmt(v, what):
 
 def write_results():
     env = RESULTS.get("env", {})
-    lines = [f"# GPU results: {env.get('gpu', 'unknown GPU')}", "",
-             "Written by `python -m bench.gpu` (one process, interleaved, median of "
-             f"{REPEATS} epochs). " + ", ".join(f"{k} {v}" for k, v in env.items() if k != "gpu"), "",
-             "| what | layerwise | PyTorch eager | ratio | target | result |", "| --- | --- | --- | --- | --- | --- |"]
+    lines = [
+        f"# GPU results: {env.get('gpu', 'unknown GPU')}",
+        "",
+        "Written by `python -m bench.gpu` (one process, interleaved, median of "
+        f"{REPEATS} epochs). " + ", ".join(f"{k} {v}" for k, v in env.items() if k != "gpu"),
+        "",
+        "| what | layerwise | PyTorch eager | ratio | target | result |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
     for r in RESULTS["rows"]:
         res = "-" if r["pass"] is None else "PASS" if r["pass"] else "FAIL"
         ratio = "-" if r["ratio"] is None else f"{r['ratio']:.2f}"
-        lines.append(f"| {r['what']} | {_fmt(r['ours'], r['what'])} | {_fmt(r['torch'], r['what'])} | {ratio} | "
-                     f"{r['target']} | {res} |")
+        lines.append(
+            f"| {r['what']} | {_fmt(r['ours'], r['what'])} | {_fmt(r['torch'], r['what'])} | {ratio} | "
+            f"{r['target']} | {res} |"
+        )
     if RESULTS["errors"]:
         lines += ["", "Errors:", *[f"- {e}" for e in RESULTS["errors"]]]
     text = "\n".join(lines) + "\n"

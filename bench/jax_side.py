@@ -7,6 +7,7 @@ from the data put on the device once (``X[idx]``), buffers are donated, and both
 ahead of the timed run (``lower(...).compile()``); the compile time is reported apart. A last, shorter
 batch (60,000 = 234 x 256 + 96) is one more call of the step compiled for its shape.
 """
+
 from __future__ import annotations
 
 import os
@@ -18,8 +19,10 @@ import numpy as np
 def setup(threads):
     """Import JAX with float64 allowed; XLA's intra-op pool limited when ``threads`` < the cores."""
     if threads and threads < (os.cpu_count() or threads):
-        os.environ["XLA_FLAGS"] = (os.environ.get("XLA_FLAGS", "") + " --xla_cpu_multi_thread_eigen=false "
-                                   f"intra_op_parallelism_threads={threads}").strip()
+        os.environ["XLA_FLAGS"] = (
+            os.environ.get("XLA_FLAGS", "") + " --xla_cpu_multi_thread_eigen=false "
+            f"intra_op_parallelism_threads={threads}"
+        ).strip()
     import jax
 
     jax.config.update("jax_enable_x64", True)  # float64 runs; float32 arrays stay float32
@@ -55,9 +58,10 @@ def _fns(solver, learning_rate, b1=0.9, b2=0.999, eps=1e-8):
         t = t + 1
         v = jax.tree_util.tree_map(lambda v, d: b1 * v + (1 - b1) * d, v, g)
         s = jax.tree_util.tree_map(lambda s, d: b2 * s + (1 - b2) * d * d, s, g)
-        c1, c2 = 1 - b1 ** t, 1 - b2 ** t
+        c1, c2 = 1 - b1**t, 1 - b2**t
         params = jax.tree_util.tree_map(
-            lambda p, v, s: p - learning_rate * (v / c1) / (jnp.sqrt(s / c2) + eps), params, v, s)
+            lambda p, v, s: p - learning_rate * (v / c1) / (jnp.sqrt(s / c2) + eps), params, v, s
+        )
         return params, (t, v, s)
 
     def step(params, opt, X, y, idx):
@@ -106,15 +110,18 @@ def fit_job(X, y, dims, solver, learning_rate, batch_size, epochs, impl="jax-sca
     for _ in range(epochs):
         perm = rng.permutation(m).astype(np.int32)
         if epoch_c is not None:
-            params, opt = epoch_c(params, opt, Xd, yd, perm[:full * batch_size].reshape(full, batch_size))
+            params, opt = epoch_c(params, opt, Xd, yd, perm[: full * batch_size].reshape(full, batch_size))
         else:
             for i in range(full):
-                params, opt = step_c(params, opt, Xd, yd, perm[i * batch_size:(i + 1) * batch_size])
+                params, opt = step_c(params, opt, Xd, yd, perm[i * batch_size : (i + 1) * batch_size])
         if rest:
-            params, opt = rest_c(params, opt, Xd, yd, perm[full * batch_size:])
+            params, opt = rest_c(params, opt, Xd, yd, perm[full * batch_size :])
     jax.block_until_ready(params)
-    return {"seconds": time.perf_counter() - t0, "cpu_seconds": time.process_time() - c0,
-            "compile_seconds": compile_seconds}
+    return {
+        "seconds": time.perf_counter() - t0,
+        "cpu_seconds": time.process_time() - c0,
+        "compile_seconds": compile_seconds,
+    }
 
 
 def one_step(X, y, params, solver, learning_rate):

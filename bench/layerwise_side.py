@@ -1,6 +1,7 @@
 """The layerwise contenders: what a user calls (``NeuralNetClassifier.fit``, ``predict_proba``,
 ``predict``), and the engine's own epoch (``engine.run_epoch``, no input validation) as a diagnostic.
 """
+
 from __future__ import annotations
 
 import time
@@ -31,9 +32,19 @@ def classifier(hidden, solver, learning_rate, batch_size, epochs, seed=0):
     from layerwise import NeuralNetClassifier
 
     extra = {"momentum": 0.0, "nesterovs_momentum": False} if solver == "sgd" else {}
-    return NeuralNetClassifier(hidden_layer_sizes=tuple(hidden), activation="relu", solver=solver,
-                               learning_rate=learning_rate, batch_size=batch_size, max_iter=epochs, alpha=0.0,
-                               tol=0.0, n_iter_no_change=epochs + 1, random_state=seed, **extra)
+    return NeuralNetClassifier(
+        hidden_layer_sizes=tuple(hidden),
+        activation="relu",
+        solver=solver,
+        learning_rate=learning_rate,
+        batch_size=batch_size,
+        max_iter=epochs,
+        alpha=0.0,
+        tol=0.0,
+        n_iter_no_change=epochs + 1,
+        random_state=seed,
+        **extra,
+    )
 
 
 def fit_job(X, y, dims, solver, learning_rate, batch_size, epochs, impl="layerwise"):
@@ -87,8 +98,9 @@ def _trainer(X, Y, params, solver, learning_rate, batch_size, shuffle, loss):
     net = engine.Network(dims, ["relu"] * (len(dims) - 2), loss, dtype=X.dtype)
     net.set_params(tuple(network.LayerParams(W, b) for W, b in params))  # copied into theta
     opt = engine.make_optimizer({"sgd": "gd", "gd": "gd", "adam": "adam"}[solver], net.size, net.dtype)
-    cfg = engine.FitConfig(batch_size=batch_size, max_iter=1, learning_rate=learning_rate, shuffle=shuffle,
-                           alpha=0.0, use_tol=False)
+    cfg = engine.FitConfig(
+        batch_size=batch_size, max_iter=1, learning_rate=learning_rate, shuffle=shuffle, alpha=0.0, use_tol=False
+    )
     state = engine.TrainState(learning_rate=learning_rate)
     rng = np.random.default_rng(0)
     order = np.arange(X.shape[0])

@@ -3,6 +3,7 @@
 2 n^3 FLOPs per product. The ``train`` section times it in fresh processes (``worker.peak``); the
 in-process cases (``wide``, ``bench.profile``) time this callable in their own rounds.
 """
+
 from __future__ import annotations
 
 import numpy as np

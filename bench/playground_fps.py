@@ -10,6 +10,7 @@ unit, several epochs per frame. Two measurements:
 
 ``run() -> list[dict]`` rows of ``bench.rows`` (targets PASS/FAIL); ``python -m bench.playground_fps``.
 """
+
 from __future__ import annotations
 
 import json
@@ -23,11 +24,22 @@ import time
 from .rows import at_least, at_most, markdown
 
 EPOCHS_PER_FRAME = 5
-SETTINGS = {"dataset": "flower", "points": 400, "hidden": "8,8", "activation": "tanh", "init": "xavier",
-            "optimizer": "gd", "learning_rate": 0.3, "train_ratio": 0.5, "epochs_per_frame": EPOCHS_PER_FRAME}
-SERVER = ("import sys, uvicorn; from threadpoolctl import threadpool_limits; "
-          "from layerwise.playground.server import config; "
-          "threadpool_limits(1, 'blas'); uvicorn.Server(config('127.0.0.1', int(sys.argv[1]))).run()")
+SETTINGS = {
+    "dataset": "flower",
+    "points": 400,
+    "hidden": "8,8",
+    "activation": "tanh",
+    "init": "xavier",
+    "optimizer": "gd",
+    "learning_rate": 0.3,
+    "train_ratio": 0.5,
+    "epochs_per_frame": EPOCHS_PER_FRAME,
+}
+SERVER = (
+    "import sys, uvicorn; from threadpoolctl import threadpool_limits; "
+    "from layerwise.playground.server import config; "
+    "threadpool_limits(1, 'blas'); uvicorn.Server(config('127.0.0.1', int(sys.argv[1]))).run()"
+)
 
 
 def compute_ms(frames=200):
@@ -90,11 +102,17 @@ def served_fps(seconds=4.0):
 def run():
     ms = compute_ms()
     fps, cores = served_fps()
-    return [at_least("playground frames served (flower 400, 8,8, 100x100 maps, 5 epochs/frame)", fps, 30,
-                     unit="frames/s"),
-            at_most("playground compute per frame", ms, 1000 / 30, unit="ms"),
-            at_most("playground server CPU while playing", cores, 1.05, unit="cores",
-                    note="the server's CPU seconds per wall second: about one core")]
+    return [
+        at_least("playground frames served (flower 400, 8,8, 100x100 maps, 5 epochs/frame)", fps, 30, unit="frames/s"),
+        at_most("playground compute per frame", ms, 1000 / 30, unit="ms"),
+        at_most(
+            "playground server CPU while playing",
+            cores,
+            1.05,
+            unit="cores",
+            note="the server's CPU seconds per wall second: about one core",
+        ),
+    ]
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ times both in fresh processes with the same thread count: the GEMM peak of a 204
 what a BLAS can do on large squares; this says what it does on the shapes of the job, which is the
 ceiling for ``fit``, whatever runs around the products.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -20,9 +21,13 @@ def _operands(dims, m, dtype, rng):
     """Per layer: (A_prev (m, n[l-1]), W (n[l], n[l-1]), dZ (m, n[l])) with values of the job's scale."""
     out = []
     for n_prev, n in zip(dims[:-1], dims[1:]):
-        out.append((rng.standard_normal((m, n_prev)).astype(dtype),
-                    (rng.standard_normal((n, n_prev)) / np.sqrt(n_prev)).astype(dtype),
-                    (rng.standard_normal((m, n)) * 1e-3).astype(dtype)))  # real values: never denormals
+        out.append(
+            (
+                rng.standard_normal((m, n_prev)).astype(dtype),
+                (rng.standard_normal((n, n_prev)) / np.sqrt(n_prev)).astype(dtype),
+                (rng.standard_normal((m, n)) * 1e-3).astype(dtype),
+            )
+        )  # real values: never denormals
     return out
 
 

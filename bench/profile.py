@@ -8,6 +8,7 @@ to what the products alone would take at the matrix-product peak measured just a
 ``--cprofile`` adds cProfile's list of the engine functions by their own time (a NumPy ufunc's time
 counts in the Python function that calls it, so this splits the elementwise share by kernel).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -63,8 +64,11 @@ def breakdown(solver="sgd", m=60_000, dims=(784, 256, 256, 10), batch=256, epoch
     totals = {}
     from layerwise.engine.ops import NUMPY  # the engine calls NumPy's functions through this table
 
-    with Timed(NUMPY, "matmul", totals, "matmul"), Timed(np, "take", totals, "gather (np.take)"), \
-            Timed(opt_cls, "step", totals, "optimizer step"):
+    with (
+        Timed(NUMPY, "matmul", totals, "matmul"),
+        Timed(np, "take", totals, "gather (np.take)"),
+        Timed(opt_cls, "step", totals, "optimizer step"),
+    ):
         t0 = CLOCK()
         for _ in range(epochs):
             epoch()
@@ -76,8 +80,10 @@ def breakdown(solver="sgd", m=60_000, dims=(784, 256, 256, 10), batch=256, epoch
     peak = 3 * 2 * 2048**3 / (CLOCK() - t0)
     ideal = epoch_flop(list(dims), m, batch) / peak
     totals["elementwise + python"] = total - sum(totals.values())
-    lines = [f"{solver} {'-'.join(map(str, dims))} m={m} batch={batch}: {total / epochs:.3f} s per epoch "
-             f"(the products at the measured peak {peak / 1e9:.0f} GFLOP/s would take {ideal:.3f} s)"]
+    lines = [
+        f"{solver} {'-'.join(map(str, dims))} m={m} batch={batch}: {total / epochs:.3f} s per epoch "
+        f"(the products at the measured peak {peak / 1e9:.0f} GFLOP/s would take {ideal:.3f} s)"
+    ]
     for key, t in sorted(totals.items(), key=lambda kv: -kv[1]):
         lines.append(f"  {key:24s} {t / epochs:8.3f} s  {100 * t / total:5.1f} %")
     if cprofile:
@@ -96,8 +102,11 @@ if __name__ == "__main__":
     p.add_argument("--dims", default="784,256,256,10")
     p.add_argument("--batch", type=int, default=256)
     p.add_argument("--cprofile", action="store_true", help="also list engine functions by their own time")
-    p.add_argument("--cpu", action="store_true",
-                   help="CPU time of this process instead of wall time (use with OPENBLAS_NUM_THREADS=1 on a busy machine)")
+    p.add_argument(
+        "--cpu",
+        action="store_true",
+        help="CPU time of this process instead of wall time (use with OPENBLAS_NUM_THREADS=1 on a busy machine)",
+    )
     a = p.parse_args()
     if a.cpu:
         CLOCK = time.process_time

@@ -14,6 +14,7 @@ each dict is one line of the report, made with ``row``:
 A target row whose figure could not be measured says ``not run``; a section that raises gets one
 ``FAIL`` row naming the error (``crashed``), so a target never silently disappears.
 """
+
 from __future__ import annotations
 
 import math
@@ -43,22 +44,30 @@ def row(name, figure, unit, target="", passed=None, section=None, **detail):
 
 def at_most(name, figure, limit, unit="x", **detail):
     """A target row: PASS when ``figure <= limit``."""
-    return row(name, figure, unit, f"<= {limit:.3g} {unit}".strip(), None if figure is None else figure <= limit,
-               **detail)
+    return row(
+        name, figure, unit, f"<= {limit:.3g} {unit}".strip(), None if figure is None else figure <= limit, **detail
+    )
 
 
 def at_least(name, figure, limit, unit="x", **detail):
     """A target row: PASS when ``figure >= limit``."""
-    return row(name, figure, unit, f">= {limit:.3g} {unit}".strip(), None if figure is None else figure >= limit,
-               **detail)
+    return row(
+        name, figure, unit, f">= {limit:.3g} {unit}".strip(), None if figure is None else figure >= limit, **detail
+    )
 
 
 def crashed(section, exc):
     """The row a section that raised leaves behind: FAIL, with the error and the end of its traceback."""
     tb = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
-    return {"section": section, "name": f"{section}: the section crashed", "figure": None, "unit": "",
-            "target": "runs to the end", "status": "FAIL",
-            "detail": {"error": f"{type(exc).__name__}: {exc}", "traceback": tb[-3000:]}}
+    return {
+        "section": section,
+        "name": f"{section}: the section crashed",
+        "figure": None,
+        "unit": "",
+        "target": "runs to the end",
+        "status": "FAIL",
+        "detail": {"error": f"{type(exc).__name__}: {exc}", "traceback": tb[-3000:]},
+    }
 
 
 def check(rows, section):
@@ -68,8 +77,10 @@ def check(rows, section):
     for r in rows:
         missing = {"name", "figure", "unit", "target", "status"} - set(r)
         if missing or r["status"] not in STATUSES:
-            raise TypeError(f"section {section!r}: a row needs name, figure, unit, target and a status in "
-                            f"{STATUSES}; got {r!r} (build rows with bench.rows.row)")
+            raise TypeError(
+                f"section {section!r}: a row needs name, figure, unit, target and a status in "
+                f"{STATUSES}; got {r!r} (build rows with bench.rows.row)"
+            )
         r.setdefault("section", section)
         r.setdefault("detail", {})
     return rows
@@ -90,11 +101,15 @@ def spread(detail, unit):
 
 def markdown(rows):
     """The rows as one Markdown table: section, name, figure, target, status, spread, note."""
-    lines = ["| section | measurement | figure | target | status | min / median / max | note |",
-             "|---|---|---|---|---|---|---|"]
+    lines = [
+        "| section | measurement | figure | target | status | min / median / max | note |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for r in rows:
         d = r.get("detail", {})
         note = d.get("note", "") or d.get("error", "")
-        lines.append(f"| {r.get('section', '')} | {r['name']} | {_fmt(r['figure'], r['unit'])} | {r['target']} | "
-                     f"{r['status']} | {spread(d, r['unit'])} | {note} |".replace("\n", " "))
+        lines.append(
+            f"| {r.get('section', '')} | {r['name']} | {_fmt(r['figure'], r['unit'])} | {r['target']} | "
+            f"{r['status']} | {spread(d, r['unit'])} | {note} |".replace("\n", " ")
+        )
     return "\n".join(lines)

@@ -4,6 +4,7 @@ A section module has ``run() -> list[dict]``, the rows of ``bench.rows`` (it may
 ``repeats`` and ``threads`` keyword arguments; the runner passes those it accepts). A listed module
 that is not there yet gives one ``not run`` row; one that raises gives one ``FAIL`` row.
 """
+
 from __future__ import annotations
 
 SECTIONS = {

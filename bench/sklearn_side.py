@@ -5,6 +5,7 @@ Plain SGD is ``solver="sgd", momentum=0``; Adam uses the same betas and epsilon 
 draws its own (Glorot uniform) initial weights; the scale barely matters for the time of an epoch.
 Recent scikit-learn keeps float32 input in float32 (checked: ``coefs_`` dtype is recorded).
 """
+
 from __future__ import annotations
 
 import time
@@ -19,9 +20,20 @@ from sklearn.neural_network import MLPClassifier
 def mlp_classifier(hidden, solver, learning_rate, batch_size, seed=0, max_iter=1):
     extra = {"momentum": 0.0, "nesterovs_momentum": False} if solver == "sgd" else {}
     return MLPClassifier(
-        hidden_layer_sizes=tuple(hidden), activation="relu", solver=solver, alpha=0.0,
-        batch_size=batch_size, learning_rate_init=learning_rate, max_iter=max_iter, shuffle=True,
-        random_state=seed, tol=0.0, n_iter_no_change=max_iter + 1, beta_1=0.9, beta_2=0.999, epsilon=1e-8,
+        hidden_layer_sizes=tuple(hidden),
+        activation="relu",
+        solver=solver,
+        alpha=0.0,
+        batch_size=batch_size,
+        learning_rate_init=learning_rate,
+        max_iter=max_iter,
+        shuffle=True,
+        random_state=seed,
+        tol=0.0,
+        n_iter_no_change=max_iter + 1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
         **extra,
     )
 
@@ -31,6 +43,7 @@ def mlp_epoch(X, y, hidden, solver, learning_rate, batch_size, seed=0, info=None
 
     ``info`` (a dict), when given, receives the dtype of the fitted weights.
     """
+
     def epoch():
         clf = mlp_classifier(hidden, solver, learning_rate, batch_size, seed)
         with warnings.catch_warnings():

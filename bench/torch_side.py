@@ -3,6 +3,7 @@
 Weights are copied from the same initial parameters the layerwise contender starts from (W[l] is
 (n[l], n[l-1]) in both libraries), so both start from identical weights of identical scale.
 """
+
 from __future__ import annotations
 
 import time
@@ -68,7 +69,7 @@ def mlp_epoch(X, y, params, solver, learning_rate, batch_size, seed=0):
     def epoch():
         perm = torch.randperm(m, generator=g)
         for i in range(0, m, batch_size):
-            idx = perm[i:i + batch_size]
+            idx = perm[i : i + batch_size]
             opt.zero_grad(set_to_none=True)
             loss = loss_fn(model(Xt.index_select(0, idx)), yt.index_select(0, idx))
             loss.backward()
@@ -99,8 +100,10 @@ def one_step(X, y, params, solver, learning_rate):
     torch.nn.CrossEntropyLoss()(logits, yt).backward()
     opt.step()
     lin = [mod for mod in model if isinstance(mod, torch.nn.Linear)]
-    return (torch.softmax(logits, dim=1).detach().numpy(),
-            [(m.weight.detach().numpy(), m.bias.detach().numpy().reshape(-1, 1)) for m in lin])
+    return (
+        torch.softmax(logits, dim=1).detach().numpy(),
+        [(m.weight.detach().numpy(), m.bias.detach().numpy().reshape(-1, 1)) for m in lin],
+    )
 
 
 def fullbatch_train(X, y, params, iterations, learning_rate):

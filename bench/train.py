@@ -15,6 +15,7 @@ Memory: every process reports its peak resident set and its resident set after i
 the SGD float32 processes give the side-by-side table, and the target is read as written: layerwise's
 peak RSS for the job <= the data + 100 MB.
 """
+
 from __future__ import annotations
 
 import os
@@ -33,8 +34,14 @@ F64_IMPLS = ("layerwise", "pytorch", "sklearn")
 LIMITS = {"jax-scan": 0.90, "pytorch": 0.80, "sklearn": 0.65}  # layerwise fit / contender
 PEAK_FRACTION = 0.80
 PRODUCT_IMPLS = {"numpy": "NumPy's BLAS (OpenBLAS), what layerwise runs on", "pytorch": "PyTorch's BLAS (MKL)"}
-NAMES = {"layerwise": "layerwise fit", "pytorch": "PyTorch eager", "sklearn": "scikit-learn fit",
-         "jax-scan": "JAX jit lax.scan epoch", "jax-step": "JAX jit step", "layerwise-engine": "engine.run_epoch"}
+NAMES = {
+    "layerwise": "layerwise fit",
+    "pytorch": "PyTorch eager",
+    "sklearn": "scikit-learn fit",
+    "jax-scan": "JAX jit lax.scan epoch",
+    "jax-step": "JAX jit step",
+    "layerwise-engine": "engine.run_epoch",
+}
 
 
 def jobs(quick=False, epochs=EPOCHS):
@@ -43,13 +50,26 @@ def jobs(quick=False, epochs=EPOCHS):
     for dtype, impls in (("float32", F32_IMPLS), ("float64", F64_IMPLS)):
         for solver in ("sgd", "adam"):
             for impl in impls:
-                out[(dtype, solver, impl)] = {"kind": "fit", "impl": impl, "solver": solver, "dtype": dtype, "m": m,
-                                              "dims": dims, "batch": BATCH, "epochs": epochs,
-                                              "lr": LEARNING_RATES[solver]}
+                out[(dtype, solver, impl)] = {
+                    "kind": "fit",
+                    "impl": impl,
+                    "solver": solver,
+                    "dtype": dtype,
+                    "m": m,
+                    "dims": dims,
+                    "batch": BATCH,
+                    "epochs": epochs,
+                    "lr": LEARNING_RATES[solver],
+                }
         out[(dtype, "peak")] = {"kind": "peak", "dtype": dtype, "n": 256 if quick else 2048}
         for impl in PRODUCT_IMPLS:
-            out[(dtype, "products", impl)] = {"kind": "products", "impl": impl, "dtype": dtype, "dims": dims,
-                                              "batch": BATCH}
+            out[(dtype, "products", impl)] = {
+                "kind": "products",
+                "impl": impl,
+                "dtype": dtype,
+                "dims": dims,
+                "batch": BATCH,
+            }
     return out
 
 
@@ -69,24 +89,44 @@ def rows_from(results, js, threads):
     for dtype in ("float32", "float64"):
         s = fresh.field(results.get((dtype, "peak"), []), "gflops")
         peaks[dtype] = s and s["median"]
-        rows.append(row(f"GEMM peak {dtype} (NumPy 2048^3, fresh processes)", peaks[dtype], "GFLOP/s",
-                        **(s or {}), errors=fresh.errors(results.get((dtype, "peak"), []))))
+        rows.append(
+            row(
+                f"GEMM peak {dtype} (NumPy 2048^3, fresh processes)",
+                peaks[dtype],
+                "GFLOP/s",
+                **(s or {}),
+                errors=fresh.errors(results.get((dtype, "peak"), [])),
+            )
+        )
     products = {}
     for dtype in ("float32", "float64"):
         for impl, what in PRODUCT_IMPLS.items():
             res = results.get((dtype, "products", impl), [])
             s = fresh.field(res, "gflops")
             products[(dtype, impl)] = s and s["median"]
-            rows.append(row(f"products of one step {dtype} alone: {what}", products[(dtype, impl)], "GFLOP/s",
-                            **(s or {}), errors=fresh.errors(res), note="the step's 8 products, batch 256"))
+            rows.append(
+                row(
+                    f"products of one step {dtype} alone: {what}",
+                    products[(dtype, impl)],
+                    "GFLOP/s",
+                    **(s or {}),
+                    errors=fresh.errors(res),
+                    note="the step's 8 products, batch 256",
+                )
+            )
     for key, job in js.items():
         if job["kind"] != "fit":
             continue
         dtype, solver, impl = key
         s = fresh.field(results[key])
         flop = epoch_flop(job["dims"], job["m"], job["batch"]) * job["epochs"]
-        detail = dict(s or {}, errors=fresh.errors(results[key]), threads=threads, epochs=job["epochs"],
-                      gflops=s and flop / s["median"] / 1e9)
+        detail = dict(
+            s or {},
+            errors=fresh.errors(results[key]),
+            threads=threads,
+            epochs=job["epochs"],
+            gflops=s and flop / s["median"] / 1e9,
+        )
         cpu = fresh.field(results[key], "cpu_seconds")
         if cpu:
             detail["cpu_seconds"] = cpu["median"]  # all threads' CPU time: steadier than wall time when busy
@@ -115,21 +155,45 @@ def _targets(results, js, dtype, solver, peak, products=None):
             continue
         theirs = _median(results, (dtype, solver, other))
         ratio = ours / theirs if ours and theirs else None
-        rows.append(at_most(f"fit {solver} {dtype}: layerwise / {NAMES[other]}", ratio, limit,
-                            note="median / median, fresh processes"))
+        rows.append(
+            at_most(
+                f"fit {solver} {dtype}: layerwise / {NAMES[other]}",
+                ratio,
+                limit,
+                note="median / median, fresh processes",
+            )
+        )
         cpu = [fresh.field(results.get((dtype, solver, impl), []), "cpu_seconds") for impl in ("layerwise", other)]
         if all(cpu):
-            rows.append(row(f"fit {solver} {dtype}: layerwise / {NAMES[other]}, CPU seconds", cpu[0]["median"] /
-                            cpu[1]["median"], "x", note="diagnostic: process CPU time of the timed call, median / median"))
+            rows.append(
+                row(
+                    f"fit {solver} {dtype}: layerwise / {NAMES[other]}, CPU seconds",
+                    cpu[0]["median"] / cpu[1]["median"],
+                    "x",
+                    note="diagnostic: process CPU time of the timed call, median / median",
+                )
+            )
     job = js[(dtype, solver, "layerwise")]
     flop = epoch_flop(job["dims"], job["m"], job["batch"]) * job["epochs"]
     frac = flop / ours / 1e9 / peak if ours and peak else None
-    rows.append(at_least(f"fit {solver} {dtype}: layerwise GFLOP/s / GEMM peak", frac and 100 * frac,
-                         100 * PEAK_FRACTION, unit="%", note=f"peak {peak:.0f} GFLOP/s" if peak else ""))
+    rows.append(
+        at_least(
+            f"fit {solver} {dtype}: layerwise GFLOP/s / GEMM peak",
+            frac and 100 * frac,
+            100 * PEAK_FRACTION,
+            unit="%",
+            note=f"peak {peak:.0f} GFLOP/s" if peak else "",
+        )
+    )
     if ours and products:  # where the rest goes: the BLAS on these shapes, or the work around the products
-        rows.append(row(f"fit {solver} {dtype}: layerwise GFLOP/s / NumPy's rate on the step's products alone",
-                        100 * flop / ours / 1e9 / products, "%",
-                        note="diagnostic: the share of fit's time the products take at their own rate"))
+        rows.append(
+            row(
+                f"fit {solver} {dtype}: layerwise GFLOP/s / NumPy's rate on the step's products alone",
+                100 * flop / ours / 1e9 / products,
+                "%",
+                note="diagnostic: the share of fit's time the products take at their own rate",
+            )
+        )
     return rows
 
 
@@ -142,12 +206,23 @@ def _memory(results, js):
         if not ok:
             continue
         peak, base = max(r["peak_mb"] for r in ok), max(r["rss_imports_mb"] for r in ok)
-        rows.append(row(f"memory sgd float32: {NAMES[impl]} peak RSS", peak, "MB", imports_mb=base,
-                        above_imports_mb=peak - base, data_mb=ok[0]["data_mb"],
-                        note=f"{peak - base:.0f} MB above its imports ({base:.0f} MB); data {ok[0]['data_mb']:.0f} MB"))
+        rows.append(
+            row(
+                f"memory sgd float32: {NAMES[impl]} peak RSS",
+                peak,
+                "MB",
+                imports_mb=base,
+                above_imports_mb=peak - base,
+                data_mb=ok[0]["data_mb"],
+                note=f"{peak - base:.0f} MB above its imports ({base:.0f} MB); data {ok[0]['data_mb']:.0f} MB",
+            )
+        )
     ok = [r for r in results.get(key, []) if "error" not in r]
     peak = max((r["peak_mb"] for r in ok), default=None)
     data = ok[0]["data_mb"] if ok else 0
-    rows.append(at_most("memory: layerwise fit peak RSS (whole process) <= data + 100 MB", peak, data + 100,
-                        unit="MB", data_mb=data))
+    rows.append(
+        at_most(
+            "memory: layerwise fit peak RSS (whole process) <= data + 100 MB", peak, data + 100, unit="MB", data_mb=data
+        )
+    )
     return rows

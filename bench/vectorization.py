@@ -10,6 +10,7 @@ gradients are checked to agree before anything is timed. When the double loop wo
 ``LOOP_BUDGET_S`` over all its rounds it is timed on the first m' examples and its time scaled by
 m / m' (its cost is linear in m); the row's note says so.
 """
+
 from __future__ import annotations
 
 import time
@@ -98,5 +99,10 @@ def measure(quick=False, repeats=5):
 def run(quick=False, repeats=5):
     """The section's rows: timings, then the vectorized step >= 300x faster than the double loop."""
     rows = measure(quick, repeats)
-    return timing_rows(rows) + [at_least("vectorized logistic step: speed-up over the double loop",
-                                         ratio(rows, "vec", "double loop", "vectorized"), 300)]
+    return timing_rows(rows) + [
+        at_least(
+            "vectorized logistic step: speed-up over the double loop",
+            ratio(rows, "vec", "double loop", "vectorized"),
+            300,
+        )
+    ]

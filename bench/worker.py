@@ -15,6 +15,7 @@ Kinds (``JOBS``):
 Each result carries ``rss_imports_mb`` (resident set after the library's imports, before any data)
 and ``peak_mb`` (the process's peak resident set, VmHWM, which exec resets).
 """
+
 from __future__ import annotations
 
 import importlib
@@ -23,9 +24,14 @@ import statistics
 import sys
 import time
 
-SIDES = {"layerwise": "bench.layerwise_side", "layerwise-engine": "bench.layerwise_side",
-         "pytorch": "bench.torch_side", "sklearn": "bench.sklearn_side", "jax-step": "bench.jax_side",
-         "jax-scan": "bench.jax_side"}
+SIDES = {
+    "layerwise": "bench.layerwise_side",
+    "layerwise-engine": "bench.layerwise_side",
+    "pytorch": "bench.torch_side",
+    "sklearn": "bench.sklearn_side",
+    "jax-step": "bench.jax_side",
+    "jax-scan": "bench.jax_side",
+}
 
 
 def status_mb(field):
@@ -104,8 +110,8 @@ def predict(job):
     rss_imports = status_mb("VmRSS")
     dims = job["dims"]
     X, y = teacher_data(job["m_train"] + job["m_test"], dims[0], dims[-1], dtype=np.float32)
-    model = side.trained_model(X[:job["m_train"]], y[:job["m_train"]], dims, impl=job["impl"])
-    X_test = X[job["m_train"]:]  # (m_test, n_x)
+    model = side.trained_model(X[: job["m_train"]], y[: job["m_train"]], dims, impl=job["impl"])
+    X_test = X[job["m_train"] :]  # (m_test, n_x)
     times = []
     for _ in range(6):
         t0 = time.perf_counter()
@@ -119,8 +125,11 @@ def predict(job):
         t0 = time.perf_counter()
         model.predict(row)
         singles.append(time.perf_counter() - t0)
-    return {"seconds": statistics.median(times[1:]), "one_row_seconds": statistics.median(singles),
-            "rss_imports_mb": rss_imports}
+    return {
+        "seconds": statistics.median(times[1:]),
+        "one_row_seconds": statistics.median(singles),
+        "rss_imports_mb": rss_imports,
+    }
 
 
 JOBS = {"fit": fit, "peak": peak, "products": products, "predict": predict}

@@ -4,6 +4,7 @@ Each example is ``python examples/<name>.py [--quick] [--out-dir DIR]`` and save
 files into ``DIR`` (default ``./example-output/<name>``), drawn with matplotlib's Figure API (no pyplot,
 no window). Examples that need the course's cat images also take ``--data-dir``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,13 +38,21 @@ def parser(name, description, cats=False):
     """The shared arguments: --quick, --out-dir, and --data-dir for examples on the cat images."""
     p = argparse.ArgumentParser(prog=f"{name}.py", description=description)
     p.add_argument("--quick", action="store_true", help="fewer iterations: finishes in seconds")
-    p.add_argument("--out-dir", type=Path, default=Path("example-output") / name,
-                   help="folder for the PNG figures (default: ./example-output/%(default)s)")
+    p.add_argument(
+        "--out-dir",
+        type=Path,
+        default=Path("example-output") / name,
+        help="folder for the PNG figures (default: ./example-output/%(default)s)",
+    )
     p.add_argument("--dpi", type=int, default=80, help="resolution of the saved figures")
     if cats:
-        p.add_argument("--data-dir", type=Path, default=None,
-                       help="folder with train_catvnoncat.h5 and test_catvnoncat.h5 "
-                            "(default: $LAYERWISE_CAT_DIR or the shared datasets folder)")
+        p.add_argument(
+            "--data-dir",
+            type=Path,
+            default=None,
+            help="folder with train_catvnoncat.h5 and test_catvnoncat.h5 "
+            "(default: $LAYERWISE_CAT_DIR or the shared datasets folder)",
+        )
     return p
 
 
@@ -52,8 +61,11 @@ def load_cats(data_dir):
     folder = Path(data_dir) if data_dir is not None else default_cat_dir()
     if not (folder / "train_catvnoncat.h5").is_file() or not (folder / "test_catvnoncat.h5").is_file():
         tried = [str(folder)] if data_dir is not None else [str(c) for c in cat_dir_candidates()]
-        sys.exit("error: the course's cat images (train_catvnoncat.h5, test_catvnoncat.h5) were not found in "
-                 + ", ".join(tried) + ". Pass --data-dir FOLDER or set LAYERWISE_CAT_DIR.")
+        sys.exit(
+            "error: the course's cat images (train_catvnoncat.h5, test_catvnoncat.h5) were not found in "
+            + ", ".join(tried)
+            + ". Pass --data-dir FOLDER or set LAYERWISE_CAT_DIR."
+        )
     from layerwise.datasets import load_catvnoncat  # imported after the check: a missing folder fails fast
 
     return load_catvnoncat(str(folder), layout="course")

@@ -9,6 +9,7 @@ from all rows (``fit_scaler``), then ``layerwise.distributed.fit`` trains with o
 minibatch step and writes a checkpoint every 10 epochs beside the model; rerun with ``--resume`` after
 a crash and it continues from there. Process 0 prints and saves; the others stay silent.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,10 +45,23 @@ def main(argv=None):
     X_mine, y_mine = X[start:stop], y[start:stop]  # this process's share, (m_r, 64)
 
     scaler = distributed.fit_scaler(comm or distributed.SELF, X_mine, "standard")  # statistics of all rows
-    model = layerwise.NeuralNetClassifier(hidden_layer_sizes=(64,), max_iter=args.epochs, learning_rate=0.003,
-                                          early_stopping=True, random_state=0, verbose=0)
-    distributed.fit(model, scaler.transform(X_mine), y_mine, comm=comm, checkpoint=distributed.checkpoint_path(
-        args.out), checkpoint_every=10, resume=args.resume)
+    model = layerwise.NeuralNetClassifier(
+        hidden_layer_sizes=(64,),
+        max_iter=args.epochs,
+        learning_rate=0.003,
+        early_stopping=True,
+        random_state=0,
+        verbose=0,
+    )
+    distributed.fit(
+        model,
+        scaler.transform(X_mine),
+        y_mine,
+        comm=comm,
+        checkpoint=distributed.checkpoint_path(args.out),
+        checkpoint_every=10,
+        resume=args.resume,
+    )
 
     correct = int(np.sum(model.predict(scaler.transform(X_mine)) == y_mine))  # counted where the rows are
     theta = np.concatenate([np.ravel(a) for q in model.params_ for a in (q.W, q.b)])
@@ -55,8 +69,10 @@ def main(argv=None):
     if rank == 0:
         same = all(np.array_equal(t, theta) for _, t in everywhere)
         accuracy = sum(c for c, _ in everywhere) / len(y)
-        print(f"Trained on {size} process(es), each holding about {len(y) // size} of the {len(y)} rows; "
-              f"{model.n_iter_} epochs, best validation accuracy {model.best_validation_score_:.4f}")
+        print(
+            f"Trained on {size} process(es), each holding about {len(y) // size} of the {len(y)} rows; "
+            f"{model.n_iter_} epochs, best validation accuracy {model.best_validation_score_:.4f}"
+        )
         print(f"The fitted model is {'identical' if same else 'DIFFERENT'} on all {size} process(es)")
         print(f"Training accuracy over all rows: {accuracy:.4f}")
         layerwise.save(model, args.out, preprocessing=scaler)

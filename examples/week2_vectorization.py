@@ -9,6 +9,7 @@ warm-up, the dot product of two vectors of a million numbers by a for loop and b
 
     python examples/week2_vectorization.py [--quick] [--out-dir DIR]
 """
+
 from __future__ import annotations
 
 import time
@@ -46,8 +47,10 @@ def main(argv=None):
     a, b = rng.rand(n), rng.rand(n)
     c_loop, t_loop = timed(dot_loop, a.tolist(), b.tolist())
     c_vec, t_vec = timed(np.dot, a, b, repeat=5)
-    print(f"dot product of two vectors of {n} numbers: for loop {1e3 * t_loop:.2f} ms, np.dot "
-          f"{1e3 * t_vec:.3f} ms; |difference| = {abs(c_loop - c_vec):.2e}")
+    print(
+        f"dot product of two vectors of {n} numbers: for loop {1e3 * t_loop:.2f} ms, np.dot "
+        f"{1e3 * t_vec:.3f} ms; |difference| = {abs(c_loop - c_vec):.2e}"
+    )
 
     n_x, m = (200, 100) if args.quick else (2000, 500)
     X = rng.rand(n_x, m)  # (n_x, m): one column per example
@@ -67,8 +70,10 @@ def main(argv=None):
     for name in versions:
         dw, db, J = results[name]
         diff = max(float(np.max(np.abs(dw - dw_ref))), abs(db - db_ref), abs(J - J_ref))
-        print(f"  {name:<31} {1e3 * times[name]:10.3f} ms   x{times[name] / times['vectorized']:8.1f}   "
-              f"max |difference from vectorized| = {diff:.2e}")
+        print(
+            f"  {name:<31} {1e3 * times[name]:10.3f} ms   x{times[name] / times['vectorized']:8.1f}   "
+            f"max |difference from vectorized| = {diff:.2e}"
+        )
     print(f"cost J = {J_ref:.12f}, db = {db_ref:.12f}, |dw| = {float(np.linalg.norm(dw_ref)):.12f}")
 
     fig, ax = _common.new_figure(figsize=(6.4, 3.2))

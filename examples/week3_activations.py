@@ -10,6 +10,7 @@ Z[3] equals W X + b for every input. Depth buys nothing without a non-linearity.
 
     python examples/week3_activations.py [--quick] [--out-dir DIR]
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -70,8 +71,10 @@ def main(argv=None):
 
     layer_dims = [5, 8, 6, 3]
     gap, shape = linear_network_gap(layer_dims, m=10 if args.quick else 1000)
-    print(f"a network {layer_dims} with linear activations against the single linear model W X + b, "
-          f"W = W3 W2 W1 of shape {shape}: max |difference| = {gap:.2e}")
+    print(
+        f"a network {layer_dims} with linear activations against the single linear model W X + b, "
+        f"W = W3 W2 W1 of shape {shape}: max |difference| = {gap:.2e}"
+    )
     print("so with linear activations the hidden layers add nothing: the network is one linear model")
     gap_tanh, _ = linear_network_gap(layer_dims, m=10 if args.quick else 1000, activation="tanh")
     print(f"the same weights with tanh hidden layers: max |difference| = {gap_tanh:.2e} (no longer linear)")

@@ -10,6 +10,7 @@
 
     python examples/week3_initialization.py [--quick] [--out-dir DIR]
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -30,11 +31,12 @@ def symmetry(X, Y, iterations):
 
     for activation in ("tanh", "sigmoid"):
         for init, seed in (("zeros", None), ("random", 2)):
-            params, costs = core.train(X, Y, [2, 4, 1], activation, "binary_crossentropy", 1.2, iterations,
-                                       init, seed)
+            params, costs = core.train(X, Y, [2, 4, 1], activation, "binary_crossentropy", 1.2, iterations, init, seed)
             acc = float(np.mean(core.predict(X, params, activation) == Y))
-            print(f"  {activation:>7} hidden units, {init:>6} init: hidden units differ by at most "
-                  f"{spread(params):.3g}, cost {costs[-1]:.4f}, accuracy {100 * acc:.2f} %")
+            print(
+                f"  {activation:>7} hidden units, {init:>6} init: hidden units differ by at most "
+                f"{spread(params):.3g}, cost {costs[-1]:.4f}, accuracy {100 * acc:.2f} %"
+            )
 
 
 def saturation(X, Y, iterations, args):
@@ -48,11 +50,14 @@ def saturation(X, Y, iterations, args):
             params0 = core.init_params([2, 4, 1], [big, "random"], random_state=2)
             Z1 = params0[0].W @ X + params0[0].b  # (4, m)
             flat = float(np.mean(g.derivative(Z1) < 0.01 * g.derivative(np.zeros(1))[0]))
-            params, costs = core.train(X, Y, [2, 4, 1], activation, "binary_crossentropy", 1.2, iterations,
-                                       params=params0)
+            params, costs = core.train(
+                X, Y, [2, 4, 1], activation, "binary_crossentropy", 1.2, iterations, params=params0
+            )
             acc = float(np.mean(core.predict(X, params, activation) == Y))
-            print(f"  {activation:>7}, W[1] x {scale:<6}: {100 * flat:5.1f} % of hidden units saturated "
-                  f"(g'(z) < 1 % of g'(0)); cost {costs[0]:.4f} -> {costs[-1]:.4f}; accuracy {100 * acc:.2f} %")
+            print(
+                f"  {activation:>7}, W[1] x {scale:<6}: {100 * flat:5.1f} % of hidden units saturated "
+                f"(g'(z) < 1 % of g'(0)); cost {costs[0]:.4f} -> {costs[-1]:.4f}; accuracy {100 * acc:.2f} %"
+            )
             ax.plot(costs, label=f"W[1] x {scale}")
         ax.set(title=f"{activation} hidden layer", xlabel="iteration", ylabel="cost J")
         ax.legend(fontsize=8)

@@ -10,6 +10,7 @@ depend on the BLAS).
 
     python examples/week3_planar_flower.py [--quick] [--out-dir DIR]
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -37,14 +38,15 @@ def main(argv=None):
     # initialize_parameters); the current notebook draws after np.random.seed(3) instead
     parameters = week3.nn_model(X, Y, 4, num_iterations=iterations, init_seed=2)
     acc_nn = float(np.mean(week3.predict(parameters, X) == Y))
-    print(f"one hidden layer of 4 tanh units ({iterations} iterations): accuracy {100 * acc_nn:.2f} %  "
-          "(course: 90 %)")
+    print(f"one hidden layer of 4 tanh units ({iterations} iterations): accuracy {100 * acc_nn:.2f} %  (course: 90 %)")
 
     fig, axes = _common.new_figure(1, 2, figsize=(7.0, 3.4))
-    _common.draw_boundary(axes[0], lambda G: core.predict(G, lr_params), X, Y,
-                          f"logistic regression: {100 * acc_lr:.1f} %")
-    _common.draw_boundary(axes[1], lambda G: week3.predict(parameters, G), X, Y,
-                          f"4 hidden tanh units: {100 * acc_nn:.1f} %")
+    _common.draw_boundary(
+        axes[0], lambda G: core.predict(G, lr_params), X, Y, f"logistic regression: {100 * acc_lr:.1f} %"
+    )
+    _common.draw_boundary(
+        axes[1], lambda G: week3.predict(parameters, G), X, Y, f"4 hidden tanh units: {100 * acc_nn:.1f} %"
+    )
     _common.save(fig, args, "logistic_vs_hidden_layer.png")
 
     study_iterations = 1000 if args.quick else 5000

@@ -9,6 +9,7 @@ printed costs are 0.6930497356599888 and 0.7717493284237686 (iteration 0), 0.646
 
     python examples/week4_deep_networks.py [--quick] [--out-dir DIR] [--data-dir DIR]
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -23,8 +24,10 @@ MODELS = {  # name: (course function, layer_dims)
 
 def dimension_table(layer_dims, m):
     """One row per layer l = 1..L: the shapes of W[l], b[l], Z[l] = A[l] and the parameter count."""
-    rows = [f"    {'layer':<7}{'W[l]':>14}{'b[l]':>10}{'Z[l], A[l]':>14}{'parameters':>12}",
-            f"    {'0 (X)':<7}{'':>14}{'':>10}{str((layer_dims[0], m)):>14}{'':>12}"]
+    rows = [
+        f"    {'layer':<7}{'W[l]':>14}{'b[l]':>10}{'Z[l], A[l]':>14}{'parameters':>12}",
+        f"    {'0 (X)':<7}{'':>14}{'':>10}{str((layer_dims[0], m)):>14}{'':>12}",
+    ]
     for l in range(1, len(layer_dims)):
         n, n_prev = layer_dims[l], layer_dims[l - 1]
         rows.append(f"    {l:<7}{str((n, n_prev)):>14}{str((n, 1)):>10}{str((n, m)):>14}{n * n_prev + n:>12}")
@@ -41,13 +44,15 @@ def main(argv=None):
     args = _common.parser("week4_deep_networks", __doc__.splitlines()[0], cats=True).parse_args(argv)
     data = _common.load_cats(args.data_dir)  # X (12288, 209), Y (1, 209)
     from layerwise.course import week4
+
     iterations = 101 if args.quick else 2500
     fig, ax = _common.new_figure()
     for name, (function, layer_dims) in MODELS.items():
         print(f"{name} model {layer_dims}, m = {data.X_train.shape[1]}:")
         print(dimension_table(layer_dims, data.X_train.shape[1]))
-        parameters, costs = getattr(week4, function)(data.X_train, data.y_train, layer_dims,
-                                                      learning_rate=0.0075, num_iterations=iterations)
+        parameters, costs = getattr(week4, function)(
+            data.X_train, data.y_train, layer_dims, learning_rate=0.0075, num_iterations=iterations
+        )
         for i, cost in enumerate(costs):
             if i in (0, 1) or i == len(costs) - 1:
                 print(f"  cost after iteration {100 * i}: {float(cost)!r}")

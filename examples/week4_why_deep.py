@@ -12,6 +12,7 @@ Part 2 trains networks (tanh, Adam, every 2^n input) and searches the narrowest 
 
     python examples/week4_why_deep.py [--quick] [--out-dir DIR]
 """
+
 from __future__ import annotations
 
 import itertools
@@ -57,7 +58,7 @@ def xor_tree(n):
         params.append(LayerParams(P @ M, np.array(c).reshape(-1, 1) + 0.0))
         M = np.zeros((len(out), len(P)))
         for row, (start, coef) in enumerate(out):
-            M[row, start:start + len(coef)] = coef
+            M[row, start : start + len(coef)] = coef
     return tuple(params) + (_output_layer(M),)
 
 
@@ -95,8 +96,18 @@ def narrowest(n, depth, widths, seeds, iterations):
     X, Y = truth_table(n)
     for w in widths:
         for seed in range(seeds):
-            params, _ = core.train(X, Y, [n] + [w] * depth + [1], "tanh", "binary_crossentropy", 0.05,
-                                   iterations, "xavier", seed, optimizer="adam")
+            params, _ = core.train(
+                X,
+                Y,
+                [n] + [w] * depth + [1],
+                "tanh",
+                "binary_crossentropy",
+                0.05,
+                iterations,
+                "xavier",
+                seed,
+                optimizer="adam",
+            )
             if accuracy(params, X, Y, "tanh") == 1.0:
                 return w
     return None
@@ -120,8 +131,9 @@ def main(argv=None):
 
     learn_ns = range(2, 4) if args.quick else range(2, 8)
     seeds, iterations = (2, 1000) if args.quick else (3, 2000)
-    print(f"part 2, learned (tanh, Adam 0.05, {iterations} iterations, {seeds} seeds): narrowest width that "
-          "reaches 100 %")
+    print(
+        f"part 2, learned (tanh, Adam 0.05, {iterations} iterations, {seeds} seeds): narrowest width that reaches 100 %"
+    )
     learned = {"shallow": [], "deep": []}
     for n in learn_ns:
         depth = max(1, math.ceil(math.log2(n)))
@@ -129,8 +141,10 @@ def main(argv=None):
         w_deep = narrowest(n, depth, range(1, 2 * n + 3), seeds, iterations)
         learned["shallow"].append(w_shallow)
         learned["deep"].append(None if w_deep is None else w_deep * depth)
-        print(f"  n = {n}: one hidden layer needs width {w_shallow}; {depth} hidden layers need width {w_deep} "
-              f"({None if w_deep is None else w_deep * depth} units)")
+        print(
+            f"  n = {n}: one hidden layer needs width {w_shallow}; {depth} hidden layers need width {w_deep} "
+            f"({None if w_deep is None else w_deep * depth} units)"
+        )
 
     fig, axes = _common.new_figure(1, 2, figsize=(8.0, 3.4))
     for name, units in built.items():
@@ -138,8 +152,9 @@ def main(argv=None):
     axes[0].set_yscale("log", base=2)
     axes[0].set(xlabel="n (bits)", ylabel="hidden units", title="built by hand")
     for name, units in learned.items():
-        axes[1].plot(list(learn_ns), [np.nan if u is None else u for u in units], marker="o",
-                     label=f"{name} (total units)")
+        axes[1].plot(
+            list(learn_ns), [np.nan if u is None else u for u in units], marker="o", label=f"{name} (total units)"
+        )
     axes[1].set(xlabel="n (bits)", ylabel="hidden units", title="learned: smallest that fits")
     for ax in axes:
         ax.legend(fontsize=8)

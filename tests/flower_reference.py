@@ -6,6 +6,7 @@ there its decision boundary, and so a point or two of its accuracy, depends on t
 order. Tests compare such a figure with this implementation computed in the same process (the same
 BLAS), within ``FLIPS`` points of 400, never with a figure printed on another machine.
 """
+
 from __future__ import annotations
 
 import numpy as np

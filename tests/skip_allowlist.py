@@ -9,6 +9,7 @@ listed with their reasons where they are declared. Locally (``CI`` unset) skips 
 
 Add an entry only with a reason a reviewer accepts: the feature cannot run on CI's machine at all.
 """
+
 from __future__ import annotations
 
 import fnmatch
@@ -19,18 +20,29 @@ import pytest
 
 # (node id glob, skip reason regex, why it may skip in CI); in a glob write [ as [[] or use *
 ALLOWED = (
-    ("tests/test_gpu.py*", r"could not import 'cupy'|CuPy sees no GPU",
-     "CI has no GPU: the CuPy engine is tested on a GPU machine (the CUDA C itself runs on the CPU in "
-     "tests/test_cuda_source.py)"),
-    ("tests/test_estimators_sklearn.py::test_sklearn_compatible*check_array_api_input(*",
-     r"SCIPY_ARRAY_API is not set",
-     "scikit-learn runs this check only with SCIPY_ARRAY_API=1 set before SciPy is imported, which would "
-     "change SciPy for the whole suite; layerwise's array-API path is tested in tests/test_backends.py"),
-    ("tests/test_docs.py::test_block_runs_as_written*", r"^marked skip in the docs: ",
-     "a documentation block that cannot run in a test (it installs, starts a server that runs until Ctrl-C, "
-     "...): its reason stands in the docs beside the block, where a reviewer sees it"),
-    ("tests/test_docs.py::test_block_runs_as_written*", r"^needs CuPy and a CUDA GPU|^needs a CUDA GPU",
-     "a documentation block for the GPU: CI has none, as for tests/test_gpu.py"),
+    (
+        "tests/test_gpu.py*",
+        r"could not import 'cupy'|CuPy sees no GPU",
+        "CI has no GPU: the CuPy engine is tested on a GPU machine (the CUDA C itself runs on the CPU in "
+        "tests/test_cuda_source.py)",
+    ),
+    (
+        "tests/test_estimators_sklearn.py::test_sklearn_compatible*check_array_api_input(*",
+        r"SCIPY_ARRAY_API is not set",
+        "scikit-learn runs this check only with SCIPY_ARRAY_API=1 set before SciPy is imported, which would "
+        "change SciPy for the whole suite; layerwise's array-API path is tested in tests/test_backends.py",
+    ),
+    (
+        "tests/test_docs.py::test_block_runs_as_written*",
+        r"^marked skip in the docs: ",
+        "a documentation block that cannot run in a test (it installs, starts a server that runs until Ctrl-C, "
+        "...): its reason stands in the docs beside the block, where a reviewer sees it",
+    ),
+    (
+        "tests/test_docs.py::test_block_runs_as_written*",
+        r"^needs CuPy and a CUDA GPU|^needs a CUDA GPU",
+        "a documentation block for the GPU: CI has none, as for tests/test_gpu.py",
+    ),
 )
 
 

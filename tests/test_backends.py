@@ -4,6 +4,7 @@ to NumPy) against NumPy; the estimator's device bookkeeping; CUDA paths that nee
 The reference is always the NumPy run of the same code from the same host-drawn weights: device1
 must reproduce it to 1e-12 (relative, float64) for every activation, optimizer and output layer.
 """
+
 import subprocess
 import sys
 import warnings
@@ -21,8 +22,7 @@ from layerwise.estimators import NeuralNetClassifier, NeuralNetRegressor  # noqa
 D1 = xps.Device("device1")
 HIDDEN = ["relu", "leaky_relu", "tanh", "sigmoid", "linear"]
 LOSSES = {"binary_crossentropy": 1, "categorical_crossentropy": 4, "mse": 2}
-OPTIMIZERS = {"gd": {}, "momentum": {"beta": 0.8}, "nesterov": {"beta": 0.8}, "rmsprop": {"beta": 0.9},
-              "adam": {}}
+OPTIMIZERS = {"gd": {}, "momentum": {"beta": 0.8}, "nesterov": {"beta": 0.8}, "rmsprop": {"beta": 0.9}, "adam": {}}
 
 
 def on_d1(A):
@@ -41,8 +41,13 @@ def _problem(loss, m=13, n_x=5, seed=0):
     rng = np.random.RandomState(seed)
     X = rng.randn(m, n_x)
     n_y = LOSSES[loss]
-    Y = ((rng.rand(m, 1) > 0.5).astype(float) if loss == "binary_crossentropy" else
-         np.eye(n_y)[rng.randint(0, n_y, m)] if loss == "categorical_crossentropy" else rng.randn(m, n_y))
+    Y = (
+        (rng.rand(m, 1) > 0.5).astype(float)
+        if loss == "binary_crossentropy"
+        else np.eye(n_y)[rng.randint(0, n_y, m)]
+        if loss == "categorical_crossentropy"
+        else rng.randn(m, n_y)
+    )
     return X, Y, [n_x, 7, 6, n_y]
 
 
@@ -108,18 +113,24 @@ def test_engine_buffers_live_on_the_device():
 def _data(kind, seed=0):
     rng = np.random.RandomState(seed)
     X = rng.randn(120, 6)
-    y = {"multiclass": np.argmax(X[:, :3], axis=1), "binary": (X[:, 0] > 0).astype(int),
-         "regression": X[:, 0] - 2 * X[:, 1]}[kind]
+    y = {
+        "multiclass": np.argmax(X[:, :3], axis=1),
+        "binary": (X[:, 0] > 0).astype(int),
+        "regression": X[:, 0] - 2 * X[:, 1],
+    }[kind]
     return X, y
 
 
-@pytest.mark.parametrize("solver,kind,extra", [
-    ("adam", "multiclass", {}),
-    ("sgd", "binary", {"early_stopping": True}),
-    ("rmsprop", "regression", {}),
-    ("gd", "binary", {}),
-    ("lbfgs", "regression", {}),
-])
+@pytest.mark.parametrize(
+    "solver,kind,extra",
+    [
+        ("adam", "multiclass", {}),
+        ("sgd", "binary", {"early_stopping": True}),
+        ("rmsprop", "regression", {}),
+        ("gd", "binary", {}),
+        ("lbfgs", "regression", {}),
+    ],
+)
 def test_estimator_fits_on_device1_like_numpy(solver, kind, extra):
     X, y = _data(kind)
     cls = NeuralNetRegressor if kind == "regression" else NeuralNetClassifier
@@ -232,9 +243,11 @@ def test_tf32_is_refused_for_float64_and_a_no_op_on_the_cpu():
 
 
 def test_gpu_modules_import_without_cupy():
-    code = ("import sys; sys.modules['cupy'] = None\n"
-            "import layerwise.engine.cuda, layerwise.engine.cuda_kernels, layerwise.estimators.device\n"
-            "from layerwise.estimators import NeuralNetClassifier\n"
-            "assert NeuralNetClassifier(device='cuda').get_params()['device'] == 'cuda'\nprint('ok')")
+    code = (
+        "import sys; sys.modules['cupy'] = None\n"
+        "import layerwise.engine.cuda, layerwise.engine.cuda_kernels, layerwise.estimators.device\n"
+        "from layerwise.estimators import NeuralNetClassifier\n"
+        "assert NeuralNetClassifier(device='cuda').get_params()['device'] == 'cuda'\nprint('ok')"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "ok"

@@ -5,6 +5,7 @@ harness counts, compares and reports correctly, and that every contender compute
 layerwise: the same forward pass and the same first step (SGD and Adam) from the same weights, for
 PyTorch, scikit-learn and JAX, each skipped only when that library is not installed.
 """
+
 import json
 import sys
 from pathlib import Path
@@ -22,6 +23,7 @@ from layerwise.core import network  # noqa: E402
 
 class CountingArray(np.ndarray):
     """An ndarray that adds 2 m n k to a shared counter for every (m, k) @ (k, n) product."""
+
     flop = 0
 
     def __matmul__(self, other):
@@ -45,8 +47,10 @@ def test_mlp_flop_by_hand():
 def test_mlp_flop_counts_the_products_the_core_executes(dims):
     m = 9
     rng = np.random.default_rng(0)
-    params = tuple(network.LayerParams(p.W.view(CountingArray), p.b.view(CountingArray))
-                   for p in network.init_params(dims, "he", 0))
+    params = tuple(
+        network.LayerParams(p.W.view(CountingArray), p.b.view(CountingArray))
+        for p in network.init_params(dims, "he", 0)
+    )
     X = rng.standard_normal((dims[0], m)).view(CountingArray)
     Y = (rng.random((dims[-1], m)) > 0.5).astype(float).view(CountingArray)
     CountingArray.flop = 0
@@ -120,7 +124,6 @@ def test_vectorized_step_matches_the_loops():
     np.testing.assert_allclose(vectorization.vectorized_step(w, b, X, Y)[0], w_new, rtol=1e-12)
 
 
-
 # ---------------------------------------------------------------- the contenders compute the same network
 DIMS = [6, 5, 4, 3]
 LR = {"sgd": 0.1, "adam": 0.01}
@@ -150,8 +153,9 @@ def _layerwise_step(params, X, y, solver):
 
 
 def _core_forward(params, X):
-    AL, _ = network.model_forward(X.T, tuple(network.LayerParams(W, b) for W, b in params), "relu",
-                                  "categorical_crossentropy")
+    AL, _ = network.model_forward(
+        X.T, tuple(network.LayerParams(W, b) for W, b in params), "relu", "categorical_crossentropy"
+    )
     return AL.T  # (m, n[L])
 
 
@@ -315,8 +319,17 @@ def test_quick_run_writes_json_and_prunes(tmp_path, capsys):
 @pytest.mark.slow
 def test_quick_fit_jobs_run_in_fresh_processes():
     for impl in ("layerwise", "sklearn"):
-        job = {"kind": "fit", "impl": impl, "solver": "sgd", "dtype": "float32", "m": 512, "dims": [784, 16, 10],
-               "batch": 256, "epochs": 1, "lr": 0.01}
+        job = {
+            "kind": "fit",
+            "impl": impl,
+            "solver": "sgd",
+            "dtype": "float32",
+            "m": 512,
+            "dims": [784, 16, 10],
+            "batch": 256,
+            "epochs": 1,
+            "lr": 0.01,
+        }
         res = fresh.run_job(job, threads=1)
         assert "error" not in res, res
         assert res["data_mb"] == pytest.approx((512 * 784 * 4 + 512 * 8) / 2**20)

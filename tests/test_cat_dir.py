@@ -1,4 +1,5 @@
 """The cat images are found by one documented rule, and the package names no folder of any machine."""
+
 import ast
 from pathlib import Path
 
@@ -45,6 +46,10 @@ def _string_literals(path):
 
 
 def test_no_absolute_path_of_any_machine_in_the_package():
-    found = [(str(p.relative_to(PACKAGE)), s) for p in PACKAGE.rglob("*.py") for s in _string_literals(p)
-             if s.startswith(("/work", "/home/", "/Users/", "/root", "/mnt/", "/tmp/", "C:\\"))]
+    found = [
+        (str(p.relative_to(PACKAGE)), s)
+        for p in PACKAGE.rglob("*.py")
+        for s in _string_literals(p)
+        if s.startswith(("/work", "/home/", "/Users/", "/root", "/mnt/", "/tmp/", "C:\\"))
+    ]
     assert found == []

@@ -1,4 +1,5 @@
 """The ``layerwise`` command: end to end as a subprocess, user mistakes, and complete --help."""
+
 import os
 import re
 import subprocess
@@ -29,8 +30,14 @@ def _env():
 
 
 def run(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "layerwise", *map(str, args)], capture_output=True, text=True,
-                          env=_env(), cwd=cwd, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "layerwise", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=_env(),
+        cwd=cwd,
+        timeout=120,
+    )
 
 
 def _write_csv(path, columns):
@@ -50,8 +57,12 @@ TRAIN = ["--hidden", "8,4", "--epochs", "40", "--seed", "0", "--learning-rate", 
 def _same_in_python(Est, X, y):
     """What the command should have trained: the library's estimator on the standardized features."""
     scaler = StandardScaler().fit(X)
-    model = Est(hidden_layer_sizes=(8, 4), max_iter=40, random_state=0, learning_rate=0.01,
-                ).fit(scaler.transform(X), y)
+    model = Est(
+        hidden_layer_sizes=(8, 4),
+        max_iter=40,
+        random_state=0,
+        learning_rate=0.01,
+    ).fit(scaler.transform(X), y)
     return model, scaler
 
 
@@ -118,10 +129,12 @@ def test_regression_end_to_end(tmp_path, capsys):
 
 def test_user_mistakes_as_a_subprocess(tmp_path):
     data = _write_csv(tmp_path / "d.csv", {"a": [1.0, 2.0], "y": [0, 1]})
-    assert "no such data file" in _one_error_line(run("train", tmp_path / "nope.csv", "--target", "y",
-                                                      "--out", tmp_path / "m"))
-    assert "--epochs" in _one_error_line(run("train", data, "--target", "y", "--out", tmp_path / "m",
-                                             "--epochs", "ten"))
+    assert "no such data file" in _one_error_line(
+        run("train", tmp_path / "nope.csv", "--target", "y", "--out", tmp_path / "m")
+    )
+    assert "--epochs" in _one_error_line(
+        run("train", data, "--target", "y", "--out", tmp_path / "m", "--epochs", "ten")
+    )
     # the other mistakes run in-process below (test_user_mistakes_exit_2_with_one_line): same code path
 
 
@@ -129,33 +142,54 @@ def test_user_mistakes_as_a_subprocess(tmp_path):
 def saved(tmp_path_factory):
     folder = tmp_path_factory.mktemp("cli")
     data = _write_csv(folder / "d.csv", {"a": A[:40, 0], "b": A[:40, 1], "y": A[:40, 2]})
-    assert main(["train", str(data), "--target", "y", "--out", str(folder / "reg.safetensors"),
-                 "--epochs", "3", "--verbose", "0"]) == 0
+    assert (
+        main(
+            [
+                "train",
+                str(data),
+                "--target",
+                "y",
+                "--out",
+                str(folder / "reg.safetensors"),
+                "--epochs",
+                "3",
+                "--verbose",
+                "0",
+            ]
+        )
+        == 0
+    )
     return folder
 
 
-@pytest.mark.parametrize("argv, fragment", [
-    ([], "required: COMMAND"),
-    (["fly"], "invalid choice: 'fly'"),
-    (["train", "{d}/d.csv", "--out", "{d}/m"], "required: --target"),
-    (["train", "{d}/d.csv", "--target", "y", "--out", "{d}/m", "--hidden", "20,x"], "layer sizes like 20,7,5"),
-    (["train", "{d}/d.csv", "--target", "y", "--out", "{d}/m", "--learning-rate", "-1"], "positive number"),
-    (["train", "{d}/d.csv", "--target", "y", "--out", "{d}/m", "--validation-fraction", "1.5"], "[0, 1)"),
-    (["train", "{d}/d.csv", "--target", "y", "--out", "{d}/m", "--batch-size", "0"], "positive integer"),
-    (["train", "{d}/d.csv", "--target", "y", "--out", "{d}/m", "--scale", "robust"], "invalid choice"),
-    (["train", "{d}/d.csv", "--target", "y", "--out", "{d}/m", "--activation", "swish"], "swish"),
-    (["train", "{d}/d.csv", "--target", "y", "--out", "{d}/m", "--bogus"], "unrecognized arguments: --bogus"),
-    (["train", "{d}/d.xlsx", "--target", "y", "--out", "{d}/m"], "unknown data format"),
-    (["predict", "{d}/missing.safetensors", "{d}/d.csv"], "no such model file"),
-    (["predict", "{d}/d.csv", "{d}/d.csv"], "looks like a CSV table (first line: 'a,b,y'), not a layerwise model file"),
-    (["info", "{d}/foreign.safetensors"], "not a layerwise model"),
-    (["train", "{d}/d.csv", "--target", "a,b,y", "--out", "{d}/m"], "no feature columns left"),
-    (["train", "{d}/d.csv", "--target", "y", "--out", "{d}/m", "--task", "classification"], "label type"),
-    (["train", "{d}/strings.csv", "--target", "y", "--out", "{d}/m", "--task", "regression"], "numeric target"),
-    (["predict", "{d}/reg.safetensors", "{d}/d.csv", "--proba"], "holds a regressor"),
-    (["predict", "{d}/reg.safetensors", "{d}/only_a.csv"], "no column 'b'"),
-    (["evaluate", "{d}/reg.safetensors", "{d}/d.csv", "--target", "zz"], "no column 'zz'"),
-])
+@pytest.mark.parametrize(
+    "argv, fragment",
+    [
+        ([], "required: COMMAND"),
+        (["fly"], "invalid choice: 'fly'"),
+        (["train", "{d}/d.csv", "--out", "{d}/m"], "required: --target"),
+        (["train", "{d}/d.csv", "--target", "y", "--out", "{d}/m", "--hidden", "20,x"], "layer sizes like 20,7,5"),
+        (["train", "{d}/d.csv", "--target", "y", "--out", "{d}/m", "--learning-rate", "-1"], "positive number"),
+        (["train", "{d}/d.csv", "--target", "y", "--out", "{d}/m", "--validation-fraction", "1.5"], "[0, 1)"),
+        (["train", "{d}/d.csv", "--target", "y", "--out", "{d}/m", "--batch-size", "0"], "positive integer"),
+        (["train", "{d}/d.csv", "--target", "y", "--out", "{d}/m", "--scale", "robust"], "invalid choice"),
+        (["train", "{d}/d.csv", "--target", "y", "--out", "{d}/m", "--activation", "swish"], "swish"),
+        (["train", "{d}/d.csv", "--target", "y", "--out", "{d}/m", "--bogus"], "unrecognized arguments: --bogus"),
+        (["train", "{d}/d.xlsx", "--target", "y", "--out", "{d}/m"], "unknown data format"),
+        (["predict", "{d}/missing.safetensors", "{d}/d.csv"], "no such model file"),
+        (
+            ["predict", "{d}/d.csv", "{d}/d.csv"],
+            "looks like a CSV table (first line: 'a,b,y'), not a layerwise model file",
+        ),
+        (["info", "{d}/foreign.safetensors"], "not a layerwise model"),
+        (["train", "{d}/d.csv", "--target", "a,b,y", "--out", "{d}/m"], "no feature columns left"),
+        (["train", "{d}/d.csv", "--target", "y", "--out", "{d}/m", "--task", "classification"], "label type"),
+        (["train", "{d}/strings.csv", "--target", "y", "--out", "{d}/m", "--task", "regression"], "numeric target"),
+        (["predict", "{d}/reg.safetensors", "{d}/d.csv", "--proba"], "holds a regressor"),
+        (["predict", "{d}/reg.safetensors", "{d}/only_a.csv"], "no column 'b'"),
+        (["evaluate", "{d}/reg.safetensors", "{d}/d.csv", "--target", "zz"], "no column 'zz'"),
+    ],
+)
 def test_user_mistakes_exit_2_with_one_line(saved, capsys, argv, fragment):
     from safetensors.numpy import save_file
 
@@ -211,7 +245,11 @@ def test_demo(tmp_path):
     assert abs(float(printed) - tanh_network_accuracy(X, Y, 4, 10000)) <= 100 * FLIPS / 400 + 0.05  # printed to 0.1
     assert "Accuracy of logistic regression:      47.0%" in r.stdout
     assert "predictions are identical" in r.stdout
-    for name in ("flower_decision_boundary.png", "digits_confusion_matrix.png", "digits_cost.png",
-                 "digits.safetensors"):
+    for name in (
+        "flower_decision_boundary.png",
+        "digits_confusion_matrix.png",
+        "digits_cost.png",
+        "digits.safetensors",
+    ):
         assert (tmp_path / "out" / name).is_file()
     assert str((tmp_path / "out").resolve()) in r.stdout

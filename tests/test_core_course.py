@@ -2,6 +2,7 @@
 
 The course's functions themselves are tested, function by function, in tests/test_course_week{2,3,4}.py.
 """
+
 import numpy as np
 import pytest
 
@@ -28,7 +29,7 @@ def test_make_flower_is_the_course_generator():
     for j in range(2):
         t = np.linspace(j * 3.12, (j + 1) * 3.12, N) + rng.randn(N) * 0.2
         r = a * np.sin(4 * t) + rng.randn(N) * 0.2
-        X[N * j:N * (j + 1)] = np.c_[r * np.sin(t), r * np.cos(t)]
+        X[N * j : N * (j + 1)] = np.c_[r * np.sin(t), r * np.cos(t)]
     Xf, yf = make_flower()
     np.testing.assert_array_equal(Xf, X)
     np.testing.assert_array_equal(yf, np.repeat([0, 1], 200))
@@ -45,6 +46,7 @@ def test_cat_loader_reads_the_shared_files(cat_dir):
     assert int(data.y_train.sum()) == 72 and int(data.y_test.sum()) == 33
     assert 0.0 <= data.X_train.min() and data.X_train.max() <= 1.0
     import h5py
+
     with h5py.File(cat_dir / "train_catvnoncat.h5") as f:
         raw = np.asarray(f["train_set_x"])
     np.testing.assert_array_equal(data.X_train[5], raw[5].reshape(-1) / 255)
@@ -59,6 +61,7 @@ def test_cat_loader_errors(tmp_path):
     with pytest.raises(ValueError, match="not a readable HDF5 file"):
         load_catvnoncat(tmp_path)
     import h5py
+
     with h5py.File(tmp_path / "train_catvnoncat.h5", "w") as f:
         f["train_set_x"] = np.zeros((2, 4, 4, 3))
     with pytest.raises(ValueError, match=r"missing dataset\(s\) \['train_set_y', 'list_classes'\]"):
@@ -67,16 +70,24 @@ def test_cat_loader_errors(tmp_path):
 
 # ------------------------------------------------------------------ other namespaces
 @pytest.mark.parametrize("device", ["CPU_DEVICE", "device1"])
-@pytest.mark.parametrize("loss,acts", [("binary_crossentropy", ["tanh", "relu"]),
-                                       ("categorical_crossentropy", ["leaky_relu", "sigmoid"]),
-                                       ("mse", ["linear", "tanh"])])
+@pytest.mark.parametrize(
+    "loss,acts",
+    [
+        ("binary_crossentropy", ["tanh", "relu"]),
+        ("categorical_crossentropy", ["leaky_relu", "sigmoid"]),
+        ("mse", ["linear", "tanh"]),
+    ],
+)
 def test_core_on_array_api_strict_matches_numpy(device, loss, acts):
     xp = pytest.importorskip("array_api_strict")
     dev = xp.Device(device)
     rng = np.random.RandomState(0)
     X = rng.randn(4, 9)
-    Y = {"binary_crossentropy": (rng.rand(1, 9) > 0.5) * 1.0, "mse": rng.randn(1, 9),
-         "categorical_crossentropy": np.eye(3)[:, rng.randint(0, 3, 9)]}[loss]
+    Y = {
+        "binary_crossentropy": (rng.rand(1, 9) > 0.5) * 1.0,
+        "mse": rng.randn(1, 9),
+        "categorical_crossentropy": np.eye(3)[:, rng.randint(0, 3, 9)],
+    }[loss]
     dims = [4, 5, 3, Y.shape[0]]
     args = dict(activations=acts, loss=loss, learning_rate=0.1, num_iterations=5, init="he", random_state=3)
     p_np, c_np = core.train(X, Y, dims, **args)
@@ -91,5 +102,3 @@ def test_core_on_array_api_strict_matches_numpy(device, loss, acts):
     if device == "device1":
         with pytest.raises(RuntimeError):
             np.asarray(p_xp[0].W)  # like a GPU, device1 refuses silent conversion: nothing in train did it
-
-

@@ -1,5 +1,6 @@
 """The core's math against independent references: numerical gradients, hand-worked values,
 the loop version, the generic dA[L] path."""
+
 import math
 
 import numpy as np
@@ -46,7 +47,9 @@ def test_activation_derivative_matches_central_differences(name):
 
 def test_activation_values_by_hand():
     Z = np.array([[-2.0, 0.0, 3.0]])
-    np.testing.assert_allclose(core.get_activation("sigmoid").forward(Z), [[1 / (1 + math.e**2), 0.5, 1 / (1 + math.e**-3)]])
+    np.testing.assert_allclose(
+        core.get_activation("sigmoid").forward(Z), [[1 / (1 + math.e**2), 0.5, 1 / (1 + math.e**-3)]]
+    )
     np.testing.assert_allclose(core.get_activation("relu").forward(Z), [[0, 0, 3]])
     np.testing.assert_allclose(core.get_activation("leaky_relu").forward(Z), [[-0.02, 0, 3]])
     np.testing.assert_allclose(core.leaky_relu(0.2).forward(Z), [[-0.4, 0, 3]])
@@ -61,7 +64,7 @@ def test_softmax_backward_is_its_jacobian():
     Z, dA = rng.randn(4, 3), rng.randn(4, 3)
     dZ = core.get_activation("softmax").backward(dA, Z)
     for i in range(3):
-        a = core.softmax(Z[:, i:i + 1])[:, 0]
+        a = core.softmax(Z[:, i : i + 1])[:, 0]
         J = np.diag(a) - np.outer(a, a)
         np.testing.assert_allclose(dZ[:, i], J @ dA[:, i], rtol=1e-12)
 
@@ -79,28 +82,39 @@ def test_unknown_names_are_clear_errors():
 
 # ------------------------------------------------------------------ gradient checks
 @HSET
-@given(n_prev=st.integers(1, 5), n=st.integers(1, 5), m=st.integers(1, 6), act=st.sampled_from(ALL_ACTS),
-       seed=st.integers(0, 2**31 - 1))
+@given(
+    n_prev=st.integers(1, 5),
+    n=st.integers(1, 5),
+    m=st.integers(1, 6),
+    act=st.sampled_from(ALL_ACTS),
+    seed=st.integers(0, 2**31 - 1),
+)
 def test_linear_activation_block_gradients(n_prev, n, m, act, seed):
     rng = np.random.RandomState(seed)
     A_prev, W, b, dA = rng.randn(n_prev, m), rng.randn(n, n_prev), rng.randn(n, 1), rng.randn(n, m)
     assume(act not in ("relu", "leaky_relu") or np.min(np.abs(W @ A_prev + b)) > 1e-4)
     errors = core.check_block(
         lambda A_prev, W, b: core.linear_activation_forward(A_prev, W, b, act),
-        lambda dA, cache: core.linear_activation_backward(dA, cache, act), [A_prev, W, b], dA)
+        lambda dA, cache: core.linear_activation_backward(dA, cache, act),
+        [A_prev, W, b],
+        dA,
+    )
     assert max(errors) < 1e-7, errors
 
 
 @HSET
-@given(dims=st.lists(st.integers(1, 5), min_size=2, max_size=5), m=st.integers(1, 6),
-       acts=st.lists(st.sampled_from(ALL_ACTS), min_size=3, max_size=3),
-       loss=st.sampled_from(["binary_crossentropy", "categorical_crossentropy", "mse"]),
-       seed=st.integers(0, 2**31 - 1))
+@given(
+    dims=st.lists(st.integers(1, 5), min_size=2, max_size=5),
+    m=st.integers(1, 6),
+    acts=st.lists(st.sampled_from(ALL_ACTS), min_size=3, max_size=3),
+    loss=st.sampled_from(["binary_crossentropy", "categorical_crossentropy", "mse"]),
+    seed=st.integers(0, 2**31 - 1),
+)
 def test_whole_network_gradients(dims, m, acts, loss, seed):
     if loss == "categorical_crossentropy":
         assume(dims[-1] >= 2)
     L = len(dims) - 1
-    acts = acts[:L - 1]
+    acts = acts[: L - 1]
     rng = np.random.RandomState(seed)
     params = core.init_params(dims, "xavier", seed)
     params = tuple(core.LayerParams(p.W, rng.randn(*p.b.shape) * 0.1) for p in params)
@@ -138,7 +152,9 @@ def test_costs_from_logits_match_the_textbook_formulas():
     assert float(core.get_loss("binary_crossentropy").cost(Z, Y)) == pytest.approx(bce, rel=1e-13)
     Yc = np.eye(3)[:, rng.randint(0, 3, 8)]
     S = np.exp(Z) / np.exp(Z).sum(axis=0)
-    assert float(core.get_loss("categorical_crossentropy").cost(Z, Yc)) == pytest.approx(-np.sum(Yc * np.log(S)) / 8, rel=1e-13)
+    assert float(core.get_loss("categorical_crossentropy").cost(Z, Yc)) == pytest.approx(
+        -np.sum(Yc * np.log(S)) / 8, rel=1e-13
+    )
     Yr = rng.randn(3, 8)
     assert float(core.get_loss("mse").cost(Z, Yr)) == pytest.approx(np.sum((Z - Yr) ** 2) / 16, rel=1e-13)
 
@@ -179,8 +195,9 @@ def _hidden_rows(init, random_state):
     rng = np.random.RandomState(0)
     X = rng.randn(3, 50)
     Y = (X[0:1] * X[1:2] > 0).astype(float)
-    params, _ = core.train(X, Y, [3, 4, 1], "tanh", learning_rate=0.5, num_iterations=200, init=init,
-                           random_state=random_state)
+    params, _ = core.train(
+        X, Y, [3, 4, 1], "tanh", learning_rate=0.5, num_iterations=200, init=init, random_state=random_state
+    )
     return params[0].W
 
 
@@ -197,7 +214,9 @@ def test_random_initialization_breaks_symmetry():
 
 # ------------------------------------------------------------------ optimizers, worked by hand
 def _one_layer(W, dW):
-    return (core.LayerParams(np.array([[W]]), np.array([[0.0]])),), (core.LayerGrads(np.array([[dW]]), np.array([[0.0]])),)
+    return (core.LayerParams(np.array([[W]]), np.array([[0.0]])),), (
+        core.LayerGrads(np.array([[dW]]), np.array([[0.0]])),
+    )
 
 
 def test_momentum_step_by_hand():
@@ -237,10 +256,14 @@ def test_adam_steps_by_hand():
     v_hat = (0.9 * 0.2 + 0.1 * -1) / (1 - 0.9**2)
     s_hat = (0.999 * 0.004 + 0.001 * 1) / (1 - 0.999**2)
     assert t == 2
-    assert float(p2[0].W[0, 0]) == pytest.approx(float(p[0].W[0, 0]) - 0.1 * v_hat / (math.sqrt(s_hat) + 1e-8), rel=1e-12)
+    assert float(p2[0].W[0, 0]) == pytest.approx(
+        float(p[0].W[0, 0]) - 0.1 * v_hat / (math.sqrt(s_hat) + 1e-8), rel=1e-12
+    )
 
 
-@pytest.mark.parametrize("name,lr", [("gd", 0.5), ("momentum", 0.5), ("nesterov", 0.5), ("rmsprop", 0.01), ("adam", 0.01)])
+@pytest.mark.parametrize(
+    "name,lr", [("gd", 0.5), ("momentum", 0.5), ("nesterov", 0.5), ("rmsprop", 0.01), ("adam", 0.01)]
+)
 def test_every_optimizer_decreases_a_convex_cost(name, lr):
     rng = np.random.RandomState(2)
     X = rng.randn(3, 100)
@@ -263,14 +286,17 @@ def test_dimension_mismatch_names_layer_and_shapes():
         core.linear_forward(np.zeros((3, 2)), np.zeros((4, 3)), np.zeros(4), layer=1)
 
 
-@pytest.mark.parametrize("kwargs,match", [
-    (dict(learning_rate=0), "learning_rate must be a positive number"),
-    (dict(learning_rate=-1.0), "learning_rate must be a positive number"),
-    (dict(layer_dims=[2, 0, 1]), r"layer size n\[1\] must be a positive integer"),
-    (dict(activations="swish"), "unknown activation"),
-    (dict(init="glorot"), "unknown initializer"),
-    (dict(loss="hinge"), "unknown loss"),
-])
+@pytest.mark.parametrize(
+    "kwargs,match",
+    [
+        (dict(learning_rate=0), "learning_rate must be a positive number"),
+        (dict(learning_rate=-1.0), "learning_rate must be a positive number"),
+        (dict(layer_dims=[2, 0, 1]), r"layer size n\[1\] must be a positive integer"),
+        (dict(activations="swish"), "unknown activation"),
+        (dict(init="glorot"), "unknown initializer"),
+        (dict(loss="hinge"), "unknown loss"),
+    ],
+)
 def test_bad_hyperparameters(kwargs, match):
     X, Y = np.zeros((2, 4)), np.array([[0.0, 1.0, 1.0, 0.0]])
     args = dict(layer_dims=[2, 3, 1], num_iterations=2)
@@ -288,8 +314,14 @@ def test_bad_data():
     with pytest.raises(ValueError, match=r"labels in \{0, 1\}"):
         core.train(X, np.array([[0.0, 2.0, 1.0, 0.0]]), [2, 1], num_iterations=1)
     with pytest.raises(ValueError, match="one-hot"):
-        core.train(X, np.array([[0.0, 1.0, 1.0, 0.0], [0.0, 1.0, 0.0, 1.0]]), [2, 2], (),
-                   loss="categorical_crossentropy", num_iterations=1)
+        core.train(
+            X,
+            np.array([[0.0, 1.0, 1.0, 0.0], [0.0, 1.0, 0.0, 1.0]]),
+            [2, 2],
+            (),
+            loss="categorical_crossentropy",
+            num_iterations=1,
+        )
     with pytest.raises(ValueError, match="layer_dims"):
         core.train(X, Y, [3, 1], num_iterations=1)
 
@@ -300,5 +332,6 @@ def test_divergence_names_the_iteration():
     Y = rng.randn(1, 20)
     with np.errstate(all="ignore"):
         with pytest.raises(ValueError, match="at iteration 1.*smaller learning rate"):
-            core.train(X, Y, [2, 1], (), loss="mse", learning_rate=1e10, num_iterations=5, init="xavier",
-                       random_state=0)
+            core.train(
+                X, Y, [2, 1], (), loss="mse", learning_rate=1e10, num_iterations=5, init="xavier", random_state=0
+            )

@@ -4,6 +4,7 @@ The cases are the ones the course's public unit tests check (inputs and expected
 in our own test code); each function is also held to the ``layerwise.core`` function that computes the
 same thing.
 """
+
 import re
 
 import numpy as np
@@ -61,8 +62,9 @@ def test_propagate():
     assert type(cost) is np.ndarray and cost.shape == ()  # np.squeeze(np.array(cost)), as the notebook
     assert isinstance(grads["db"], np.floating)
     # older notebooks' cases
-    grads1, cost1 = week2.propagate(np.array([[1.0], [2.0]]), 1.5, np.array([[1.0, -2.0, -1.0], [3.0, 0.5, -3.2]]),
-                                    np.array([[1, 1, 0]]))
+    grads1, cost1 = week2.propagate(
+        np.array([[1.0], [2.0]]), 1.5, np.array([[1.0, -2.0, -1.0], [3.0, 0.5, -3.2]]), np.array([[1, 1, 0]])
+    )
     np.testing.assert_allclose(grads1["dw"], [[0.25071532], [-0.06604096]], atol=1e-8)
     assert grads1["db"] == pytest.approx(-0.12500405, abs=1e-8) and cost1 == pytest.approx(0.15900538, abs=1e-8)
     grads2, cost2 = week2.propagate(W2, B2, X23, Y3)
@@ -99,7 +101,9 @@ def test_optimize(capsys):
 
 
 def test_predict():
-    pred = week2.predict(np.array([[0.3], [0.5], [-0.2]]), -0.33333, np.array([[1.0, -0.3, 1.5], [2, 0, 1], [0, -1.5, 2]]))
+    pred = week2.predict(
+        np.array([[0.3], [0.5], [-0.2]]), -0.33333, np.array([[1.0, -0.3, 1.5], [2, 0, 1], [0, -1.5, 2]])
+    )
     assert type(pred) is np.ndarray and pred.shape == (1, 3) and pred.dtype == np.float64
     np.testing.assert_array_equal(pred, [[1.0, 0.0, 1.0]])
     rng = np.random.RandomState(0)
@@ -135,8 +139,15 @@ def test_model():
 
 def _cat_run(cat_dir, capsys, num_iterations):
     data = load_catvnoncat(cat_dir, layout="course")
-    d = week2.model(data.X_train, data.y_train, data.X_test, data.y_test, num_iterations=num_iterations,
-                    learning_rate=0.005, print_cost=True)
+    d = week2.model(
+        data.X_train,
+        data.y_train,
+        data.X_test,
+        data.y_test,
+        num_iterations=num_iterations,
+        learning_rate=0.005,
+        print_cost=True,
+    )
     return d, capsys.readouterr().out
 
 
@@ -151,11 +162,32 @@ def test_cat_model_prints_the_notebooks_first_lines(cat_dir, capsys):
 def test_cat_model_prints_the_notebooks_output(cat_dir, capsys):
     """The notebook's printed output of ``model(..., num_iterations=2000, learning_rate=0.005, print_cost=True)``."""
     d, out = _cat_run(cat_dir, capsys, 2000)  # about a minute
-    expected_costs = [0.693147, 0.584508, 0.466949, 0.376007, 0.331463, 0.303273, 0.279880, 0.260042, 0.242941,
-                      0.228004, 0.214820, 0.203078, 0.192544, 0.183033, 0.174399, 0.166521, 0.159305, 0.152667,
-                      0.146542, 0.140872]
+    expected_costs = [
+        0.693147,
+        0.584508,
+        0.466949,
+        0.376007,
+        0.331463,
+        0.303273,
+        0.279880,
+        0.260042,
+        0.242941,
+        0.228004,
+        0.214820,
+        0.203078,
+        0.192544,
+        0.183033,
+        0.174399,
+        0.166521,
+        0.159305,
+        0.152667,
+        0.146542,
+        0.140872,
+    ]
     assert out.splitlines() == [f"Cost after iteration {100 * i}: {c:f}" for i, c in enumerate(expected_costs)] + [
-        "train accuracy: 99.04306220095694 %", "test accuracy: 70.0 %"]
+        "train accuracy: 99.04306220095694 %",
+        "test accuracy: 70.0 %",
+    ]
 
 
 def test_optimize_on_the_flower_reaches_scikit_learns_logistic_regression():

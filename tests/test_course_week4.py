@@ -4,6 +4,7 @@ The cases are the ones the course's public unit tests check (inputs and expected
 in our own test code). The cat models' printed costs differ between published copies of the notebook in
 their last one or two digits (the BLAS's summation order), so they are compared to 1e-12 relative.
 """
+
 import re
 
 import numpy as np
@@ -26,8 +27,9 @@ def l_model_backward_case():
 def test_initialize_parameters():
     np.random.seed(99)  # ignored: the notebook seeds 1 inside
     p = week4.initialize_parameters(3, 2, 1)
-    np.testing.assert_allclose(p["W1"], [[0.01624345, -0.00611756, -0.00528172], [-0.01072969, 0.00865408, -0.02301539]],
-                               atol=1e-8)
+    np.testing.assert_allclose(
+        p["W1"], [[0.01624345, -0.00611756, -0.00528172], [-0.01072969, 0.00865408, -0.02301539]], atol=1e-8
+    )
     np.testing.assert_allclose(p["W2"], [[0.01744812, -0.00761207]], atol=1e-8)
     assert p["b1"].shape == (2, 1) and p["b2"].shape == (1, 1) and not p["b1"].any()
     for mine, theirs in zip(to_params(p), core.init_params([3, 2, 1], "random", random_state=1)):
@@ -70,8 +72,14 @@ def test_linear_activation_forward():
 def test_L_model_forward():
     np.random.seed(6)
     X = np.random.randn(5, 4)
-    parameters = {"W1": np.random.randn(4, 5), "b1": np.random.randn(4, 1), "W2": np.random.randn(3, 4),
-                  "b2": np.random.randn(3, 1), "W3": np.random.randn(1, 3), "b3": np.random.randn(1, 1)}
+    parameters = {
+        "W1": np.random.randn(4, 5),
+        "b1": np.random.randn(4, 1),
+        "W2": np.random.randn(3, 4),
+        "b2": np.random.randn(3, 1),
+        "W3": np.random.randn(1, 3),
+        "b3": np.random.randn(1, 1),
+    }
     AL, caches = week4.L_model_forward(X, parameters)
     np.testing.assert_allclose(AL, [[0.03921668, 0.70498921, 0.19734387, 0.04728177]], atol=1e-8)
     assert type(caches) is list and len(caches) == 3
@@ -88,7 +96,9 @@ def test_compute_cost():
     assert cost == pytest.approx(-(np.log(0.8) + np.log(0.9) + np.log(0.6)) / 3, rel=1e-14)  # 0.27977656
     assert cost == pytest.approx(0.27977656, abs=1e-8)
     real = week4.compute_cost(np.array([[0.3, 0.8]]), np.array([[0.25, 0.9]]))  # real-valued labels
-    assert real == pytest.approx(-np.mean([0.25 * np.log(0.3) + 0.75 * np.log(0.7), 0.9 * np.log(0.8) + 0.1 * np.log(0.2)]))
+    assert real == pytest.approx(
+        -np.mean([0.25 * np.log(0.3) + 0.75 * np.log(0.7), 0.9 * np.log(0.8) + 0.1 * np.log(0.2)])
+    )
     rng = np.random.RandomState(0)
     X, Y = rng.randn(3, 6), (rng.rand(1, 6) > 0.5) * 1.0
     params = core.init_params([3, 4, 1], "he", 0)
@@ -110,8 +120,13 @@ def test_linear_backward():
 
 def test_linear_activation_backward():
     np.random.seed(2)
-    dA, A, W, b, Z = (np.random.randn(1, 2), np.random.randn(3, 2), np.random.randn(1, 3), np.random.randn(1, 1),
-                      np.random.randn(1, 2))
+    dA, A, W, b, Z = (
+        np.random.randn(1, 2),
+        np.random.randn(3, 2),
+        np.random.randn(1, 3),
+        np.random.randn(1, 1),
+        np.random.randn(1, 2),
+    )
     dA_prev, dW, db = week4.linear_activation_backward(dA, ((A, W, b), Z), "sigmoid")
     np.testing.assert_allclose(dA_prev[:, 0], [0.11017994, 0.09466817, -0.05743092], atol=1e-8)
     np.testing.assert_allclose(dW, [[0.10266786, 0.09778551, -0.01968084]], atol=1e-8)
@@ -158,11 +173,19 @@ def test_L_model_backward():
 
 def test_update_parameters():
     np.random.seed(2)
-    parameters = {"W1": np.random.randn(3, 4), "b1": np.random.randn(3, 1), "W2": np.random.randn(1, 3),
-                  "b2": np.random.randn(1, 1)}
+    parameters = {
+        "W1": np.random.randn(3, 4),
+        "b1": np.random.randn(3, 1),
+        "W2": np.random.randn(1, 3),
+        "b2": np.random.randn(1, 1),
+    }
     np.random.seed(3)
-    grads = {"dW1": np.random.randn(3, 4), "db1": np.random.randn(3, 1), "dW2": np.random.randn(1, 3),
-             "db2": np.random.randn(1, 1)}
+    grads = {
+        "dW1": np.random.randn(3, 4),
+        "db1": np.random.randn(3, 1),
+        "dW2": np.random.randn(1, 3),
+        "db2": np.random.randn(1, 1),
+    }
     before = parameters["W1"].copy()
     out = week4.update_parameters(parameters, grads, 0.1)
     np.testing.assert_allclose(out["W1"][0], [-0.59562069, -0.09991781, -2.14584584, 1.82662008], atol=1e-8)
@@ -203,20 +226,27 @@ def test_L_layer_model(capsys):
     X, Y = np.random.randn(10, 10), np.array([[1, 1, 1, 1, 0, 0, 0, 1, 1, 0]])
     parameters, costs = week4.L_layer_model(X, Y, (10, 5, 6, 1), 0.0075, 2)
     assert len(costs) == 1 and costs[0] == pytest.approx(0.70723944, abs=1e-8)
-    np.testing.assert_allclose(parameters["W3"], [[-0.09079199, -0.08117381, 0.07667568, 0.16665535, 0.08029575,
-                                                   0.04805811]], atol=1e-8)
+    np.testing.assert_allclose(
+        parameters["W3"], [[-0.09079199, -0.08117381, 0.07667568, 0.16665535, 0.08029575, 0.04805811]], atol=1e-8
+    )
     np.testing.assert_allclose(parameters["b3"], [[0.0013201]], atol=1e-8)
-    np.testing.assert_allclose(parameters["b1"][:, 0], [-2.16491028e-04, 1.50999130e-04, 8.71516045e-06,
-                                                        5.57557615e-05, -2.90746349e-05], atol=1e-12)
+    np.testing.assert_allclose(
+        parameters["b1"][:, 0],
+        [-2.16491028e-04, 1.50999130e-04, 8.71516045e-06, 5.57557615e-05, -2.90746349e-05],
+        atol=1e-12,
+    )
     assert capsys.readouterr().out == f"Cost after iteration 1: {np.squeeze(week4.compute_cost(*_last_AL(X, Y)))}\n"
     parameters, costs = week4.L_layer_model(X, Y, (10, 5, 6, 1), 0.02, 3, print_cost=True)
-    np.testing.assert_allclose(parameters["W3"], [[-0.09087434, -0.07882982, 0.07821609, 0.16442826, 0.0783229,
-                                                   0.04648216]], atol=1e-8)
+    np.testing.assert_allclose(
+        parameters["W3"], [[-0.09087434, -0.07882982, 0.07821609, 0.16442826, 0.0783229, 0.04648216]], atol=1e-8
+    )
     np.testing.assert_allclose(parameters["b3"], [[0.00525865]], atol=1e-8)
     lines = capsys.readouterr().out.splitlines()
     assert [line.split(":")[0] for line in lines] == ["Cost after iteration 0", "Cost after iteration 2"]
     assert float(lines[0].split(": ")[1]) == pytest.approx(float(costs[0]), rel=1e-15)
-    ref, ref_costs = core.train(X, Y * 1.0, [10, 5, 6, 1], "relu", "binary_crossentropy", 0.02, 3, "xavier", random_state=1)
+    ref, ref_costs = core.train(
+        X, Y * 1.0, [10, 5, 6, 1], "relu", "binary_crossentropy", 0.02, 3, "xavier", random_state=1
+    )
     for key, value in to_dict(ref).items():
         np.testing.assert_allclose(parameters[key], value, rtol=1e-10, atol=1e-15)
 
@@ -231,8 +261,12 @@ def _last_AL(X, Y):
 
 def test_predict(capsys):
     X = np.array([[1.0, -2.0, 0.5], [0.3, 0.1, -1.0]])
-    parameters = {"W1": np.array([[1.0, -1.0], [0.5, 2.0]]), "b1": np.zeros((2, 1)),
-                  "W2": np.array([[1.0, -1.0]]), "b2": np.array([[0.1]])}
+    parameters = {
+        "W1": np.array([[1.0, -1.0], [0.5, 2.0]]),
+        "b1": np.zeros((2, 1)),
+        "W2": np.array([[1.0, -1.0]]),
+        "b2": np.array([[0.1]]),
+    }
     y = np.array([[1, 0, 0]])
     p = week4.predict(X, y, parameters)
     # by hand: A1 = relu(W1 X) = [[0.7, 0, 1.5], [1.1, 0, 0]]; Z2 = A1[0] - A1[1] + 0.1 = [-0.3, 0.1, 1.6]
@@ -249,16 +283,21 @@ def _cat_model(cat_dir, capsys, function, dims, num_iterations):
     week4.predict(data.X_train, data.y_train, parameters)
     week4.predict(data.X_test, data.y_test, parameters)
     lines = capsys.readouterr().out.splitlines()
-    costs_printed = [(int(i), float(c)) for i, c in (re.fullmatch(r"Cost after iteration (\d+): ([\d.e-]+)", l).groups()
-                                                    for l in lines[:-2])]
+    costs_printed = [
+        (int(i), float(c))
+        for i, c in (re.fullmatch(r"Cost after iteration (\d+): ([\d.e-]+)", l).groups() for l in lines[:-2])
+    ]
     accuracies = [float(re.fullmatch(r"Accuracy: ([\d.]+)", l).group(1)) for l in lines[-2:]]
     return costs, costs_printed, accuracies
 
 
-@pytest.mark.parametrize("function,dims,published", [
-    (week4.two_layer_model, (12288, 7, 1), [0.693049735659989, 0.6464320953428849]),
-    (week4.L_layer_model, [12288, 20, 7, 5, 1], [0.7717493284237686, 0.6720534400822914]),
-])
+@pytest.mark.parametrize(
+    "function,dims,published",
+    [
+        (week4.two_layer_model, (12288, 7, 1), [0.693049735659989, 0.6464320953428849]),
+        (week4.L_layer_model, [12288, 20, 7, 5, 1], [0.7717493284237686, 0.6720534400822914]),
+    ],
+)
 def test_cat_models_print_the_notebooks_first_costs(cat_dir, capsys, function, dims, published):
     costs, printed, _ = _cat_model(cat_dir, capsys, function, dims, 101)
     assert [i for i, _ in printed] == [0, 100]
@@ -266,14 +305,35 @@ def test_cat_models_print_the_notebooks_first_costs(cat_dir, capsys, function, d
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("function,dims,published,accuracies", [
-    (week4.two_layer_model, (12288, 7, 1),
-     {0: 0.693049735659989, 100: 0.6464320953428849, 200: 0.6325140647912677, 2400: 0.04855478562877019,
-      2499: 0.04421498215868956}, [0.9999999999999998, 0.72]),
-    (week4.L_layer_model, [12288, 20, 7, 5, 1],
-     {0: 0.7717493284237686, 100: 0.6720534400822914, 200: 0.6482632048575212, 2400: 0.09287821526472398,
-      2499: 0.08843994344170202}, [0.9856459330143539, 0.8]),
-])
+@pytest.mark.parametrize(
+    "function,dims,published,accuracies",
+    [
+        (
+            week4.two_layer_model,
+            (12288, 7, 1),
+            {
+                0: 0.693049735659989,
+                100: 0.6464320953428849,
+                200: 0.6325140647912677,
+                2400: 0.04855478562877019,
+                2499: 0.04421498215868956,
+            },
+            [0.9999999999999998, 0.72],
+        ),
+        (
+            week4.L_layer_model,
+            [12288, 20, 7, 5, 1],
+            {
+                0: 0.7717493284237686,
+                100: 0.6720534400822914,
+                200: 0.6482632048575212,
+                2400: 0.09287821526472398,
+                2499: 0.08843994344170202,
+            },
+            [0.9856459330143539, 0.8],
+        ),
+    ],
+)
 def test_cat_models_print_the_notebooks_output(cat_dir, capsys, function, dims, published, accuracies):
     costs, printed, found = _cat_model(cat_dir, capsys, function, dims, 2500)
     assert [i for i, _ in printed] == list(range(0, 2500, 100)) + [2499]

@@ -12,6 +12,7 @@ it, a ``raw`` array the whole array). That checks the CUDA C's syntax, indexing,
 arithmetic (the same formulas, order and dtype as the NumPy engine), not CUDA itself: launches, graphs
 and CuPy's calls are tested on a GPU by tests/test_gpu.py.
 """
+
 import ctypes
 import shutil
 import subprocess
@@ -136,8 +137,10 @@ def elementwise_cpp(cname, kernel):
             else:  # one element: a copy of an input, a reference into an output
                 args.append(f"{'' if out else 'const '}{typ}* {name}_")
                 binds.append(f"{'' if out else 'const '}{typ}{'&' if out else ''} {name} = {name}_[i];")
-    return (f'extern "C" void {cname}({", ".join(args)}, long long size) {{\n'
-            f'    for (long long i = 0; i < size; ++i) {{ {" ".join(binds)} {kernel["operation"]}; }}\n}}\n')
+    return (
+        f'extern "C" void {cname}({", ".join(args)}, long long size) {{\n'
+        f"    for (long long i = 0; i < size; ++i) {{ {' '.join(binds)} {kernel['operation']}; }}\n}}\n"
+    )
 
 
 def raw_cpp(code):
@@ -155,13 +158,20 @@ def build_library(tmpdir, dtype):
             parts.append(f"namespace grad_{act} {{ typedef {ct} T;\n" + elementwise_cpp(f"grad_{act}", grad[act]) + "}")
     parts.append(f"namespace gather_ {{ typedef {ct} T;\n" + elementwise_cpp("gather", gather) + "}")
     for loss in K._OUTPUT_BODY:
-        parts.append(f"namespace out_{loss} {{\n" + raw_cpp(output[loss, dtype]["code"]) + f"""
+        parts.append(
+            f"namespace out_{loss} {{\n"
+            + raw_cpp(output[loss, dtype]["code"])
+            + f"""
 extern "C" void output_{loss}(const real_t* ZL, const real_t* b, const real_t* Y, real_t* dZ, double* acc,
                               real_t scale, long long m, long long n, unsigned block) {{
     LAUNCH((m + block - 1) / block, block, lw_output(ZL, b, Y, dZ, acc, scale, m, n)); }}
-}}""")
+}}"""
+        )
     for rule in K._RULES:
-        parts.append(f"namespace step_{rule} {{\n" + raw_cpp(step[rule, dtype]["code"]) + f"""
+        parts.append(
+            f"namespace step_{rule} {{\n"
+            + raw_cpp(step[rule, dtype]["code"])
+            + f"""
 extern "C" void step_{rule}(real_t* theta, real_t* grad, real_t* v, real_t* s, const double* hp, long long* ctr,
                             double* acc, long long size, long long nw, double l2, unsigned grid) {{
     LAUNCH(grid, {BLOCK}, lw_step(theta, grad, v, s, hp, ctr, acc, size, nw, l2));
@@ -169,11 +179,15 @@ extern "C" void step_{rule}(real_t* theta, real_t* grad, real_t* v, real_t* s, c
 }}
 extern "C" void colsum1_{rule}(const real_t* dZ, real_t* db, long long m, unsigned block) {{
     LAUNCH(1, block, lw_colsum1(dZ, db, m)); }}
-}}""")
+}}"""
+        )
     src, lib = tmpdir / f"kernels_{ct}.cpp", tmpdir / f"kernels_{ct}.so"
     src.write_text("\n".join(parts))
-    result = subprocess.run([CXX, "-std=c++17", "-O0", "-ffp-contract=off", "-pthread", "-shared", "-fPIC",
-                             "-o", str(lib), str(src)], capture_output=True, text=True)
+    result = subprocess.run(
+        [CXX, "-std=c++17", "-O0", "-ffp-contract=off", "-pthread", "-shared", "-fPIC", "-o", str(lib), str(src)],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr[-4000:]
     return ctypes.CDLL(str(lib))
 
@@ -200,8 +214,10 @@ def test_every_kernel_is_compiled_without_fused_multiply_adds():
     for kernel in [*bias.values(), *(g for g in grad.values() if g), *output.values(), *step.values()]:
         assert kernel["options"] == ("--fmad=false",)
     assert grad["linear"] is None and bias["linear"]["operation"].endswith("Z = z;")
-    assert all(f"__global__ void {name}(" in step["adam", np.float64]["code"]
-               for name in ("lw_step", "lw_step_end", "lw_colsum1"))
+    assert all(
+        f"__global__ void {name}(" in step["adam", np.float64]["code"]
+        for name in ("lw_step", "lw_step_end", "lw_colsum1")
+    )
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
@@ -211,13 +227,26 @@ def test_output_kernel_matches_the_engines_loss_and_delta(libs, loss, dtype):
     m, n = 37, {"binary_crossentropy": 3, "categorical_crossentropy": 4, "mse": 2}[loss]
     Z = (rng.standard_normal((m, n)) * 4).astype(dtype)
     b = rng.standard_normal(n).astype(dtype)
-    Y = (np.eye(n)[rng.integers(0, n, m)] if loss == "categorical_crossentropy" else
-         (rng.random((m, n)) > 0.5) if loss == "binary_crossentropy" else rng.standard_normal((m, n))).astype(dtype)
+    Y = (
+        np.eye(n)[rng.integers(0, n, m)]
+        if loss == "categorical_crossentropy"
+        else (rng.random((m, n)) > 0.5)
+        if loss == "binary_crossentropy"
+        else rng.standard_normal((m, n))
+    ).astype(dtype)
     dZ, acc = np.empty_like(Z), np.zeros(1)
     scale = 1.0 / m
-    getattr(libs[dtype], f"output_{loss}")(_p(Z), _p(b), _p(Y), _p(dZ), _p(acc),
-                                          getattr(ctypes, f"c_{CTYPES[dtype]}")(scale), _ll(m), _ll(n),
-                                          ctypes.c_uint(8))  # 5 blocks of 8 threads, the last partly idle
+    getattr(libs[dtype], f"output_{loss}")(
+        _p(Z),
+        _p(b),
+        _p(Y),
+        _p(dZ),
+        _p(acc),
+        getattr(ctypes, f"c_{CTYPES[dtype]}")(scale),
+        _ll(m),
+        _ll(n),
+        ctypes.c_uint(8),
+    )  # 5 blocks of 8 threads, the last partly idle
     out = OUTPUTS[loss]  # the NumPy engine: logits with the bias, then activation, cost and delta
     ZL = Z + b
     A, dZ_ref = np.empty_like(Z), np.empty_like(Z)
@@ -248,8 +277,19 @@ def test_step_kernel_matches_the_engines_optimizer_and_l2_sum(libs, rule, dtype)
         l2_sum += alpha / 2 * float(np.sum(theta_ref[:nw].astype(np.float64) ** 2))  # alpha/2 ||W||^2 for the cost
         g_ref[:nw] += theta_ref[:nw] * dtype(alpha / m)  # the engine's L2: dW += alpha/m W
         opt.step(theta_ref, g_ref, lr)
-        getattr(libs[dtype], f"step_{rule}")(_p(theta), _p(g), _p(v), _p(s), _p(hp), _p(ctr), _p(acc), _ll(size),
-                                             _ll(nw), ctypes.c_double(alpha / m), ctypes.c_uint(2))
+        getattr(libs[dtype], f"step_{rule}")(
+            _p(theta),
+            _p(g),
+            _p(v),
+            _p(s),
+            _p(hp),
+            _p(ctr),
+            _p(acc),
+            _ll(size),
+            _ll(nw),
+            ctypes.c_double(alpha / m),
+            ctypes.c_uint(2),
+        )
     assert list(ctr) == [3, 3]
     np.testing.assert_allclose(theta, theta_ref, rtol=TOL[dtype], atol=TOL[dtype])
     tol = 1e-12 if dtype == np.float64 else 1e-5  # float32 weights drift apart by an ulp between the steps
@@ -300,4 +340,4 @@ def test_gather_copies_the_batchs_rows(libs, dtype):
         ctr = np.array([k, 7], np.int64)  # [batch k, step t]: the batch number is read from the device
         out = np.empty((B, n), dtype)
         getattr(libs[dtype], "gather")(_p(X), _p(order), _p(ctr), _ll(B), _ll(n), _p(out), _ll(out.size))
-        np.testing.assert_array_equal(out, X[order[k * B:(k + 1) * B]])
+        np.testing.assert_array_equal(out, X[order[k * B : (k + 1) * B]])

@@ -3,6 +3,7 @@
 Every expected array is built here, independently, and written with a different tool than the one
 that reads it (plain text for CSV, pyarrow's writer for Parquet, h5py for HDF5).
 """
+
 import numpy as np
 import pytest
 
@@ -96,13 +97,16 @@ def test_hdf5_course_cat_file(cat_dir):  # cat_dir: the lead's fixture in confte
     np.testing.assert_array_equal(y, labels)
 
 
-@pytest.mark.parametrize("content, target, message", [
-    ("a,b,y\n1,2,0\n", "label", "no column 'label'; the columns are: a, b, y"),
-    ("a,color,y\n1,red,0\n2,blue,1\n", "y", "feature columns must be numeric, but color"),
-    ("", "y", "cannot be read as a table"),
-    ("a,b,y\n", "y", "no rows"),
-    ("a,b,y\n1,,0\n2,3,1\n", "y", "column(s) b have missing values"),
-])
+@pytest.mark.parametrize(
+    "content, target, message",
+    [
+        ("a,b,y\n1,2,0\n", "label", "no column 'label'; the columns are: a, b, y"),
+        ("a,color,y\n1,red,0\n2,blue,1\n", "y", "feature columns must be numeric, but color"),
+        ("", "y", "cannot be read as a table"),
+        ("a,b,y\n", "y", "no rows"),
+        ("a,b,y\n1,,0\n2,3,1\n", "y", "column(s) b have missing values"),
+    ],
+)
 def test_csv_errors(tmp_path, content, target, message):
     path = tmp_path / "bad.csv"
     path.write_text(content)

@@ -1,5 +1,6 @@
 """Defaults that train good models (issue 12): early stopping on the validation loss, the task rule,
 the command line on data sets a new user would try, and one-line messages for a fit that fails."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -42,16 +43,19 @@ def test_early_stopping_costs_little_on_breast_cancer():
 
 
 # ---------------------------------------------------------------- the task rule
-@pytest.mark.parametrize("y, task", [
-    (np.arange(3000) % 30, "classification"),  # 30 integer classes in 3,000 rows stay classes
-    (np.arange(3000) % 30 + 0.5, "regression"),  # a fractional value: a quantity
-    (np.arange(100) % (MAX_CLASSES + 1), "regression"),  # 21 distinct integers in 100 rows
-    (np.arange(1000) % (MAX_CLASSES + 1), "classification"),  # 21 in 1,000 rows: under 5 % of the rows
-    (np.arange(400) % MAX_CLASSES, "classification"),  # 20 distinct: classes whatever the rows
-    (np.array(["a", "b", "c"] * 40, dtype=object), "classification"),
-    (np.arange(100) % 2 == 0, "classification"),  # booleans
-    (np.r_[np.arange(10) * 1.0, np.nan], "classification"),  # a missing value is not a fraction
-])
+@pytest.mark.parametrize(
+    "y, task",
+    [
+        (np.arange(3000) % 30, "classification"),  # 30 integer classes in 3,000 rows stay classes
+        (np.arange(3000) % 30 + 0.5, "regression"),  # a fractional value: a quantity
+        (np.arange(100) % (MAX_CLASSES + 1), "regression"),  # 21 distinct integers in 100 rows
+        (np.arange(1000) % (MAX_CLASSES + 1), "classification"),  # 21 in 1,000 rows: under 5 % of the rows
+        (np.arange(400) % MAX_CLASSES, "classification"),  # 20 distinct: classes whatever the rows
+        (np.array(["a", "b", "c"] * 40, dtype=object), "classification"),
+        (np.arange(100) % 2 == 0, "classification"),  # booleans
+        (np.r_[np.arange(10) * 1.0, np.nan], "classification"),  # a missing value is not a fraction
+    ],
+)
 def test_inferred_task(y, task):
     assert inferred_task(y) == task
 
@@ -61,8 +65,10 @@ def test_thirty_integer_classes_in_3000_rows_train_as_classification(tmp_path, c
     y = rng.randint(0, 30, 3000)
     X = np.c_[y + rng.randn(3000) * 0.1, rng.randn(3000)]
     data = _csv(tmp_path / "d.csv", X, y)
-    assert main(["train", data, "--target", "target", "--out", str(tmp_path / "m"), "--epochs", "2",
-                 "--verbose", "0"]) == 0
+    assert (
+        main(["train", data, "--target", "target", "--out", str(tmp_path / "m"), "--epochs", "2", "--verbose", "0"])
+        == 0
+    )
     out = capsys.readouterr().out
     assert "Task: classification, inferred from the target (30 distinct integers in 3000 rows" in out
     assert "Pass --task regression to override." in out
@@ -91,8 +97,20 @@ def test_a_class_too_small_to_validate_is_one_line_saying_what_to_do(tmp_path, c
     rng = np.random.RandomState(0)
     X, y = rng.randn(60, 2), np.array(["a", "b"] * 29 + ["c", "d"])  # "c" and "d": one row each
     data = _csv(tmp_path / "d.csv", X, y)
-    code = main(["train", data, "--target", "target", "--out", str(tmp_path / "m"), "--validation-fraction",
-                 "0.2", "--verbose", "0"])
+    code = main(
+        [
+            "train",
+            data,
+            "--target",
+            "target",
+            "--out",
+            str(tmp_path / "m"),
+            "--validation-fraction",
+            "0.2",
+            "--verbose",
+            "0",
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 2 and len(err.strip().splitlines()) == 1 and "Traceback" not in err
     assert err.startswith(f"layerwise: error: training failed on {data}: some classes have too few examples")

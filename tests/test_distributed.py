@@ -5,6 +5,7 @@ see ``worker`` at the bottom), every rank fitting ``layerwise.distributed.fit`` 
 rank 0 saves what it learned, and every rank's parameters, to an .npz that the test compares with
 ``estimator.fit`` on all rows in this process. BLAS runs one thread per rank.
 """
+
 from __future__ import annotations
 
 import json
@@ -22,8 +23,13 @@ import pytest
 from sklearn.exceptions import ConvergenceWarning
 
 MPIEXEC = Path(sys.executable).parent / "mpiexec"
-ENV = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-       "PYTHONWARNINGS": "ignore"}
+ENV = {
+    **os.environ,
+    "OMP_NUM_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "PYTHONWARNINGS": "ignore",
+}
 TIMEOUT = 240  # seconds: a hang fails the test instead of the suite
 
 
@@ -45,11 +51,15 @@ def estimator(kind, params):
 def launch(tmp_path, n, config, background=False):
     path = tmp_path / f"config-{n}-{len(list(tmp_path.iterdir()))}.json"
     path.write_text(json.dumps(config))
-    cmd = [str(MPIEXEC), "-n", str(n), sys.executable, __file__, str(path)] if n else [sys.executable, __file__,
-                                                                                       str(path)]
+    cmd = (
+        [str(MPIEXEC), "-n", str(n), sys.executable, __file__, str(path)]
+        if n
+        else [sys.executable, __file__, str(path)]
+    )
     if background:
-        return subprocess.Popen(cmd, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                start_new_session=True)
+        return subprocess.Popen(
+            cmd, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+        )
     return subprocess.run(cmd, env=ENV, capture_output=True, text=True, timeout=TIMEOUT)
 
 
@@ -78,10 +88,22 @@ def rel(a, b):
 
 
 pytestmark = pytest.mark.skipif(not MPIEXEC.exists(), reason="needs the mpi extra (mpi4py, mpich's mpiexec)")
-GD = {"hidden_layer_sizes": (7,), "activation": "tanh", "solver": "gd", "learning_rate": 0.5, "max_iter": 60,
-      "random_state": 3}
-ADAM = {"hidden_layer_sizes": (16, 8), "solver": "adam", "learning_rate": 0.01, "batch_size": 32, "max_iter": 5,
-        "random_state": 4}
+GD = {
+    "hidden_layer_sizes": (7,),
+    "activation": "tanh",
+    "solver": "gd",
+    "learning_rate": 0.5,
+    "max_iter": 60,
+    "random_state": 3,
+}
+ADAM = {
+    "hidden_layer_sizes": (16, 8),
+    "solver": "adam",
+    "learning_rate": 0.01,
+    "batch_size": 32,
+    "max_iter": 5,
+    "random_state": 4,
+}
 
 
 @pytest.mark.parametrize("n", [1, 2, 3])
@@ -110,8 +132,15 @@ def test_adam_minibatches_five_epochs(tmp_path):
 
 
 def test_early_stopping_picks_the_same_best_epoch(tmp_path):
-    params = {**ADAM, "max_iter": 80, "early_stopping": True, "n_iter_no_change": 4, "validation_fraction": 0.2,
-              "learning_rate": 0.02, "tol": 1e-3}
+    params = {
+        **ADAM,
+        "max_iter": 80,
+        "early_stopping": True,
+        "n_iter_no_change": 4,
+        "validation_fraction": 0.2,
+        "learning_rate": 0.02,
+        "tol": 1e-3,
+    }
     est, theta = reference("classifier", params, m=400)
     got = run(tmp_path, 3, params=params, m=400)
     assert got["n_iter"] == est.n_iter_ < 80  # it stopped early, at the same epoch
@@ -137,11 +166,21 @@ def _kill_after_first_checkpoint(tmp_path, n, config):
 
 @pytest.mark.parametrize("n", [pytest.param(0, marks=pytest.mark.slow), 2])  # 0: one process without mpiexec
 def test_killed_run_resumes_to_the_uninterrupted_model(tmp_path, n):
-    params = {**ADAM, "max_iter": 40, "early_stopping": True, "validation_fraction": 0.2, "tol": 0.0,
-              "n_iter_no_change": 100, "dropout": 0.1}
+    params = {
+        **ADAM,
+        "max_iter": 40,
+        "early_stopping": True,
+        "validation_fraction": 0.2,
+        "tol": 0.0,
+        "n_iter_no_change": 100,
+        "dropout": 0.1,
+    }
     config = {"checkpoint": str(tmp_path / "model.ckpt"), "every": 2}
-    _kill_after_first_checkpoint(tmp_path, n, {"kind": "classifier", "params": params, "m": 301, "weights": False,
-                                               "out": str(tmp_path / "x.npz"), **config})
+    _kill_after_first_checkpoint(
+        tmp_path,
+        n,
+        {"kind": "classifier", "params": params, "m": 301, "weights": False, "out": str(tmp_path / "x.npz"), **config},
+    )
     from safetensors import safe_open
 
     with safe_open(config["checkpoint"], "np") as f:
@@ -156,8 +195,14 @@ def test_killed_run_resumes_to_the_uninterrupted_model(tmp_path, n):
 
 
 def test_an_unexpected_error_on_one_rank_aborts_all_instead_of_hanging(tmp_path):
-    config = {"kind": "classifier", "params": ADAM, "m": 301, "weights": False, "out": str(tmp_path / "o.npz"),
-              "crash_rank": 1}
+    config = {
+        "kind": "classifier",
+        "params": ADAM,
+        "m": 301,
+        "weights": False,
+        "out": str(tmp_path / "o.npz"),
+        "crash_rank": 1,
+    }
     proc = launch(tmp_path, 2, config)  # TimeoutExpired would mean rank 0 waits forever in its allreduce
     assert proc.returncode != 0 and "a bug on one process only" in proc.stderr
     assert not (tmp_path / "o.npz").exists()
@@ -166,8 +211,16 @@ def test_an_unexpected_error_on_one_rank_aborts_all_instead_of_hanging(tmp_path)
 def test_checkpoint_from_other_options_is_refused(tmp_path):
     ck = str(tmp_path / "m.ckpt")
     run(tmp_path, 0, params=GD, checkpoint=ck, every=10)
-    config = {"kind": "classifier", "params": {**GD, "hidden_layer_sizes": (9,)}, "m": 301, "weights": False,
-              "out": str(tmp_path / "o.npz"), "checkpoint": ck, "every": 10, "resume": True}
+    config = {
+        "kind": "classifier",
+        "params": {**GD, "hidden_layer_sizes": (9,)},
+        "m": 301,
+        "weights": False,
+        "out": str(tmp_path / "o.npz"),
+        "checkpoint": ck,
+        "every": 10,
+        "resume": True,
+    }
     proc = launch(tmp_path, 2, config)
     lines = proc.stderr.strip().splitlines()
     assert proc.returncode == 2 and len(lines) == 1, proc.stderr
@@ -193,19 +246,55 @@ def _table(tmp_path, fmt, m=240):
     return path
 
 
-@pytest.mark.parametrize("fmt", ["parquet", pytest.param("csv", marks=pytest.mark.slow),
-                                 pytest.param("npy", marks=pytest.mark.slow)])
+@pytest.mark.parametrize(
+    "fmt", ["parquet", pytest.param("csv", marks=pytest.mark.slow), pytest.param("npy", marks=pytest.mark.slow)]
+)
 def test_command_line_distributed_equals_one_process(tmp_path, fmt):
     from layerwise import load
 
     path = _table(tmp_path, fmt)
     target = "-1" if fmt == "npy" else "label"
-    options = ["--target", target, "--hidden", "6", "--epochs", "12", "--seed", "1", "--batch-size", "32",
-               "--learning-rate", "0.01", "--verbose", "0"]
-    one = subprocess.run([*LAYERWISE, "train", str(path), *options, "--out", str(tmp_path / "one.st")], env=ENV,
-                         capture_output=True, text=True, timeout=TIMEOUT)
-    two = subprocess.run([str(MPIEXEC), "-n", "2", *LAYERWISE, "train", str(path), *options, "--distributed",
-                          "--out", str(tmp_path / "two.st")], env=ENV, capture_output=True, text=True, timeout=TIMEOUT)
+    options = [
+        "--target",
+        target,
+        "--hidden",
+        "6",
+        "--epochs",
+        "12",
+        "--seed",
+        "1",
+        "--batch-size",
+        "32",
+        "--learning-rate",
+        "0.01",
+        "--verbose",
+        "0",
+    ]
+    one = subprocess.run(
+        [*LAYERWISE, "train", str(path), *options, "--out", str(tmp_path / "one.st")],
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    )
+    two = subprocess.run(
+        [
+            str(MPIEXEC),
+            "-n",
+            "2",
+            *LAYERWISE,
+            "train",
+            str(path),
+            *options,
+            "--distributed",
+            "--out",
+            str(tmp_path / "two.st"),
+        ],
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    )
     assert one.returncode == 0 and two.returncode == 0, two.stderr[-3000:]
     assert two.stdout.count("Trained ") == 1 and two.stdout.count("Saved the model") == 1  # rank 0 alone speaks
     pick = lambda out: [ln for ln in out.splitlines() if "accuracy" in ln or "examples x" in ln]  # noqa: E731
@@ -225,8 +314,25 @@ def test_a_rank_that_cannot_read_its_share_stops_every_rank(tmp_path, problem):
         os.truncate(path, os.path.getsize(path) - 8 * 6 * 20)  # the last rank's rows are cut off
     else:
         path = tmp_path / "absent.npy"
-    proc = subprocess.run([str(MPIEXEC), "-n", "2", *LAYERWISE, "train", str(path), "--target", "-1", "--distributed",
-                           "--out", str(tmp_path / "m.st")], env=ENV, capture_output=True, text=True, timeout=TIMEOUT)
+    proc = subprocess.run(
+        [
+            str(MPIEXEC),
+            "-n",
+            "2",
+            *LAYERWISE,
+            "train",
+            str(path),
+            "--target",
+            "-1",
+            "--distributed",
+            "--out",
+            str(tmp_path / "m.st"),
+        ],
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    )
     lines = proc.stderr.strip().splitlines()
     assert proc.returncode == 2, proc.stderr
     assert len(lines) == 1 and lines[0].startswith("layerwise: error: "), proc.stderr
@@ -238,24 +344,51 @@ def test_a_rank_that_cannot_read_its_share_stops_every_rank(tmp_path, problem):
 
 def test_distributed_without_mpiexec_says_how_to_launch(tmp_path):
     env = {k: v for k, v in ENV.items() if not k.startswith(("PMI_", "OMPI_", "PMIX_", "MPI_", "SLURM_"))}
-    proc = subprocess.run([*LAYERWISE, "train", str(_table(tmp_path, "npy")), "--target", "-1", "--distributed",
-                           "--out", str(tmp_path / "m.st")], env=env, capture_output=True, text=True, timeout=TIMEOUT)
+    proc = subprocess.run(
+        [
+            *LAYERWISE,
+            "train",
+            str(_table(tmp_path, "npy")),
+            "--target",
+            "-1",
+            "--distributed",
+            "--out",
+            str(tmp_path / "m.st"),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    )
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1
     assert "mpiexec -n 4 layerwise train" in proc.stderr
 
 
 def test_command_line_checkpoints_in_one_process_and_refuses_other_options(tmp_path):
     path = _table(tmp_path, "npy")
-    base = [*LAYERWISE, "train", str(path), "--target", "-1", "--epochs", "6", "--seed", "0", "--verbose", "0",
-            "--out", str(tmp_path / "m.st")]
-    first = subprocess.run([*base, "--checkpoint-every", "3"], env=ENV, capture_output=True, text=True,
-                           timeout=TIMEOUT)
+    base = [
+        *LAYERWISE,
+        "train",
+        str(path),
+        "--target",
+        "-1",
+        "--epochs",
+        "6",
+        "--seed",
+        "0",
+        "--verbose",
+        "0",
+        "--out",
+        str(tmp_path / "m.st"),
+    ]
+    first = subprocess.run([*base, "--checkpoint-every", "3"], env=ENV, capture_output=True, text=True, timeout=TIMEOUT)
     assert first.returncode == 0, first.stderr
     assert (tmp_path / "m.st.ckpt").exists()
     again = subprocess.run([*base, "--resume"], env=ENV, capture_output=True, text=True, timeout=TIMEOUT)
     assert again.returncode == 0 and "for 6 epochs" in again.stdout, again.stderr  # nothing left to do
-    other = subprocess.run([*base, "--resume", "--learning-rate", "0.01"], env=ENV, capture_output=True, text=True,
-                           timeout=TIMEOUT)
+    other = subprocess.run(
+        [*base, "--resume", "--learning-rate", "0.01"], env=ENV, capture_output=True, text=True, timeout=TIMEOUT
+    )
     assert other.returncode == 2 and other.stderr.count("\n") == 1
     assert "learning_rate 0.001 there, 0.01 here" in other.stderr, other.stderr
 
@@ -266,8 +399,9 @@ def test_example_script_gives_one_process_s_model_under_mpiexec(tmp_path):
     outs = {}
     for n in (0, 2):
         cmd = [sys.executable, str(script), "--out", str(tmp_path / f"m{n}.safetensors"), "--epochs", "12"]
-        proc = subprocess.run([str(MPIEXEC), "-n", str(n), *cmd] if n else cmd, env=ENV, capture_output=True,
-                              text=True, timeout=TIMEOUT)
+        proc = subprocess.run(
+            [str(MPIEXEC), "-n", str(n), *cmd] if n else cmd, env=ENV, capture_output=True, text=True, timeout=TIMEOUT
+        )
         assert proc.returncode == 0, proc.stderr[-3000:]
         outs[n] = proc.stdout
     assert "identical on all 2 process(es)" in outs[2]
@@ -322,15 +456,28 @@ def fit(config, comm):
     X, y, w = data(config["m"], kind=config["kind"])
     start, stop = distributed.row_range(len(y), rank, size)
     est = estimator(config["kind"], config["params"])
-    distributed.fit(est, X[start:stop], y[start:stop], w[start:stop] if config["weights"] else None, comm=comm,
-                    checkpoint=config.get("checkpoint"), checkpoint_every=config.get("every", 0),
-                    resume=config.get("resume", False))
+    distributed.fit(
+        est,
+        X[start:stop],
+        y[start:stop],
+        w[start:stop] if config["weights"] else None,
+        comm=comm,
+        checkpoint=config.get("checkpoint"),
+        checkpoint_every=config.get("every", 0),
+        resume=config.get("resume", False),
+    )
     theta = flat(est)
     ranks = [theta] if comm is None else comm.allgather(theta)
     if rank == 0:
-        np.savez(config["out"], theta=theta, ranks=np.array(ranks), n_iter=est.n_iter_, cost=est.loss_curve_,
-                 val_score=est.validation_scores_ or [],
-                 epochs=epochs)
+        np.savez(
+            config["out"],
+            theta=theta,
+            ranks=np.array(ranks),
+            n_iter=est.n_iter_,
+            cost=est.loss_curve_,
+            val_score=est.validation_scores_ or [],
+            epochs=epochs,
+        )
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 """The parts of distributed training that need no MPI: row shares, readers, global statistics, checkpoints."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -27,7 +28,7 @@ def test_local_batches_split_each_global_batch_by_owner(shuffle):
     ranges = [row_range(m, r, size) for r in range(size)]
     per_rank = [list(local_batches(order, B, shuffle, a, b)) for a, b in ranges]
     for k, first in enumerate(range(0, m, B)):
-        batch = order[first:first + B]
+        batch = order[first : first + B]
         for (a, b), batches in zip(ranges, per_rank):
             rows = batches[k]
             got = np.arange(len(order))[rows] if isinstance(rows, slice) else rows
@@ -140,8 +141,17 @@ def test_fit_in_one_process_is_the_estimators_own_fit(kind):
     w = rs.uniform(0.5, 2, 150)
     Est = NeuralNetClassifier if kind == "classifier" else NeuralNetRegressor
     extra = {"class_weight": "balanced"} if kind == "classifier" else {}
-    params = dict(hidden_layer_sizes=(6,), batch_size=16, learning_rate=0.01, max_iter=60, early_stopping=True,
-                  n_iter_no_change=3, tol=1e-3, random_state=2, **extra)
+    params = dict(
+        hidden_layer_sizes=(6,),
+        batch_size=16,
+        learning_rate=0.01,
+        max_iter=60,
+        early_stopping=True,
+        n_iter_no_change=3,
+        tol=1e-3,
+        random_state=2,
+        **extra,
+    )
     ours, theirs = Est(**params), Est(**params)
     fit(ours, X, y, sample_weight=w)
     theirs.fit(X, y, sample_weight=w)
@@ -189,6 +199,7 @@ def test_shard_epochs_on_four_threads_equal_one_process(shuffle):
             if r == 0:
                 bufs.pop()
             barrier.wait()
+
         a, b = row_range(m, r, N)
         net, opt, state, rng = setup()
         shard, order = Shard(a, b, m, allreduce, lead=r == 0), np.arange(m)

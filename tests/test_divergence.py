@@ -4,6 +4,7 @@ The rule (layerwise.engine.loop.diverging): a cost that is not finite, or that g
 (10) times its starting value (the first minibatch's cost with the starting weights), stops training
 with DivergenceError naming the epoch and suggesting a smaller learning rate or scaled features.
 """
+
 import re
 import warnings
 
@@ -20,8 +21,12 @@ from userland import digits_files, layerwise_cmd
 
 X_ALL, Y_ALL = load_digits(return_X_y=True)
 X, Y = X_ALL[:400] / 16, Y_ALL[:400]
-OUTPUTS = {"multiclass": (NeuralNetClassifier, Y), "binary": (NeuralNetClassifier, Y % 2),
-           "multilabel": (NeuralNetClassifier, np.c_[Y % 2, Y > 4]), "regression": (NeuralNetRegressor, Y * 1.0)}
+OUTPUTS = {
+    "multiclass": (NeuralNetClassifier, Y),
+    "binary": (NeuralNetClassifier, Y % 2),
+    "multilabel": (NeuralNetClassifier, np.c_[Y % 2, Y > 4]),
+    "regression": (NeuralNetRegressor, Y * 1.0),
+}
 MESSAGE = r"training diverged: the cost (became|grew to) .* in epoch (\d+).*smaller learning_rate.*standardize X"
 
 
@@ -30,8 +35,9 @@ MESSAGE = r"training diverged: the cost (became|grew to) .* in epoch (\d+).*smal
 @pytest.mark.parametrize("solver", ["gd", "sgd", "rmsprop", "adam"])
 def test_divergence_is_caught(solver, activation, output):
     Est, y = OUTPUTS[output]
-    est = Est(hidden_layer_sizes=(16,), solver=solver, activation=activation, learning_rate=1e3, max_iter=30,
-              random_state=0)
+    est = Est(
+        hidden_layer_sizes=(16,), solver=solver, activation=activation, learning_rate=1e3, max_iter=30, random_state=0
+    )
     with pytest.raises(DivergenceError, match=MESSAGE) as info:
         est.fit(X, y)
     epoch = int(re.search(MESSAGE, str(info.value)).group(2))
@@ -41,11 +47,14 @@ def test_divergence_is_caught(solver, activation, output):
     assert all(c <= GROWTH_LIMIT * start for c in est.loss_curve_)  # the rule, on the recorded epochs
 
 
-@pytest.mark.parametrize("make", [
-    lambda: NeuralNetClassifier(solver="adam", learning_rate=10, random_state=0),  # the issue's cases
-    lambda: NeuralNetClassifier(solver="sgd", learning_rate=10, random_state=0),
-    lambda: NeuralNetRegressor(activation="tanh", learning_rate=10, solver="sgd", random_state=0),
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: NeuralNetClassifier(solver="adam", learning_rate=10, random_state=0),  # the issue's cases
+        lambda: NeuralNetClassifier(solver="sgd", learning_rate=10, random_state=0),
+        lambda: NeuralNetRegressor(activation="tanh", learning_rate=10, solver="sgd", random_state=0),
+    ],
+)
 def test_the_issues_cases_raise(make):
     y = Y_ALL * 1.0 if isinstance(make(), NeuralNetRegressor) else Y_ALL
     with pytest.raises(DivergenceError, match=MESSAGE):
@@ -55,15 +64,31 @@ def test_the_issues_cases_raise(make):
 def test_a_learning_fit_is_not_divergence():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        est = NeuralNetClassifier(hidden_layer_sizes=(16,), solver="sgd", learning_rate=0.5, random_state=0,
-                                  max_iter=30).fit(X, Y)
+        est = NeuralNetClassifier(
+            hidden_layer_sizes=(16,), solver="sgd", learning_rate=0.5, random_state=0, max_iter=30
+        ).fit(X, Y)
     assert est.score(X, Y) > 0.9
 
 
 def test_command_line_turns_divergence_into_one_line_and_exit_2(tmp_path):
     digits_files(tmp_path)  # (at learning rate 10 sgd now recovers on the standardized digits, to 0.99)
-    r = layerwise_cmd("train", "data.csv", "--target", "label", "--learning-rate", "1000", "--solver", "sgd",
-                      "--seed", "0", "--verbose", "0", "--out", "model.safetensors", cwd=tmp_path)
+    r = layerwise_cmd(
+        "train",
+        "data.csv",
+        "--target",
+        "label",
+        "--learning-rate",
+        "1000",
+        "--solver",
+        "sgd",
+        "--seed",
+        "0",
+        "--verbose",
+        "0",
+        "--out",
+        "model.safetensors",
+        cwd=tmp_path,
+    )
     lines = r.stderr.strip().splitlines()
     assert r.returncode == 2 and len(lines) == 1, r.stderr
     assert re.match(r"layerwise: error: training diverged: .* in epoch \d+.*smaller learning_rate", lines[0])
@@ -79,11 +104,24 @@ def test_convergence_warning_advises_by_the_cost_curve():
         NeuralNetClassifier(hidden_layer_sizes=(16,), max_iter=5, random_state=0).fit(X, Y)
 
 
-@pytest.mark.parametrize("early_stopping, why", [(True, r"\(early stopping\): the validation score did not improve"),
-                                                 (False, r"\(tol\): the training cost did not fall")])
+@pytest.mark.parametrize(
+    "early_stopping, why",
+    [
+        (True, r"\(early stopping\): the validation score did not improve"),
+        (False, r"\(tol\): the training cost did not fall"),
+    ],
+)
 def test_an_early_stop_says_so_and_why(capsys, monkeypatch, early_stopping, why):
-    est = NeuralNetClassifier(hidden_layer_sizes=(16,), learning_rate=0.01, tol=0.05, n_iter_no_change=2,
-                              early_stopping=early_stopping, max_iter=200, random_state=0, verbose=2).fit(X, Y)
+    est = NeuralNetClassifier(
+        hidden_layer_sizes=(16,),
+        learning_rate=0.01,
+        tol=0.05,
+        n_iter_no_change=2,
+        early_stopping=early_stopping,
+        max_iter=200,
+        random_state=0,
+        verbose=2,
+    ).fit(X, Y)
     assert est.n_iter_ < 200
     out = capsys.readouterr().out.splitlines()
     assert re.match(rf"Stopped at epoch {est.n_iter_} {why} by tol=0.05 for 3 epochs in a row", out[-1]), out[-3:]

@@ -18,6 +18,7 @@ one folder per page, which starts with: data.csv / train.csv (digits, a ``label`
 (held-out rows with ``label``), new.csv (held-out rows without it), houses.csv (rooms, area, price,
 rent), space.toml and model.safetensors.
 """
+
 import os
 import re
 import shutil
@@ -36,7 +37,7 @@ PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
 SHELL = {"sh", "bash", "console", "shell"}
 FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>```+|~~~+)\s*(?P<lang>[\w+-]*)")
 MARKER = re.compile(r"^\s*<!--\s*test:\s*(?P<body>.*?)\s*-->\s*$")
-SPACE = '[learning_rate]\nloguniform = [1e-3, 0.1]\n[hidden_layer_sizes]\nchoice = [[16], [32]]\n'
+SPACE = "[learning_rate]\nloguniform = [1e-3, 0.1]\n[hidden_layer_sizes]\nchoice = [[16], [32]]\n"
 
 
 def blocks(page):
@@ -102,10 +103,27 @@ def starter(tmp_path_factory):
     (d / "space.toml").write_text(SPACE)
     rng = np.random.default_rng(0)
     rooms, area = rng.integers(1, 7, 120), rng.uniform(20, 200, 120)
-    write_csv(d / "houses.csv", {"rooms": rooms, "area": area, "price": 3e3 * area + 1e4 * rooms,
-                                 "rent": 10 * area + 50 * rooms})
-    r = layerwise_cmd("train", "data.csv", "--target", "label", "--hidden", "16", "--epochs", "20", "--seed", "0",
-                      "--verbose", "0", "--out", "model.safetensors", cwd=d)
+    write_csv(
+        d / "houses.csv",
+        {"rooms": rooms, "area": area, "price": 3e3 * area + 1e4 * rooms, "rent": 10 * area + 50 * rooms},
+    )
+    r = layerwise_cmd(
+        "train",
+        "data.csv",
+        "--target",
+        "label",
+        "--hidden",
+        "16",
+        "--epochs",
+        "20",
+        "--seed",
+        "0",
+        "--verbose",
+        "0",
+        "--out",
+        "model.safetensors",
+        cwd=d,
+    )
     assert r.returncode == 0, r.stderr
     return d
 
@@ -130,8 +148,10 @@ def _skip_unless_available(markers):
             assert cupy.cuda.runtime.getDeviceCount() > 0
         except Exception:  # CuPy without a driver or a device raises its own errors
             pytest.skip("needs a CUDA GPU")
-    if "mpi" in markers and (shutil.which("mpiexec", path=env()["PATH"]) is None or subprocess.run(
-            [sys.executable, "-c", "import mpi4py"], capture_output=True).returncode):
+    if "mpi" in markers and (
+        shutil.which("mpiexec", path=env()["PATH"]) is None
+        or subprocess.run([sys.executable, "-c", "import mpi4py"], capture_output=True).returncode
+    ):
         pytest.skip("needs MPI (mpiexec and mpi4py: the mpi extra)")
     if "cats" in markers:
         from layerwise.datasets import find_cat_dir
@@ -157,5 +177,7 @@ def test_block_runs_as_written(page, line, lang, code, markers, starter, tmp_pat
     else:
         argv = ["bash", "-e", "-o", "pipefail", "-c", code]
     r = subprocess.run(argv, cwd=folder, env=e, capture_output=True, text=True, timeout=900)
-    assert r.returncode == 0, f"{_id(page, line)} failed ({r.returncode}):\n{code}\n--- stdout\n{r.stdout[-3000:]}" \
-                              f"\n--- stderr\n{r.stderr[-3000:]}"
+    assert r.returncode == 0, (
+        f"{_id(page, line)} failed ({r.returncode}):\n{code}\n--- stdout\n{r.stdout[-3000:]}"
+        f"\n--- stderr\n{r.stderr[-3000:]}"
+    )

@@ -1,4 +1,5 @@
 """The engine against the core: same numbers for every activation, output and optimizer; buffers reused."""
+
 import tracemalloc
 
 import numpy as np
@@ -60,14 +61,21 @@ def test_forward_cost_backward_equal_core(activation, loss, dtype):
         assert _rel(net.db[l], g.db) < tol, f"db{l + 1}"
 
 
-SOLVERS = [("gd", {}, "gd", {}), ("momentum", {"beta": 0.9}, "momentum", {"beta": 0.9}),
-           ("momentum", {"beta": 0.8, "nesterov": True}, "nesterov", {"beta": 0.8}),
-           # beta 0 runs as plain gd in the engine (one pass); the core's momentum keeps its velocity
-           ("momentum", {"beta": 0.0}, "momentum", {"beta": 0.0}),
-           ("momentum", {"beta": 0.0, "nesterov": True}, "nesterov", {"beta": 0.0}),
-           ("rmsprop", {"beta": 0.9, "epsilon": 1e-8}, "rmsprop", {"beta": 0.9, "epsilon": 1e-8}),
-           ("adam", {"beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-8}, "adam",
-            {"beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-8})]
+SOLVERS = [
+    ("gd", {}, "gd", {}),
+    ("momentum", {"beta": 0.9}, "momentum", {"beta": 0.9}),
+    ("momentum", {"beta": 0.8, "nesterov": True}, "nesterov", {"beta": 0.8}),
+    # beta 0 runs as plain gd in the engine (one pass); the core's momentum keeps its velocity
+    ("momentum", {"beta": 0.0}, "momentum", {"beta": 0.0}),
+    ("momentum", {"beta": 0.0, "nesterov": True}, "nesterov", {"beta": 0.0}),
+    ("rmsprop", {"beta": 0.9, "epsilon": 1e-8}, "rmsprop", {"beta": 0.9, "epsilon": 1e-8}),
+    (
+        "adam",
+        {"beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-8},
+        "adam",
+        {"beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-8},
+    ),
+]
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])

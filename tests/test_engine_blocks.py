@@ -1,4 +1,5 @@
 """The engine's blocked optimizer passes give bitwise the same parameters as one pass over the whole vector."""
+
 import numpy as np
 import pytest
 

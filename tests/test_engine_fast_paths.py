@@ -3,6 +3,7 @@
 Each shortcut is checked against an independent computation of the same quantity (the plain step on the
 plain gradient, the allocating kernels, NumPy's own ReLU), in float64 to 1e-12.
 """
+
 import numpy as np
 import pytest
 

@@ -1,4 +1,5 @@
 """The engine's prediction forward pass against the core's: every activation and output, both dtypes, chunked."""
+
 import numpy as np
 import pytest
 
@@ -18,8 +19,10 @@ def test_forward_equals_core(activation, loss, dtype, chunk):
     rng = np.random.RandomState(0)
     dims = [5, 7, 6, LOSSES[loss]]
     X = (3 * rng.randn(13, dims[0])).astype(dtype)  # large enough to saturate some sigmoid/tanh units
-    params = tuple(core.LayerParams(p.W, rng.randn(*p.b.shape).astype(dtype))  # nonzero biases
-                   for p in core.init_params(dims, "he", 1, dtype))
+    params = tuple(
+        core.LayerParams(p.W, rng.randn(*p.b.shape).astype(dtype))  # nonzero biases
+        for p in core.init_params(dims, "he", 1, dtype)
+    )
     with np.errstate(all="raise", under="ignore"):
         A_core, caches = core.model_forward(X.T, params, activation, loss)
         AL, ZL = predict_forward(X, [(p.W, p.b) for p in params], [activation] * 2, loss, chunk=chunk)
@@ -42,8 +45,13 @@ def test_forward_runs_on_another_array_namespace():
     params = tuple(core.LayerParams(p.W, p.b + 0.1) for p in core.init_params([4, 5, 3], "he", 2))
     X = np.random.RandomState(3).randn(9, 4)
     want, _ = predict_forward(X, [(p.W, p.b) for p in params], ["tanh"], "categorical_crossentropy", chunk=4)
-    got, _ = predict_forward(xp.asarray(X), [(xp.asarray(p.W), xp.asarray(p.b)) for p in params], ["tanh"],
-                             "categorical_crossentropy", chunk=4)
+    got, _ = predict_forward(
+        xp.asarray(X),
+        [(xp.asarray(p.W), xp.asarray(p.b)) for p in params],
+        ["tanh"],
+        "categorical_crossentropy",
+        chunk=4,
+    )
     assert not isinstance(got, np.ndarray)  # computed in that namespace, not on the host
     np.testing.assert_allclose(np.asarray(got), want, rtol=1e-12)
 

@@ -1,4 +1,5 @@
 """Estimators: fitting, outputs by target type, attributes, model-file state, course recipes."""
+
 import numpy as np
 import pytest
 
@@ -56,8 +57,9 @@ def test_regressor_single_and_multi_output():
     assert reg.predict(X).shape == (200,)
     assert reg.score(X, Y[:, 0]) > 0.999999
     coef = np.linalg.lstsq(np.c_[X, np.ones(200)], Y, rcond=None)[0]  # (4, 2): weights and intercepts
-    multi = NeuralNetRegressor(hidden_layer_sizes=(), solver="lbfgs", alpha=0.0, tol=1e-12,
-                               standardize_target=False, random_state=0).fit(X, Y)
+    multi = NeuralNetRegressor(
+        hidden_layer_sizes=(), solver="lbfgs", alpha=0.0, tol=1e-12, standardize_target=False, random_state=0
+    ).fit(X, Y)
     assert multi.predict(X).shape == (200, 2) and multi.output_type_ == "continuous-multioutput"
     assert multi.target_scale_ is None
     np.testing.assert_allclose(multi.params_[0].W, coef[:3].T, atol=1e-5)
@@ -77,13 +79,15 @@ def test_target_standardization_reaches_an_unscaled_target():
     by hand, the way TransformedTargetRegressor(StandardScaler()) does it."""
     from sklearn.compose import TransformedTargetRegressor
     from sklearn.preprocessing import StandardScaler
+
     rng = np.random.RandomState(0)
     X = rng.randn(300, 5)
     y = 150 + 77 * np.tanh(X @ [1.0, -0.5, 0.3, 0.0, 0.2])
     kw = dict(hidden_layer_sizes=(16,), random_state=0)
     ours = NeuralNetRegressor(**kw).fit(X, y)
-    by_hand = TransformedTargetRegressor(NeuralNetRegressor(**kw, standardize_target=False),
-                                         transformer=StandardScaler()).fit(X, y)
+    by_hand = TransformedTargetRegressor(
+        NeuralNetRegressor(**kw, standardize_target=False), transformer=StandardScaler()
+    ).fit(X, y)
     np.testing.assert_allclose(ours.predict(X), by_hand.predict(X), rtol=1e-9)
     raw = NeuralNetRegressor(**kw, standardize_target=False).fit(X, y)
     assert ours.score(X, y) > 0.9 > raw.score(X, y)
@@ -93,6 +97,7 @@ def _fit_quiet(est, X, y):
     import warnings
 
     from sklearn.exceptions import ConvergenceWarning
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         return est.fit(X, y)
@@ -103,16 +108,24 @@ def test_export_round_trip_for_every_output(case):
     rng = np.random.RandomState(1)
     X = rng.randn(40, 3)
     est = {"regress1": NeuralNetRegressor, "regress2": NeuralNetRegressor}.get(case, NeuralNetClassifier)(
-        hidden_layer_sizes=(4,), max_iter=3, random_state=0)
-    y = {"int": np.arange(40) % 3, "bool": X[:, 0] > 0, "float_labels": np.where(X[:, 0] > 0, 1.0, -1.0),
-         "multilabel": np.c_[X[:, 0] > 0, X[:, 1] > 0].astype(int), "regress1": X[:, 0],
-         "regress2": X[:, :2], "frame": X[:, 0] > 0}[case]
+        hidden_layer_sizes=(4,), max_iter=3, random_state=0
+    )
+    y = {
+        "int": np.arange(40) % 3,
+        "bool": X[:, 0] > 0,
+        "float_labels": np.where(X[:, 0] > 0, 1.0, -1.0),
+        "multilabel": np.c_[X[:, 0] > 0, X[:, 1] > 0].astype(int),
+        "regress1": X[:, 0],
+        "regress2": X[:, :2],
+        "frame": X[:, 0] > 0,
+    }[case]
     if case == "frame":
         pd = pytest.importorskip("pandas")
         X = pd.DataFrame(X, columns=["a", "b", "c"])
     _fit_quiet(est, X, y)
     arrays, meta = export_state(est)
     import json
+
     meta = json.loads(json.dumps(meta))  # what a model file stores
     back = from_state({k: v.copy() for k, v in arrays.items()}, meta)
     np.testing.assert_array_equal(back.predict(X), est.predict(X))

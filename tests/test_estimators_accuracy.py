@@ -12,6 +12,7 @@ Settings (documented in docs/guide/estimators.md):
 splits may fall short of 0 by no more than two standard errors of that mean (or a floor of half a
 percent point for the classifiers, where equal scores make the standard error vanish).
 """
+
 import warnings
 
 import numpy as np
@@ -58,8 +59,10 @@ def test_classifier_accuracy_beside_scikit_learn(name):
         Xtr, Xte, ytr, yte = train_test_split(X, y, test_size=0.25, random_state=seed, stratify=y)
         ours.append(_score(NeuralNetClassifier(**settings, random_state=seed), Xtr, ytr, Xte, yte))
         theirs.append(_score(MLPClassifier(**settings, random_state=seed), Xtr, ytr, Xte, yte))
-    print(f"{name}: layerwise {np.round(ours, 4)} mean {np.mean(ours):.4f}; "
-          f"scikit-learn MLPClassifier {np.round(theirs, 4)} mean {np.mean(theirs):.4f}")
+    print(
+        f"{name}: layerwise {np.round(ours, 4)} mean {np.mean(ours):.4f}; "
+        f"scikit-learn MLPClassifier {np.round(theirs, 4)} mean {np.mean(theirs):.4f}"
+    )
     assert np.mean(ours) >= target
     ok, why = _not_worse(ours, theirs, floor=0.005)
     assert ok, why
@@ -76,7 +79,9 @@ def test_diabetes_r2_beside_scikit_learn():
         ours.append(_score(NeuralNetRegressor(**settings, random_state=seed), Xtr, ytr, Xte, yte, y_scaled))
         theirs.append(_score(MLPRegressor(**settings, random_state=seed), Xtr, ytr, Xte, yte, y_scaled))
         linear.append(LinearRegression().fit(Xtr, ytr).score(Xte, yte))
-    print(f"diabetes R^2: layerwise {np.round(ours, 3)} mean {np.mean(ours):.4f}; scikit-learn MLPRegressor "
-          f"{np.round(theirs, 3)} mean {np.mean(theirs):.4f}; LinearRegression mean {np.mean(linear):.4f}")
+    print(
+        f"diabetes R^2: layerwise {np.round(ours, 3)} mean {np.mean(ours):.4f}; scikit-learn MLPRegressor "
+        f"{np.round(theirs, 3)} mean {np.mean(theirs):.4f}; LinearRegression mean {np.mean(linear):.4f}"
+    )
     ok, why = _not_worse(ours, theirs, floor=0.0)
     assert ok, why

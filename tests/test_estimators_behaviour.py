@@ -1,4 +1,5 @@
 """Estimator behaviour: bad input, stopping, partial_fit, warm start, weights, dtype, divergence, progress."""
+
 import io
 import re
 import sys
@@ -24,14 +25,17 @@ def _data(m=60, seed=0):
 
 
 # ---------------------------------------------------------------- bad input: scikit-learn's messages
-@pytest.mark.parametrize("bad,match", [
-    (lambda X, y: (np.where(X > 1, np.nan, X), y), "Input X contains NaN"),
-    (lambda X, y: (np.where(X > 1, np.inf, X), y), "Input X contains infinity"),
-    (lambda X, y: (X[:, 0], y), "Expected 2D array, got 1D array"),
-    (lambda X, y: (X[:0], y[:0]), "0 sample"),
-    (lambda X, y: (X, y[:-1]), "inconsistent numbers of samples"),
-    (lambda X, y: (X, np.zeros_like(y)), "only one class"),
-])
+@pytest.mark.parametrize(
+    "bad,match",
+    [
+        (lambda X, y: (np.where(X > 1, np.nan, X), y), "Input X contains NaN"),
+        (lambda X, y: (np.where(X > 1, np.inf, X), y), "Input X contains infinity"),
+        (lambda X, y: (X[:, 0], y), "Expected 2D array, got 1D array"),
+        (lambda X, y: (X[:0], y[:0]), "0 sample"),
+        (lambda X, y: (X, y[:-1]), "inconsistent numbers of samples"),
+        (lambda X, y: (X, np.zeros_like(y)), "only one class"),
+    ],
+)
 def test_bad_training_input(bad, match):
     X, y = _data()
     Xb, yb = bad(X, y)
@@ -57,15 +61,22 @@ def test_wrong_feature_count_and_predict_before_fit():
         clf.predict(X[:, :2])
 
 
-@pytest.mark.parametrize("param,value,match", [
-    ("learning_rate", -1.0, r"The 'learning_rate' parameter of NeuralNetClassifier must be a float in the range "
-                            r"\(0.0, inf\)"),
-    ("solver", "newton", "The 'solver' parameter of NeuralNetClassifier must be a str among"),
-    ("dropout", 1.0, r"The 'dropout' parameter of NeuralNetClassifier must be a float in the range \[0.0, 1.0\)"),
-    ("device", "tpu", "The 'device' parameter of NeuralNetClassifier must be a str among"),
-    ("hidden_layer_sizes", (4, 0), "hidden_layer_sizes must be positive integers"),
-    ("activation", ("relu",), r"activation must be one name or one per hidden layer \(2\)"),
-])
+@pytest.mark.parametrize(
+    "param,value,match",
+    [
+        (
+            "learning_rate",
+            -1.0,
+            r"The 'learning_rate' parameter of NeuralNetClassifier must be a float in the range "
+            r"\(0.0, inf\)",
+        ),
+        ("solver", "newton", "The 'solver' parameter of NeuralNetClassifier must be a str among"),
+        ("dropout", 1.0, r"The 'dropout' parameter of NeuralNetClassifier must be a float in the range \[0.0, 1.0\)"),
+        ("device", "tpu", "The 'device' parameter of NeuralNetClassifier must be a str among"),
+        ("hidden_layer_sizes", (4, 0), "hidden_layer_sizes must be positive integers"),
+        ("activation", ("relu",), r"activation must be one name or one per hidden layer \(2\)"),
+    ],
+)
 def test_bad_hyperparameter_is_named(param, value, match):
     X, y = _data()
     clf = NeuralNetClassifier(hidden_layer_sizes=(4, 3)).set_params(**{param: value})
@@ -85,8 +96,9 @@ def test_divergence_names_the_iteration_and_restores_the_parameters():
     assert len(reg.history_["cost"]) == i and np.all(np.isfinite(reg.history_["cost"]))
     assert all(np.all(np.isfinite(p.W)) for p in reg.params_)
     # the kept parameters are the ones before the failing step: refitting i iterations reproduces them
-    again = NeuralNetRegressor(hidden_layer_sizes=(5,), solver="gd", learning_rate=1.0, max_iter=i,
-                               random_state=0).fit(X, y)
+    again = NeuralNetRegressor(hidden_layer_sizes=(5,), solver="gd", learning_rate=1.0, max_iter=i, random_state=0).fit(
+        X, y
+    )
     for p, q in zip(reg.params_, again.params_):
         np.testing.assert_array_equal(p.W, q.W)
 
@@ -96,8 +108,9 @@ def test_convergence_warning_and_tol_stopping():
     X, y = _data()
     with pytest.warns(ConvergenceWarning, match="max_iter=3"):
         NeuralNetClassifier(hidden_layer_sizes=(4,), max_iter=3, random_state=0).fit(X, y)
-    clf = NeuralNetClassifier(hidden_layer_sizes=(4,), learning_rate=0.05, tol=1e-2, n_iter_no_change=2,
-                              max_iter=500, random_state=0)
+    clf = NeuralNetClassifier(
+        hidden_layer_sizes=(4,), learning_rate=0.05, tol=1e-2, n_iter_no_change=2, max_iter=500, random_state=0
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)
         clf.fit(X, y)
@@ -120,8 +133,16 @@ def test_gd_runs_exactly_max_iter_without_warning():
 
 def test_adaptive_schedule_divides_the_rate_by_five():
     X, y = _data()
-    clf = NeuralNetClassifier(hidden_layer_sizes=(3,), solver="sgd", learning_rate_schedule="adaptive",
-                              learning_rate=0.1, tol=10.0, n_iter_no_change=1, max_iter=100, random_state=0).fit(X, y)
+    clf = NeuralNetClassifier(
+        hidden_layer_sizes=(3,),
+        solver="sgd",
+        learning_rate_schedule="adaptive",
+        learning_rate=0.1,
+        tol=10.0,
+        n_iter_no_change=1,
+        max_iter=100,
+        random_state=0,
+    ).fit(X, y)
     # tol=10: only the first epoch counts as an improvement; every second epoch after it exceeds
     # n_iter_no_change=1 and divides the rate by 5: 0.1 / 5^8 < 1e-6 after 8 drops (epochs 3, 5, ..., 17),
     # and the 9th trigger (epoch 19) stops training
@@ -131,8 +152,15 @@ def test_adaptive_schedule_divides_the_rate_by_five():
 
 def test_early_stopping_restores_the_best_validated_weights():
     X, y = _data(300)
-    clf = NeuralNetClassifier(hidden_layer_sizes=(8,), early_stopping=True, validation_fraction=0.2,
-                              n_iter_no_change=5, learning_rate=0.01, max_iter=300, random_state=0).fit(X, y)
+    clf = NeuralNetClassifier(
+        hidden_layer_sizes=(8,),
+        early_stopping=True,
+        validation_fraction=0.2,
+        n_iter_no_change=5,
+        learning_rate=0.01,
+        max_iter=300,
+        random_state=0,
+    ).fit(X, y)
     scores, costs = clf.validation_scores_, clf.history_["val_cost"]
     assert len(scores) == clf.n_iter_ == len(costs)
     best = int(np.argmin(costs))  # the epoch of least validation cost (smooth), not of the best accuracy (steps)
@@ -144,6 +172,7 @@ def test_early_stopping_restores_the_best_validated_weights():
     from sklearn.metrics import log_loss
     from sklearn.model_selection import train_test_split
     from sklearn.utils import check_random_state
+
     rs = check_random_state(0)
     rs.standard_normal((8, 3)), rs.standard_normal((1, 8))  # the initial draws come first
     _, X_val, _, y_val = train_test_split(X, y, random_state=rs, test_size=0.2, stratify=y)
@@ -167,8 +196,16 @@ def test_partial_fit_needs_classes_then_learns():
 
 def test_warm_start_continues_with_optimizer_state():
     X, y = _data(100)
-    kw = dict(hidden_layer_sizes=(6,), solver="adam", learning_rate=0.01, batch_size=100, shuffle=False, tol=0.0,
-              n_iter_no_change=1000, random_state=0)
+    kw = dict(
+        hidden_layer_sizes=(6,),
+        solver="adam",
+        learning_rate=0.01,
+        batch_size=100,
+        shuffle=False,
+        tol=0.0,
+        n_iter_no_change=1000,
+        random_state=0,
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         once = NeuralNetClassifier(**kw, max_iter=20).fit(X, y)
@@ -195,16 +232,24 @@ def test_class_weight_balanced_equals_explicit_sample_weight():
 def test_multilabel_and_activation_per_layer():
     X, y = _data(120)
     Y = np.c_[y, X[:, 2] > 0, X[:, 0] > 1].astype(int)
-    clf = NeuralNetClassifier(hidden_layer_sizes=(16, 8), activation=("tanh", "relu"), solver="lbfgs", max_iter=300,
-                              random_state=0).fit(X, Y)
+    clf = NeuralNetClassifier(
+        hidden_layer_sizes=(16, 8), activation=("tanh", "relu"), solver="lbfgs", max_iter=300, random_state=0
+    ).fit(X, Y)
     assert clf.output_type_ == "multilabel-indicator" and clf.loss_ == "binary_crossentropy"
     assert clf.activations_ == ["tanh", "relu"]
     assert clf.predict(X).shape == (120, 3) and clf.predict_proba(X).shape == (120, 3)
     assert clf.score(X, Y) > 0.9
 
 
-@pytest.mark.parametrize("dtype_in,param,expected", [(np.float32, None, np.float32), (np.float64, None, np.float64),
-                                                     (np.float64, "float32", np.float32), (np.int64, None, np.float64)])
+@pytest.mark.parametrize(
+    "dtype_in,param,expected",
+    [
+        (np.float32, None, np.float32),
+        (np.float64, None, np.float64),
+        (np.float64, "float32", np.float32),
+        (np.int64, None, np.float64),
+    ],
+)
 def test_dtype_policy(dtype_in, param, expected):
     X, y = _data()
     clf = NeuralNetClassifier(hidden_layer_sizes=(4,), max_iter=2, dtype=param, random_state=0)
@@ -222,6 +267,7 @@ def test_logistic_regression_summary_and_coefs_orientation():
     text = clf.summary(m=60)
     assert "(1, 3)" in text and "(1, 60)" in text and "total parameters: 4" in text
     from sklearn.neural_network import MLPClassifier
+
     sk = MLPClassifier(hidden_layer_sizes=(), solver="lbfgs").fit(X, y)
     assert sk.coefs_[0].shape == clf.params_[0].W.T.shape  # params_ is the transpose of coefs_
 
@@ -265,8 +311,9 @@ def test_progress_bar_is_drawn_when_enabled(monkeypatch):
     X, y = _data()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        NeuralNetClassifier(hidden_layer_sizes=(3,), max_iter=4, verbose=1, early_stopping=True,
-                            random_state=0).fit(X, y)
+        NeuralNetClassifier(hidden_layer_sizes=(3,), max_iter=4, verbose=1, early_stopping=True, random_state=0).fit(
+            X, y
+        )
     out = err.getvalue()
     assert "4/4" in out and "cost=" in out and "val_score=" in out
 

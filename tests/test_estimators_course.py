@@ -3,6 +3,7 @@
 The deep recipe is written exactly as the issue gives it (``alpha="auto"`` means no L2 for ``gd``); the others pass ``alpha=0`` explicitly; ``solver="gd"`` is full batch, unshuffled and
 runs exactly ``max_iter`` iterations; ``history_["cost"][i]`` is the cost before update i, as the course.
 """
+
 import os
 from pathlib import Path
 
@@ -35,14 +36,29 @@ def _raise_on_fp_errors():
 
 
 def _deep_recipe(max_iter):
-    return NeuralNetClassifier(hidden_layer_sizes=(20, 7, 5), activation="relu", init="xavier", solver="gd",
-                               learning_rate=0.0075, max_iter=max_iter, random_state=1)  # the issue's recipe as written
+    return NeuralNetClassifier(
+        hidden_layer_sizes=(20, 7, 5),
+        activation="relu",
+        init="xavier",
+        solver="gd",
+        learning_rate=0.0075,
+        max_iter=max_iter,
+        random_state=1,
+    )  # the issue's recipe as written
 
 
 def _check_deep(cat, n):
     est = _deep_recipe(n).fit(cat.X_train, cat.y_train)
-    _, costs = core.train(np.ascontiguousarray(cat.X_train.T), cat.y_train.reshape(1, -1), [12288, 20, 7, 5, 1], "relu",
-                          learning_rate=0.0075, num_iterations=n, init="xavier", random_state=1)
+    _, costs = core.train(
+        np.ascontiguousarray(cat.X_train.T),
+        cat.y_train.reshape(1, -1),
+        [12288, 20, 7, 5, 1],
+        "relu",
+        learning_rate=0.0075,
+        num_iterations=n,
+        init="xavier",
+        random_state=1,
+    )
     assert est.n_iter_ == n == len(est.history_["cost"])
     np.testing.assert_allclose(est.history_["cost"], costs, rtol=0, atol=1e-9)
     return est
@@ -63,10 +79,17 @@ def test_cat_deep_network_2500_iterations(cat):
 
 @pytest.mark.parametrize("n", [200, pytest.param(2000, marks=pytest.mark.slow)])
 def test_cat_logistic_regression(cat, n):
-    est = NeuralNetClassifier(hidden_layer_sizes=(), init="zeros", solver="gd", learning_rate=0.005, max_iter=n,
-                              alpha=0.0).fit(cat.X_train, cat.y_train)
-    _, costs = core.train(np.ascontiguousarray(cat.X_train.T), cat.y_train.reshape(1, -1), [12288, 1],
-                          learning_rate=0.005, num_iterations=n, init="zeros")
+    est = NeuralNetClassifier(
+        hidden_layer_sizes=(), init="zeros", solver="gd", learning_rate=0.005, max_iter=n, alpha=0.0
+    ).fit(cat.X_train, cat.y_train)
+    _, costs = core.train(
+        np.ascontiguousarray(cat.X_train.T),
+        cat.y_train.reshape(1, -1),
+        [12288, 1],
+        learning_rate=0.005,
+        num_iterations=n,
+        init="zeros",
+    )
     np.testing.assert_allclose(est.history_["cost"], costs, rtol=0, atol=1e-9)
     if n < 2000:
         return
@@ -77,10 +100,19 @@ def test_cat_logistic_regression(cat, n):
 
 def test_flower_one_hidden_layer():
     X, y = make_flower()
-    est = NeuralNetClassifier(hidden_layer_sizes=(4,), activation="tanh", init="random", solver="gd",
-                              learning_rate=1.2, max_iter=10000, alpha=0.0, random_state=2).fit(X, y)
-    params, costs = core.train(X.T, y.reshape(1, -1), [2, 4, 1], "tanh", learning_rate=1.2, num_iterations=10000,
-                               init="random", random_state=2)
+    est = NeuralNetClassifier(
+        hidden_layer_sizes=(4,),
+        activation="tanh",
+        init="random",
+        solver="gd",
+        learning_rate=1.2,
+        max_iter=10000,
+        alpha=0.0,
+        random_state=2,
+    ).fit(X, y)
+    params, costs = core.train(
+        X.T, y.reshape(1, -1), [2, 4, 1], "tanh", learning_rate=1.2, num_iterations=10000, init="random", random_state=2
+    )
     # At learning rate 1.2 the course's own cost stops decreasing after iteration ~7840 and oscillates:
     # from there rounding-level differences (1e-16, other BLAS summation orders) grow. Up to iteration
     # 7700 the two agree to 1e-14; we hold them to 1e-9 over the first 7500, and to the same accuracy.
@@ -106,8 +138,10 @@ def test_flower_trajectory_past_7800_iterations_is_rounding_sensitive():
     X, Y = make_flower(layout="course")
     p0 = core.init_params([2, 4, 1], "random", 2)
     p1 = tuple(core.LayerParams(p.W * (1 + 1e-15), p.b) for p in p0)
-    runs = [np.array(core.train(X, Y, [2, 4, 1], "tanh", learning_rate=1.2, num_iterations=7800, params=p)[1])
-            for p in (p0, p1)]
+    runs = [
+        np.array(core.train(X, Y, [2, 4, 1], "tanh", learning_rate=1.2, num_iterations=7800, params=p)[1])
+        for p in (p0, p1)
+    ]
     gap = np.abs(runs[0] - runs[1])
     assert gap[:7500].max() < 1e-12
     assert gap.max() > 1e-9

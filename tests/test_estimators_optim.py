@@ -1,4 +1,5 @@
 """Optimizers: hand-worked steps, the core's formulas through the estimator, convex convergence."""
+
 import warnings
 
 import numpy as np
@@ -67,20 +68,44 @@ def _logistic_data():
     return X, y
 
 
-CORE_OPT = {"gd": lambda: core.gd(), "sgd": lambda: core.momentum(0.9, nesterov=True),
-            "rmsprop": lambda: core.rmsprop(0.999, 1e-8), "adam": lambda: core.adam(0.9, 0.999, 1e-8)}
+CORE_OPT = {
+    "gd": lambda: core.gd(),
+    "sgd": lambda: core.momentum(0.9, nesterov=True),
+    "rmsprop": lambda: core.rmsprop(0.999, 1e-8),
+    "adam": lambda: core.adam(0.9, 0.999, 1e-8),
+}
 
 
 @pytest.mark.parametrize("solver", sorted(CORE_OPT))
 def test_estimator_solver_follows_core_formula(solver):
     X, y = _logistic_data()
-    kw = dict(hidden_layer_sizes=(4,), activation="tanh", init="xavier", solver=solver, learning_rate=0.05,
-              batch_size=len(y), shuffle=False, max_iter=15, alpha=0.0, tol=0.0, random_state=3)
+    kw = dict(
+        hidden_layer_sizes=(4,),
+        activation="tanh",
+        init="xavier",
+        solver=solver,
+        learning_rate=0.05,
+        batch_size=len(y),
+        shuffle=False,
+        max_iter=15,
+        alpha=0.0,
+        tol=0.0,
+        random_state=3,
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         est = NeuralNetClassifier(**kw).fit(X, y)
-    _, costs = core.train(X.T, y.reshape(1, -1), [3, 4, 1], "tanh", learning_rate=0.05, num_iterations=15,
-                          init="xavier", random_state=3, optimizer=CORE_OPT[solver]())
+    _, costs = core.train(
+        X.T,
+        y.reshape(1, -1),
+        [3, 4, 1],
+        "tanh",
+        learning_rate=0.05,
+        num_iterations=15,
+        init="xavier",
+        random_state=3,
+        optimizer=CORE_OPT[solver](),
+    )
     np.testing.assert_allclose(est.history_["cost"], costs, rtol=1e-12)
 
 
@@ -96,10 +121,13 @@ def _scipy_optimum(X, y, alpha):
     return res.x, res.fun
 
 
-SETTINGS = {"gd": dict(learning_rate=0.5, max_iter=3000), "sgd": dict(learning_rate=0.5, max_iter=3000),
-            "rmsprop": dict(learning_rate=0.05, max_iter=3000, learning_rate_schedule="invscaling"),
-            "adam": dict(learning_rate=0.01, max_iter=3000),
-            "lbfgs": dict(max_iter=500, tol=1e-12)}
+SETTINGS = {
+    "gd": dict(learning_rate=0.5, max_iter=3000),
+    "sgd": dict(learning_rate=0.5, max_iter=3000),
+    "rmsprop": dict(learning_rate=0.05, max_iter=3000, learning_rate_schedule="invscaling"),
+    "adam": dict(learning_rate=0.01, max_iter=3000),
+    "lbfgs": dict(max_iter=500, tol=1e-12),
+}
 
 
 @pytest.mark.parametrize("solver", sorted(SETTINGS))
@@ -107,8 +135,16 @@ def test_every_solver_decreases_a_convex_cost_and_reaches_scipys_optimum(solver)
     X, y = _logistic_data()
     alpha = 1.0
     theta_star, J_star = _scipy_optimum(X, y, alpha)
-    common = dict(hidden_layer_sizes=(), init="zeros", solver=solver, alpha=alpha, batch_size=len(y),
-                  shuffle=False, tol=0.0, n_iter_no_change=10**6)
+    common = dict(
+        hidden_layer_sizes=(),
+        init="zeros",
+        solver=solver,
+        alpha=alpha,
+        batch_size=len(y),
+        shuffle=False,
+        tol=0.0,
+        n_iter_no_change=10**6,
+    )
     if solver != "lbfgs":  # a small rate: every full-batch step lowers the cost
         small = NeuralNetClassifier(**common, learning_rate=1e-3, max_iter=200)
         with warnings.catch_warnings():

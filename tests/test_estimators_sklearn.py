@@ -1,4 +1,5 @@
 """scikit-learn's own estimator checks, and the estimators inside scikit-learn's tools."""
+
 import pickle
 
 import numpy as np
@@ -23,16 +24,17 @@ ESTIMATORS = [
 ]
 
 _DROPOUT_REASONS = {
-    "check_sample_weight_equivalence_on_dense_data":
-        "dropout draws one random mask per row, so a repeated row and a doubled weight see different masks",
+    "check_sample_weight_equivalence_on_dense_data": "dropout draws one random mask per row, so a repeated row and a doubled weight see different masks",
 }
 
 
 # These three checks fit on features of size ~100 (unscaled on purpose). At the learning rate the other
 # checks need, full-batch gd's cost grows past 10x its start there, which layerwise stops with
 # DivergenceError (docs/guide/estimators.md, "Divergence"); test_divergence.py tests that rule itself.
-_GD_REASONS = {name: "gd's cost grows past 10x its start on this check's unscaled features: DivergenceError"
-               for name in ("check_fit_idempotent", "check_fit_check_is_fitted", "check_n_features_in")}
+_GD_REASONS = {
+    name: "gd's cost grows past 10x its start on this check's unscaled features: DivergenceError"
+    for name in ("check_fit_idempotent", "check_fit_check_is_fitted", "check_n_features_in")
+}
 
 
 def expected_failed_checks(est):
@@ -63,9 +65,11 @@ def test_pipeline_gridsearch_cross_val_clone_pickle(cls, kind):
     est = cls(**settings)
     pipe = make_pipeline(StandardScaler(), est).fit(X, y)
     assert pipe.score(X, y) > 0.9
-    grid = GridSearchCV(make_pipeline(StandardScaler(), est),
-                        {"neuralnet" + kind.replace("clf", "classifier").replace("reg", "regressor") + "__alpha":
-                         [1e-4, 1e-1]}, cv=3).fit(X, y)
+    grid = GridSearchCV(
+        make_pipeline(StandardScaler(), est),
+        {"neuralnet" + kind.replace("clf", "classifier").replace("reg", "regressor") + "__alpha": [1e-4, 1e-1]},
+        cv=3,
+    ).fit(X, y)
     assert len(grid.cv_results_["mean_test_score"]) == 2
     scores = cross_val_score(make_pipeline(StandardScaler(), est), X, y, cv=3)
     # independent: scikit-learn's MLP with the same settings on the same folds (classifier: 0.878 against

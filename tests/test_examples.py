@@ -4,6 +4,7 @@ Each printed number is checked against an independent computation written here (
 the course's formulas, the course's own data generator, h5py reads of the images) or against the
 course's published numbers; the full runs (the course's settings) are marked slow.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -68,8 +69,12 @@ def read_cats():
         X, Y = np.array(f["train_set_x"]), np.array(f["train_set_y"])
     with h5py.File(CAT_DIR / "test_catvnoncat.h5", "r") as f:
         Xt, Yt = np.array(f["test_set_x"]), np.array(f["test_set_y"])
-    return (X.reshape(len(X), -1).T / 255.0, Y.reshape(1, -1).astype(float),
-            Xt.reshape(len(Xt), -1).T / 255.0, Yt.reshape(1, -1).astype(float))
+    return (
+        X.reshape(len(X), -1).T / 255.0,
+        Y.reshape(1, -1).astype(float),
+        Xt.reshape(len(Xt), -1).T / 255.0,
+        Yt.reshape(1, -1).astype(float),
+    )
 
 
 def logistic_gd(X, Y, lr, iterations):
@@ -92,8 +97,8 @@ def flower():
     for j in range(2):
         t = np.linspace(j * 3.12, (j + 1) * 3.12, N) + rng.randn(N) * 0.2
         r = 4 * np.sin(4 * t) + rng.randn(N) * 0.2
-        X[N * j:N * (j + 1)] = np.c_[r * np.sin(t), r * np.cos(t)]
-        Y[N * j:N * (j + 1)] = j
+        X[N * j : N * (j + 1)] = np.c_[r * np.sin(t), r * np.cos(t)]
+        Y[N * j : N * (j + 1)] = j
     return X.T, Y.T
 
 
@@ -126,9 +131,21 @@ def test_logistic_regression_full_gives_the_course_numbers(capsys, tmp_path):
 
 def test_missing_cat_images_exit_with_a_clear_message(tmp_path):
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
-    result = subprocess.run([sys.executable, str(EXAMPLES / "week4_deep_networks.py"), "--quick", "--data-dir",
-                             str(tmp_path / "nowhere"), "--out-dir", str(tmp_path / "out")],
-                            capture_output=True, text=True, env=env, timeout=120)
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(EXAMPLES / "week4_deep_networks.py"),
+            "--quick",
+            "--data-dir",
+            str(tmp_path / "nowhere"),
+            "--out-dir",
+            str(tmp_path / "out"),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert result.returncode == 1
     assert "train_catvnoncat.h5" in result.stderr and "--data-dir" in result.stderr
     assert "Traceback" not in result.stderr
@@ -145,6 +162,7 @@ def vectorization_data():
 
 def vectorization_speedup(w, b, X, Y):
     """Time of a two-loop gradient step over a vectorized one, each its best over several runs."""
+
     def loops():
         n_x, m = X.shape
         Xl, wl, yl = X.tolist(), w.ravel().tolist(), Y.ravel().tolist()
@@ -181,13 +199,16 @@ def test_vectorization_three_versions_agree(capsys, tmp_path, monkeypatch):
     # on this thread (threadpool_limits(1) above), so its work is counted.
     if str(EXAMPLES) not in sys.path:
         sys.path.insert(0, str(EXAMPLES))
-    monkeypatch.setattr(importlib.import_module("week2_vectorization"), "time",
-                        types.SimpleNamespace(perf_counter=time.thread_time))
+    monkeypatch.setattr(
+        importlib.import_module("week2_vectorization"), "time", types.SimpleNamespace(perf_counter=time.thread_time)
+    )
     text, _ = run_example("week2_vectorization", capsys, tmp_path)
     diffs = floats(r"max \|difference from vectorized\| = ([\d.e+-]+)", text)
     assert len(diffs) == 3 and max(diffs) < 1e-12
-    rows = {name: (float(ms), float(x)) for name, ms, x in
-            re.findall(r"  (two loops|one loop|vectorized)\S*.*? ([\d.]+) ms +x *([\d.]+)", text)}
+    rows = {
+        name: (float(ms), float(x))
+        for name, ms, x in re.findall(r"  (two loops|one loop|vectorized)\S*.*? ([\d.]+) ms +x *([\d.]+)", text)
+    }
     assert len(rows) == 3 and rows["vectorized"][1] == 1.0
     for ms, x in rows.values():  # each printed speed-up is its printed time over the vectorized one
         assert x == pytest.approx(ms / rows["vectorized"][0], rel=0.02, abs=0.06)
@@ -211,8 +232,13 @@ def test_broadcasting_percentages_match_a_loop(capsys, tmp_path):
 
 def test_examples_run_as_scripts(tmp_path):
     env = dict(os.environ, PYTHONPATH="")  # examples/_common.py finds src/ by itself
-    result = subprocess.run([sys.executable, str(EXAMPLES / "week2_broadcasting.py"), "--quick",
-                             "--out-dir", str(tmp_path)], capture_output=True, text=True, env=env, timeout=120)
+    result = subprocess.run(
+        [sys.executable, str(EXAMPLES / "week2_broadcasting.py"), "--quick", "--out-dir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "calories.png").is_file()
 
@@ -222,7 +248,8 @@ def test_planar_flower_quick_matches_plain_numpy(capsys, tmp_path):
     text, _ = run_example("week3_planar_flower", capsys, tmp_path)
     X, Y = flower()
     assert floats(r"4 tanh units \(1000 iterations\): accuracy ([\d.]+) %", text) == [
-        round(tanh_network_accuracy(X, Y, 4, 1000), 2)]
+        round(tanh_network_accuracy(X, Y, 4, 1000), 2)
+    ]
     study = floats(r"accuracy for +\d+ hidden units: ([\d.]+) %", text)
     assert study == [round(tanh_network_accuracy(X, Y, n_h, 1000), 2) for n_h in (1, 2, 3, 4, 5, 20, 50)]
     w, b, _ = logistic_gd(X, Y, 1.2, 1000)  # the example's settings: w = 0, b = 0, learning rate 1.2
@@ -245,7 +272,8 @@ def test_planar_flower_full_gives_the_course_numbers(capsys, tmp_path):
     assert abs(acc4 - tanh_network_accuracy(X, Y, 4, 10000)) <= 100 * FLIPS / 400
     w, b, _ = logistic_gd(X, Y, 1.2, 10000)
     assert floats(r"logistic regression \(10000 iterations\): accuracy ([\d.]+) %", text) == [
-        100 * np.mean(((w.T @ X + b) > 0) == Y)]
+        100 * np.mean(((w.T @ X + b) > 0) == Y)
+    ]
 
 
 def test_activations_derivatives_and_linear_collapse(capsys, tmp_path):
@@ -263,8 +291,11 @@ def test_initialization_symmetry_and_saturation(capsys, tmp_path):
         assert float(spreads[f"{activation} hidden units,  zeros"]) == 0.0
         assert float(spreads[f"{activation} hidden units, random"]) > 0.1
     for activation in ("tanh", "sigmoid"):
-        rows = re.findall(rf"{activation}, W\[1\] x ([\d.]+) *: +([\d.]+) % of hidden units saturated.*?"
-                          r"-> ([\d.]+); accuracy", text)
+        rows = re.findall(
+            rf"{activation}, W\[1\] x ([\d.]+) *: +([\d.]+) % of hidden units saturated.*?"
+            r"-> ([\d.]+); accuracy",
+            text,
+        )
         scales, saturated, final = zip(*[(float(a), float(b), float(c)) for a, b, c in rows])
         assert scales == (0.01, 1.0, 10.0, 100.0)
         assert list(saturated) == sorted(saturated) and saturated[0] == 0.0 and saturated[-1] > 90
@@ -283,8 +314,9 @@ def test_deep_networks_quick_give_the_course_costs(capsys, tmp_path):
     text, _ = run_example("week4_deep_networks", capsys, tmp_path, "--data-dir", str(CAT_DIR))
     costs = floats(r"cost after iteration \d+: ([\d.]+)", text)
     # the course's printed costs, iterations 0 and 100, two-layer then L-layer model
-    assert costs == pytest.approx([0.6930497356599888, 0.6464320953428849, 0.7717493284237686,
-                                   0.6720534400822914], abs=1e-9)
+    assert costs == pytest.approx(
+        [0.6930497356599888, 0.6464320953428849, 0.7717493284237686, 0.6720534400822914], abs=1e-9
+    )
     counts = [int(c) for c in re.findall(r"^ +\d +\(\d+, \d+\) +\(\d+, 1\) +\(\d+, 209\) +(\d+)$", text, re.M)]
     dims = [[12288, 7, 1], [12288, 20, 7, 5, 1]]
     assert counts == [d[l] * (d[l - 1] + 1) for d in dims for l in range(1, len(d))]
@@ -300,8 +332,12 @@ def test_deep_networks_full_give_the_course_accuracies(capsys, tmp_path):
 
 def test_why_deep_parity(capsys, tmp_path):
     text, _ = run_example("week4_why_deep", capsys, tmp_path)
-    rows = re.findall(r"^ +(\d+) +(\d+) units +(\d+) layers +(\d+) % +(\d+) units +1 layers +(\d+) % +(\d+) units "
-                      r"+1 layers +(\d+) %$", text, re.M)
+    rows = re.findall(
+        r"^ +(\d+) +(\d+) units +(\d+) layers +(\d+) % +(\d+) units +1 layers +(\d+) % +(\d+) units "
+        r"+1 layers +(\d+) %$",
+        text,
+        re.M,
+    )
     assert [int(r[0]) for r in rows] == [2, 3, 4, 5]
     for n, tree, depth, tree_acc, listed, list_acc, count, count_acc in (map(int, r) for r in rows):
         assert (tree_acc, list_acc, count_acc) == (100, 100, 100)
@@ -317,8 +353,8 @@ def test_why_deep_parity(capsys, tmp_path):
 
     why_deep = importlib.import_module("week4_why_deep")
     for n, tree in ((int(r[0]), int(r[1])) for r in rows):
-        X = np.array([[(k >> (n - 1 - j)) & 1 for k in range(2 ** n)] for j in range(n)], dtype=float)  # (n, 2^n)
-        parity = np.array([[bin(k).count("1") % 2 for k in range(2 ** n)]], dtype=float)  # (1, 2^n)
+        X = np.array([[(k >> (n - 1 - j)) & 1 for k in range(2**n)] for j in range(n)], dtype=float)  # (n, 2^n)
+        parity = np.array([[bin(k).count("1") % 2 for k in range(2**n)]], dtype=float)  # (1, 2^n)
         for build in (why_deep.xor_tree, why_deep.pattern_list, why_deep.counting):
             params = build(n)
             A = X
@@ -335,8 +371,11 @@ def test_why_deep_parity(capsys, tmp_path):
 
 def test_hyperparameter_search(capsys, tmp_path):
     text, _ = run_example("week4_hyperparameters", capsys, tmp_path)
-    grid = re.findall(r"learning rate ([\d.]+) +hidden units +(\d+): final cost [\d.]+, train accuracy +[\d.]+ %, "
-                      r"dev accuracy +([\d.]+) %", text)
+    grid = re.findall(
+        r"learning rate ([\d.]+) +hidden units +(\d+): final cost [\d.]+, train accuracy +[\d.]+ %, "
+        r"dev accuracy +([\d.]+) %",
+        text,
+    )
     assert len(grid) == 9
     best = max(grid, key=lambda r: float(r[2]))
     m = re.search(r"best on the dev set: learning rate ([\d.]+), (\d+) hidden units, dev accuracy ([\d.]+) %", text)
@@ -364,9 +403,11 @@ def test_course_map_names_exist():
             break
         assert callable(obj) or isinstance(obj, (dict, type(re))), name  # a function, class, registry or module
     # every course function of the brief appears in the map's first column
-    for function in ("sigmoid initialize_with_zeros propagate optimize predict layer_sizes initialize_parameters "
-                     "forward_propagation compute_cost backward_propagation update_parameters nn_model "
-                     "initialize_parameters_deep linear_forward linear_activation_forward L_model_forward "
-                     "linear_backward linear_activation_backward L_model_backward two_layer_model "
-                     "L_layer_model").split():
+    for function in (
+        "sigmoid initialize_with_zeros propagate optimize predict layer_sizes initialize_parameters "
+        "forward_propagation compute_cost backward_propagation update_parameters nn_model "
+        "initialize_parameters_deep linear_forward linear_activation_forward L_model_forward "
+        "linear_backward linear_activation_backward L_model_backward two_layer_model "
+        "L_layer_model"
+    ).split():
         assert re.search(rf"^\| `{function}\(", text, re.M), function

@@ -3,6 +3,7 @@
 Run on a GPU machine with ``python -m pytest -q tests/test_gpu.py`` (``bench/gpu.py`` runs the timing).
 The reference is the NumPy engine from the same host-drawn weights: 1e-12 relative in float64.
 """
+
 import warnings
 
 import numpy as np
@@ -23,8 +24,7 @@ from layerwise.estimators import NeuralNetClassifier, NeuralNetRegressor  # noqa
 
 HIDDEN = ["relu", "leaky_relu", "tanh", "sigmoid", "linear"]
 LOSSES = {"binary_crossentropy": 1, "categorical_crossentropy": 4, "mse": 2}
-OPTIMIZERS = {"gd": {}, "momentum": {"beta": 0.8}, "nesterov": {"beta": 0.8}, "rmsprop": {"beta": 0.9},
-              "adam": {}}
+OPTIMIZERS = {"gd": {}, "momentum": {"beta": 0.8}, "nesterov": {"beta": 0.8}, "rmsprop": {"beta": 0.9}, "adam": {}}
 TOL = {np.float64: 1e-12, np.float32: 1e-5}
 
 
@@ -37,8 +37,13 @@ def _problem(loss, dtype, m=13, n_x=5, seed=0):
     rng = np.random.RandomState(seed)
     X = rng.randn(m, n_x)
     n_y = LOSSES[loss]
-    Y = ((rng.rand(m, 1) > 0.5).astype(float) if loss == "binary_crossentropy" else
-         np.eye(n_y)[rng.randint(0, n_y, m)] if loss == "categorical_crossentropy" else rng.randn(m, n_y))
+    Y = (
+        (rng.rand(m, 1) > 0.5).astype(float)
+        if loss == "binary_crossentropy"
+        else np.eye(n_y)[rng.randint(0, n_y, m)]
+        if loss == "categorical_crossentropy"
+        else rng.randn(m, n_y)
+    )
     return X.astype(dtype), Y.astype(dtype), [n_x, 7, 6, n_y]
 
 
@@ -61,8 +66,9 @@ def test_cupy_trains_as_numpy_float64(activation, opt_name, loss, graph):
     X, Y, dims = _problem(loss, np.float64)
     costs, theta = _train(NUMPY, X, Y, dims, activation, loss, opt_name, np.float64, graph=False)
     ops = ops_for(cupy.asarray(X))
-    costs_g, theta_g = _train(ops, cupy.asarray(X), cupy.asarray(Y), dims, activation, loss, opt_name, np.float64,
-                              graph)
+    costs_g, theta_g = _train(
+        ops, cupy.asarray(X), cupy.asarray(Y), dims, activation, loss, opt_name, np.float64, graph
+    )
     assert _rel(costs_g, costs) < 1e-12
     assert _rel(theta_g, theta) < 1e-12
 

@@ -1,6 +1,7 @@
 """The package's layout: no import cycle between modules, no private scikit-learn name, small modules
 that each open with a docstring. Every module of src/layerwise is read with ``ast``; imports inside
 functions count, relative imports are resolved."""
+
 from __future__ import annotations
 
 import ast
@@ -52,7 +53,7 @@ def _imports(name, path):
         elif isinstance(node, ast.ImportFrom):
             if node.level:
                 base = package.split(".")
-                base = base[:len(base) - (node.level - 1)]
+                base = base[: len(base) - (node.level - 1)]
                 module = ".".join(base + ([node.module] if node.module else []))
             else:
                 module = node.module
@@ -78,7 +79,7 @@ def _cycle(graph):
         stack.append(node)
         for nxt in sorted(graph[node]):
             if state.get(nxt) == "open":
-                return stack[stack.index(nxt):] + [nxt]
+                return stack[stack.index(nxt) :] + [nxt]
             if nxt not in state:
                 found = visit(nxt)
                 if found:
@@ -151,8 +152,11 @@ def _private_uses(source):
     """Private names a module reaches on other objects (``est._store``, not ``self._x``) or imports."""
     out = set()
     for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Attribute) and _is_private(node.attr) and not (
-                isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")):
+        if (
+            isinstance(node, ast.Attribute)
+            and _is_private(node.attr)
+            and not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls"))
+        ):
             out.add(node.attr)
         elif isinstance(node, ast.ImportFrom):
             out.update(alias.name for alias in node.names if _is_private(alias.name))

@@ -5,6 +5,7 @@ through `layerwise predict`, `layerwise.load(...).predict` (arrays and DataFrame
 and the ONNX export all give the same predictions. The independent reference is the network applied
 to scikit-learn's own StandardScaler fitted on the same training rows.
 """
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -13,16 +14,35 @@ from sklearn.preprocessing import StandardScaler
 import layerwise
 from userland import digits_files, layerwise_cmd
 
-pytestmark = [pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning"),
-              pytest.mark.filterwarnings("ignore:X does not have valid feature names:UserWarning")]
+pytestmark = [
+    pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning"),
+    pytest.mark.filterwarnings("ignore:X does not have valid feature names:UserWarning"),
+]
 
 
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
     d = tmp_path_factory.mktemp("whole")
     X_test, y_test = digits_files(d)
-    r = layerwise_cmd("train", "train.csv", "--target", "label", "--scale", "standard", "--hidden", "32",
-                      "--epochs", "60", "--seed", "0", "--verbose", "0", "--out", "model.safetensors", cwd=d)
+    r = layerwise_cmd(
+        "train",
+        "train.csv",
+        "--target",
+        "label",
+        "--scale",
+        "standard",
+        "--hidden",
+        "32",
+        "--epochs",
+        "60",
+        "--seed",
+        "0",
+        "--verbose",
+        "0",
+        "--out",
+        "model.safetensors",
+        cwd=d,
+    )
     assert r.returncode == 0, r.stderr
     return d, X_test, y_test
 
@@ -87,7 +107,8 @@ def test_python_save_with_a_scaler_round_trips_raw_columns(tmp_path):
     y = X[:, 0] + X[:, 1] / 100 > 0
     scaler = MinMaxScaler(clip=True).fit(X)
     net = layerwise.NeuralNetClassifier(hidden_layer_sizes=(5,), max_iter=20, random_state=0).fit(
-        scaler.transform(X), y)
+        scaler.transform(X), y
+    )
     layerwise.save(net, tmp_path / "m.safetensors", preprocessing=scaler)
     loaded = layerwise.load(tmp_path / "m.safetensors")
     X_new = X * 1.5  # partly outside the training range: the clip matters

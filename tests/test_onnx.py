@@ -1,4 +1,5 @@
 """ONNX export: onnx's reference evaluator on the exported graph gives layerwise's predictions."""
+
 import numpy as np
 import pytest
 
@@ -15,12 +16,18 @@ RNG = np.random.default_rng(1)
 X = RNG.standard_normal((60, 4))
 CASES = {
     "binary-relu": (NeuralNetClassifier(hidden_layer_sizes=(8, 5)), (X[:, 0] * X[:, 1] > 0).astype(int)),
-    "binary-str-tanh": (NeuralNetClassifier(hidden_layer_sizes=(6,), activation="tanh"),
-                        np.where(X[:, 0] > 0, "cat", "non-cat")),
-    "multiclass-sigmoid": (NeuralNetClassifier(hidden_layer_sizes=(6,), activation="sigmoid"),
-                           np.array([10, 20, 30])[RNG.integers(0, 3, 60)]),
-    "multilabel-leaky": (NeuralNetClassifier(hidden_layer_sizes=(6,), activation="leaky_relu"),
-                         (X[:, :3] > 0).astype(int)),
+    "binary-str-tanh": (
+        NeuralNetClassifier(hidden_layer_sizes=(6,), activation="tanh"),
+        np.where(X[:, 0] > 0, "cat", "non-cat"),
+    ),
+    "multiclass-sigmoid": (
+        NeuralNetClassifier(hidden_layer_sizes=(6,), activation="sigmoid"),
+        np.array([10, 20, 30])[RNG.integers(0, 3, 60)],
+    ),
+    "multilabel-leaky": (
+        NeuralNetClassifier(hidden_layer_sizes=(6,), activation="leaky_relu"),
+        (X[:, :3] > 0).astype(int),
+    ),
     "logistic": (NeuralNetClassifier(hidden_layer_sizes=()), X[:, 2] > 0),
     "regression-linear": (NeuralNetRegressor(hidden_layer_sizes=(5,), activation="linear"), X @ [1.0, 2, 3, 4]),
     "regression-multi": (NeuralNetRegressor(hidden_layer_sizes=(5, 3), activation="tanh"), X[:, :2] ** 2),
@@ -36,9 +43,24 @@ def test_reference_evaluator_matches_layerwise(tmp_path, name, dtype, atol):
     path = layerwise.export_onnx(model, tmp_path / "model.onnx")
     proto = onnx.load(path)
     onnx.checker.check_model(proto)
-    assert {n.op_type for n in proto.graph.node} <= {"MatMul", "Add", "Relu", "Tanh", "Sigmoid", "Mul", "Max",
-                                                       "Identity", "Softmax", "ArgMax", "Gather", "Greater",
-                                                       "Cast", "Sub", "Concat", "Reshape"}
+    assert {n.op_type for n in proto.graph.node} <= {
+        "MatMul",
+        "Add",
+        "Relu",
+        "Tanh",
+        "Sigmoid",
+        "Mul",
+        "Max",
+        "Identity",
+        "Softmax",
+        "ArgMax",
+        "Gather",
+        "Greater",
+        "Cast",
+        "Sub",
+        "Concat",
+        "Reshape",
+    }
     outputs = dict(zip([o.name for o in proto.graph.output], ReferenceEvaluator(proto).run(None, {"X": X_})))
     if isinstance(model, NeuralNetClassifier):
         proba = model.predict_proba(X_)

@@ -4,6 +4,7 @@ ModelFileError, whatever bytes it is given (Hypothesis: random bytes, truncation
 The files are also read back with the safetensors library itself and written here by hand
 (``_raw_file``), so the format is checked against the specification, not only against our reader.
 """
+
 import json
 import os
 import pickle
@@ -31,8 +32,11 @@ CONFIGS = {  # name -> (estimator, X, y)
     "binary": (NeuralNetClassifier(hidden_layer_sizes=(5, 4), activation="tanh"), X, (X[:, 0] > 0).astype(int)),
     "binary-str": (NeuralNetClassifier(hidden_layer_sizes=(4,)), X, np.where(X[:, 1] > 0, "cat", "non-cat")),
     "binary-bool": (NeuralNetClassifier(hidden_layer_sizes=(4,), activation="sigmoid"), X, X[:, 2] > 0),
-    "multiclass": (NeuralNetClassifier(hidden_layer_sizes=(6,), activation="leaky_relu"), X,
-                   np.array([3, 5, 7, 9])[RNG.integers(0, 4, 40)]),
+    "multiclass": (
+        NeuralNetClassifier(hidden_layer_sizes=(6,), activation="leaky_relu"),
+        X,
+        np.array([3, 5, 7, 9])[RNG.integers(0, 4, 40)],
+    ),
     "multilabel": (NeuralNetClassifier(hidden_layer_sizes=(4, 3)), X, (X[:, :2] > 0).astype(int)),
     "logistic": (NeuralNetClassifier(hidden_layer_sizes=(), solver="gd", learning_rate=0.1), X, X[:, 0] > 0.3),
     "regression": (NeuralNetRegressor(hidden_layer_sizes=(5,)), X, X @ [1.0, -2.0, 0.5]),
@@ -118,6 +122,7 @@ def test_preprocessing_round_trip(tmp_path, Scaler):
     np.testing.assert_array_equal(again.preprocessing_.transform(X_), scaler.transform(X_))
     with pytest.raises(TypeError, match="StandardScaler, MinMaxScaler"):
         from sklearn.preprocessing import RobustScaler
+
         layerwise.save(model, tmp_path / "x.safetensors", preprocessing=RobustScaler().fit(X_))
 
 
@@ -161,7 +166,7 @@ def test_written_files_get_the_permissions_the_umask_gives(tmp_path, umask):
 # --- hand-made files: the format's structure, independent of the writer under test
 def _parse(data):
     (n,) = struct.unpack("<Q", data[:8])
-    return json.loads(data[8:8 + n]), data[8 + n:]
+    return json.loads(data[8 : 8 + n]), data[8 + n :]
 
 
 def _raw_file(entries, metadata):
@@ -169,8 +174,11 @@ def _raw_file(entries, metadata):
     header, blobs, offset = {"__metadata__": metadata}, [], 0
     for name, a in entries:
         blob = np.ascontiguousarray(a, dtype=a.dtype.newbyteorder("<")).tobytes()
-        header[name] = {"dtype": {"float32": "F32", "float64": "F64"}[a.dtype.name], "shape": list(a.shape),
-                        "data_offsets": [offset, offset + len(blob)]}
+        header[name] = {
+            "dtype": {"float32": "F32", "float64": "F64"}[a.dtype.name],
+            "shape": list(a.shape),
+            "data_offsets": [offset, offset + len(blob)],
+        }
         blobs.append(blob)
         offset += len(blob)
     text = json.dumps(header).encode()
@@ -188,12 +196,17 @@ def _saved(tmp_path, name="binary"):
 def test_layer_order_comes_from_the_metadata_not_the_key_order(tmp_path):
     model, X_, path = _saved(tmp_path)
     header, data = _parse(path.read_bytes())
-    arrays = {k: np.frombuffer(data[v["data_offsets"][0]:v["data_offsets"][1]], dtype="<f8").reshape(v["shape"])
-              for k, v in header.items() if k != "__metadata__"}
+    arrays = {
+        k: np.frombuffer(data[v["data_offsets"][0] : v["data_offsets"][1]], dtype="<f8").reshape(v["shape"])
+        for k, v in header.items()
+        if k != "__metadata__"
+    }
     scrambled = sorted(arrays.items(), key=lambda kv: kv[0][::-1], reverse=True)  # b3, b2, ..., W1 order
     (tmp_path / "s.safetensors").write_bytes(_raw_file(scrambled, header["__metadata__"]))
-    np.testing.assert_array_equal(layerwise.load(tmp_path / "s.safetensors").predict_proba(X_),  # scales itself
-                                  model.predict_proba(StandardScaler().fit(X_).transform(X_)))
+    np.testing.assert_array_equal(
+        layerwise.load(tmp_path / "s.safetensors").predict_proba(X_),  # scales itself
+        model.predict_proba(StandardScaler().fit(X_).transform(X_)),
+    )
 
 
 def _expect_error(path, *fragments):
@@ -377,9 +390,11 @@ def test_fuzz_bit_flips(saved_bytes, data):
         _load_bytes(folder, corrupted)
 
 
-JSON = st.recursive(st.none() | st.booleans() | st.integers(-2**70, 2**70) | st.floats() | st.text(max_size=8),
-                    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
-                    max_leaves=10)
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats() | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=10,
+)
 
 
 @FUZZ

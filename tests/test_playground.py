@@ -1,5 +1,6 @@
 """The playground's server side: settings schema, data, the session against the estimators and the core,
 export, and the WebSocket's safety rules (origin, validation, a closed page stops training)."""
+
 import io
 import json
 import time
@@ -31,14 +32,26 @@ def test_defaults_parse_and_schema_is_json():
         parse({**DEFAULTS, **preset})  # every preset is a valid setting
 
 
-@pytest.mark.parametrize("raw, word", [
-    ({"hidden": "100000,100000"}, "hidden"), ({"hidden": "1,1,1,1,1,1,1"}, "at most 6"),
-    ({"hidden": "8,x"}, "layer 2"), ({"hidden": 8}, "hidden"), ({"learning_rate": 0}, "learning_rate"),
-    ({"learning_rate": float("nan")}, "learning_rate"), ({"points": True}, "points"), ({"points": 5001}, "points"),
-    ({"points": 10.5}, "points"), ({"dataset": "../../etc/passwd"}, "dataset"), ({"features": ""}, "features"),
-    ({"features": "x1,x3"}, "features"), ({"activations": "tanh,relu"}, "activations"), ({"evil": 1}, "unknown"),
-    ({"show_test": "yes"}, "show_test"),
-])
+@pytest.mark.parametrize(
+    "raw, word",
+    [
+        ({"hidden": "100000,100000"}, "hidden"),
+        ({"hidden": "1,1,1,1,1,1,1"}, "at most 6"),
+        ({"hidden": "8,x"}, "layer 2"),
+        ({"hidden": 8}, "hidden"),
+        ({"learning_rate": 0}, "learning_rate"),
+        ({"learning_rate": float("nan")}, "learning_rate"),
+        ({"points": True}, "points"),
+        ({"points": 5001}, "points"),
+        ({"points": 10.5}, "points"),
+        ({"dataset": "../../etc/passwd"}, "dataset"),
+        ({"features": ""}, "features"),
+        ({"features": "x1,x3"}, "features"),
+        ({"activations": "tanh,relu"}, "activations"),
+        ({"evil": 1}, "unknown"),
+        ({"show_test": "yes"}, "show_test"),
+    ],
+)
 def test_refused_settings_name_the_setting(raw, word):
     with pytest.raises(ValueError, match=word):
         parse(raw)
@@ -49,8 +62,9 @@ def test_refused_settings_name_the_setting(raw, word):
 # ------------------------------------------------------------ data
 @pytest.mark.parametrize("name", list(pdata.DATASETS))
 def test_every_dataset_draws_the_points_asked_for(name):
-    d = pdata.make_dataset(name, points=200, noise=0.1, train_ratio=0.75, data_seed=3,
-                           features_=["x1", "x2", "x1^2", "x1x2", "sin_x2"])
+    d = pdata.make_dataset(
+        name, points=200, noise=0.1, train_ratio=0.75, data_seed=3, features_=["x1", "x2", "x1^2", "x1x2", "sin_x2"]
+    )
     assert len(d.y_train) == 150 and len(d.y_test) == 50
     assert d.X_train.shape == (150, 5) and np.all(np.isfinite(d.X_train))
     np.testing.assert_array_equal(d.X_train[:, 2], d.P_train[:, 0] ** 2)
@@ -74,9 +88,13 @@ def test_csv_is_parsed_as_numbers_only():
     assert task == "classification" and P.shape == (2, 2) and list(y) == [0, 1]
     P, y, task = pdata.parse_csv("0,0,0.5\n1,1,1.5\n2,2,3\n")
     assert task == "regression" and list(y) == [0.5, 1.5, 3]
-    for text, word in [("1,2,0\n=cmd|' /C calc'!A0,2,1\n", "not a number"), ("1,2\n", "columns"),
-                       ("x,y,z\n", "data rows"), ("1,2,nan\n3,4,1\n", "NaN"),
-                       ("1,2,0\n" * 1_000_000, "larger than 5 MB")]:
+    for text, word in [
+        ("1,2,0\n=cmd|' /C calc'!A0,2,1\n", "not a number"),
+        ("1,2\n", "columns"),
+        ("x,y,z\n", "data rows"),
+        ("1,2,nan\n3,4,1\n", "NaN"),
+        ("1,2,0\n" * 1_000_000, "larger than 5 MB"),
+    ]:
         with pytest.raises(ValueError, match=word):
             pdata.parse_csv(text)
 
@@ -85,14 +103,36 @@ def test_csv_is_parsed_as_numbers_only():
 CASES = [
     dict(optimizer="gd", hidden="8,8", activation="tanh", init="xavier", learning_rate=0.3),
     dict(optimizer="sgd", hidden="6", activation="relu", init="he", learning_rate=0.05, batch_size=16, l2=0.01),
-    dict(optimizer="rmsprop", hidden="5,3", activations="sigmoid,leaky_relu", init="xavier", learning_rate=0.01,
-         batch_size=50),
-    dict(optimizer="adam", hidden="8", activation="tanh", init="random", learning_rate=0.01, batch_size=32,
-         dropout=0.2, dataset="xor", features="x1,x2,x1x2"),
-    dict(optimizer="adam", hidden="8", activation="tanh", init="xavier", learning_rate=0.01, batch_size=20,
-         dataset="bump", train_ratio=0.8),
-    dict(optimizer="gd", hidden="", init="zeros", learning_rate=0.5, dataset="circles",
-         features="x1^2,x2^2"),
+    dict(
+        optimizer="rmsprop",
+        hidden="5,3",
+        activations="sigmoid,leaky_relu",
+        init="xavier",
+        learning_rate=0.01,
+        batch_size=50,
+    ),
+    dict(
+        optimizer="adam",
+        hidden="8",
+        activation="tanh",
+        init="random",
+        learning_rate=0.01,
+        batch_size=32,
+        dropout=0.2,
+        dataset="xor",
+        features="x1,x2,x1x2",
+    ),
+    dict(
+        optimizer="adam",
+        hidden="8",
+        activation="tanh",
+        init="xavier",
+        learning_rate=0.01,
+        batch_size=20,
+        dataset="bump",
+        train_ratio=0.8,
+    ),
+    dict(optimizer="gd", hidden="", init="zeros", learning_rate=0.5, dataset="circles", features="x1^2,x2^2"),
 ]
 
 
@@ -143,8 +183,17 @@ def test_course_preset_reaches_the_tutorials_accuracy():
     s = Session(parse({**DEFAULTS, **PRESETS["course"]}))
     s.step(7500)
     X, Y = make_flower(layout="course")
-    params, _ = core.train(X, Y, [2, 4, 1], activations="tanh", loss="binary_crossentropy", learning_rate=1.2,
-                           num_iterations=7500, init="random", random_state=2)
+    params, _ = core.train(
+        X,
+        Y,
+        [2, 4, 1],
+        activations="tanh",
+        loss="binary_crossentropy",
+        learning_rate=1.2,
+        num_iterations=7500,
+        init="random",
+        random_state=2,
+    )
     for p, q in zip(s.params(), params):  # held to the core where the run is not yet rounding-chaotic
         np.testing.assert_allclose(p.W, q.W, rtol=1e-9, atol=1e-12)
     s.step(2500)
@@ -161,8 +210,17 @@ def test_gradient_check_on_trained_tanh_weights_passes():
 
 
 def test_export_loads_and_the_snippet_retrains_the_same_run(tmp_path):
-    s = Session(values(hidden="6", activation="tanh", optimizer="adam", learning_rate=0.02, batch_size=25,
-                       dataset="moons", train_ratio=0.7))
+    s = Session(
+        values(
+            hidden="6",
+            activation="tanh",
+            optimizer="adam",
+            learning_rate=0.02,
+            batch_size=25,
+            dataset="moons",
+            train_ratio=0.7,
+        )
+    )
     s.step(15)
     path = tmp_path / "m.safetensors"
     path.write_bytes(model_bytes(s))

@@ -1,4 +1,5 @@
 """The playground's WebSocket and routes without a browser (Starlette's TestClient), and its command."""
+
 import json
 import socket
 import time
@@ -27,7 +28,7 @@ def receive(ws, kind):
             if kind == "frame":
                 data = msg["bytes"]
                 n = int.from_bytes(data[:4], "little")
-                return json.loads(data[4:4 + n]), data[4 + n:]
+                return json.loads(data[4 : 4 + n]), data[4 + n :]
             continue
         m = json.loads(msg["text"])
         if m["type"] == kind:
@@ -38,8 +39,11 @@ def receive(ws, kind):
 def test_page_schema_and_static_files_are_served():
     client = TestClient(create_app())
     page = client.get("/")
-    assert page.status_code == 200 and 'id="boundary"' in page.text and "frame-ancestors" in page.headers[
-        "content-security-policy"]
+    assert (
+        page.status_code == 200
+        and 'id="boundary"' in page.text
+        and "frame-ancestors" in page.headers["content-security-policy"]
+    )
     assert client.get("/schema.json").json()["limits"] == {"layers": 6, "units": 16, "points": 5000}
     for name in ("app.js", "draw.js", "form.js", "style.css"):
         assert client.get(f"/static/{name}").status_code == 200
@@ -62,13 +66,19 @@ def test_a_foreign_host_header_is_refused_dns_rebinding():
     assert client.get("/").status_code == 400
 
 
-@pytest.mark.parametrize("message, word", [
-    ("not json", "not JSON"), ("[1]", "unknown message type"), ('{"type": "launch"}', "unknown message type"),
-    ('{"type": "play"}', "before any settings"),
-    ('{"type": "settings", "settings": {"hidden": "100000,100000"}}', "16 units"),
-    ('{"type": "csv", "text": 5}', "csv"), ('{"type": "csv", "text": "1,2\\n"}', "columns"),
-    ("[" * 100_000, "not JSON"),
-])
+@pytest.mark.parametrize(
+    "message, word",
+    [
+        ("not json", "not JSON"),
+        ("[1]", "unknown message type"),
+        ('{"type": "launch"}', "unknown message type"),
+        ('{"type": "play"}', "before any settings"),
+        ('{"type": "settings", "settings": {"hidden": "100000,100000"}}', "16 units"),
+        ('{"type": "csv", "text": 5}', "csv"),
+        ('{"type": "csv", "text": "1,2\\n"}', "columns"),
+        ("[" * 100_000, "not JSON"),
+    ],
+)
 def test_every_bad_message_answers_error_and_the_page_goes_on(message, word):
     client = TestClient(create_app())
     with client.websocket_connect("/ws", headers=SAME) as ws:
@@ -141,8 +151,11 @@ def test_command_help_and_bad_options(capsys):
     assert main(["playground", "--help"]) == 0
     out = capsys.readouterr().out
     assert "--no-browser" in out and "127.0.0.1" in out and "layerwise[web]" in out
-    for argv, word in ((["playground", "--port", "70000"], "65535"), (["playground", "--port", "http"], "port"),
-                       (["playground", "--bogus"], "unrecognized")):
+    for argv, word in (
+        (["playground", "--port", "70000"], "65535"),
+        (["playground", "--port", "http"], "port"),
+        (["playground", "--bogus"], "unrecognized"),
+    ):
         assert main(argv) == 2
         err = capsys.readouterr().err
         assert err.startswith("layerwise: error:") and err.count("\n") == 1 and word in err

@@ -3,6 +3,7 @@ through the page's documented element ids. Skipped, saying why, when Chromium or
 
 LAYERWISE_SCREENSHOT=1 also writes the screenshot the README and docs show (docs/img/playground.png).
 """
+
 import os
 import shutil
 import socket
@@ -25,12 +26,34 @@ from layerwise.playground.server import config  # noqa: E402
 from layerwise.playground.settings import DEFAULTS, parse  # noqa: E402
 from layerwise.playground.data import make_dataset  # noqa: E402
 
-CHROMIUM = next((p for p in (os.environ.get("LAYERWISE_CHROMIUM"), shutil.which("chromium"),
-                             shutil.which("chromium-browser"), "/usr/bin/chromium") if p and os.path.exists(p)), None)
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium found (apt-get install -y chromium, or set "
-                                "LAYERWISE_CHROMIUM); the playground's browser tests need a real browser")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM = next(
+    (
+        p
+        for p in (
+            os.environ.get("LAYERWISE_CHROMIUM"),
+            shutil.which("chromium"),
+            shutil.which("chromium-browser"),
+            "/usr/bin/chromium",
+        )
+        if p and os.path.exists(p)
+    ),
+    None,
+)
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None,
+    reason="no Chromium found (apt-get install -y chromium, or set "
+    "LAYERWISE_CHROMIUM); the playground's browser tests need a real browser",
+)
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 TIMEOUT_MS = 20_000
 SHOT = Path(__file__).resolve().parents[1] / "docs" / "img" / "playground.png"
 
@@ -120,8 +143,17 @@ def test_the_numbers_shown_are_the_librarys(page, url):
     for k in range(1, 6):
         page.click("#step")
         page.wait_for_function(f"() => document.getElementById('epoch').textContent === '{k}'")
-    values = parse({**DEFAULTS, "dataset": "xor", "hidden": "5,3", "activation": "tanh", "init": "xavier",
-                    "learning_rate": 0.5, "train_ratio": 0.6})
+    values = parse(
+        {
+            **DEFAULTS,
+            "dataset": "xor",
+            "hidden": "5,3",
+            "activation": "tanh",
+            "init": "xavier",
+            "learning_rate": 0.5,
+            "train_ratio": 0.6,
+        }
+    )
     data = make_dataset("xor", values["points"], values["noise"], 0.6, values["data_seed"], ["x1", "x2"])
     est = estimator_class("classification")(**estimator_params(values, 5))
     with warnings.catch_warnings():
@@ -135,7 +167,9 @@ def test_the_numbers_shown_are_the_librarys(page, url):
     assert "layer 1: 5 units" in page.inner_text("#network") and "(3, 5)" in page.inner_text("#dimensions")
     page.eval_on_selector("#links path", "p => p.dispatchEvent(new MouseEvent('mousemove', {clientX: 5, clientY: 5}))")
     tip = page.inner_text("#weight-tip")  # the first link: from x1 to unit 1 of layer 1
-    assert tip.startswith("W[1][1,1] = ") and float(tip.split("= ")[1]) == pytest.approx(est.params_[0].W[0, 0], rel=1e-3)
+    assert tip.startswith("W[1][1,1] = ") and float(tip.split("= ")[1]) == pytest.approx(
+        est.params_[0].W[0, 0], rel=1e-3
+    )
     page.click("#gradcheck")
     page.wait_for_function("() => document.getElementById('gradcheck-result').dataset.value !== undefined")
     assert float(page.get_attribute("#gradcheck-result", "data-value")) < 1e-7

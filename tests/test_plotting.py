@@ -1,4 +1,5 @@
 """Plots, checked by inspecting the artists matplotlib drew (Agg, no pyplot)."""
+
 import subprocess
 import sys
 
@@ -94,14 +95,15 @@ def test_activations_and_derivatives():
 
 
 def test_search_results_numeric_and_categorical():
-    results = [{"learning_rate": 1e-4, "activation": "relu", "score": 0.6},
-               {"learning_rate": 1e-2, "activation": "tanh", "score": 0.8},
-               {"learning_rate": 1e-2, "activation": "relu", "score": 0.7},
-               {"learning_rate": 1.0, "activation": "tanh", "score": 0.5}]
+    results = [
+        {"learning_rate": 1e-4, "activation": "relu", "score": 0.6},
+        {"learning_rate": 1e-2, "activation": "tanh", "score": 0.8},
+        {"learning_rate": 1e-2, "activation": "relu", "score": 0.7},
+        {"learning_rate": 1.0, "activation": "tanh", "score": 0.5},
+    ]
     ax = plotting.plot_search_results(results, "learning_rate")
     assert ax.get_xscale() == "log"
-    np.testing.assert_array_equal(ax.collections[0].get_offsets(),
-                                  [[r["learning_rate"], r["score"]] for r in results])
+    np.testing.assert_array_equal(ax.collections[0].get_offsets(), [[r["learning_rate"], r["score"]] for r in results])
     best = ax.get_lines()[0]
     np.testing.assert_array_equal(best.get_xdata(), [1e-4, 1e-2, 1.0])
     np.testing.assert_array_equal(best.get_ydata(), [0.6, 0.8, 0.5])  # the best score at each value
@@ -125,15 +127,16 @@ def test_draws_on_given_axes_and_saves_without_pyplot(tmp_path):
 
 
 def test_matplotlib_is_imported_only_when_plotting():
-    code = ("import sys, layerwise.plotting, layerwise.cli; "
-            "assert 'matplotlib' not in sys.modules, 'imported too early'")
+    code = "import sys, layerwise.plotting, layerwise.cli; assert 'matplotlib' not in sys.modules, 'imported too early'"
     subprocess.run([sys.executable, "-c", code], check=True, env=_env())
 
 
 def test_missing_matplotlib_names_the_extra():
-    code = ("import sys; sys.modules['matplotlib'] = None; sys.modules['matplotlib.figure'] = None\n"
-            "from layerwise.plotting import plot_cost\n"
-            "try:\n    plot_cost([1.0])\nexcept ImportError as e:\n    print(e)\n")
+    code = (
+        "import sys; sys.modules['matplotlib'] = None; sys.modules['matplotlib.figure'] = None\n"
+        "from layerwise.plotting import plot_cost\n"
+        "try:\n    plot_cost([1.0])\nexcept ImportError as e:\n    print(e)\n"
+    )
     out = subprocess.run([sys.executable, "-c", code], check=True, env=_env(), capture_output=True, text=True)
     assert "pip install 'layerwise[plot]'" in out.stdout
 

@@ -3,6 +3,7 @@
 The quick path must give the very same predictions as the full one, and every input it refuses must end
 in scikit-learn's own error (same type, same message) saying what was expected and what came.
 """
+
 import warnings
 
 import numpy as np
@@ -53,8 +54,12 @@ def _slow_only(monkeypatch):
 def test_quick_path_equals_the_validate_data_path(dtype, layout, counted, monkeypatch):
     clf, X = _fitted(dtype=dtype)
     counted.clear()  # fit's own call
-    X = {"C": X, "F": np.asfortranarray(X), "int": np.round(3 * X).astype(np.int64),
-         "other float": X.astype(np.float32 if dtype is None else np.float64)}[layout]
+    X = {
+        "C": X,
+        "F": np.asfortranarray(X),
+        "int": np.round(3 * X).astype(np.int64),
+        "other float": X.astype(np.float32 if dtype is None else np.float64),
+    }[layout]
     quick = [clf.predict_proba(X), clf.decision_function(X), clf.predict(X)]
     assert counted == []  # no validate_data: the quick path was taken
     _slow_only(monkeypatch)
@@ -77,12 +82,15 @@ def test_predictions_equal_the_core_forward_pass():
         np.testing.assert_allclose(clf.predict_proba(X)[:, 1], AL[0], rtol=rtol, atol=rtol * 1e-3)
 
 
-@pytest.mark.parametrize("make", [
-    lambda X: X.tolist(),  # a list of rows
-    lambda X: X.repeat(2, axis=1)[:, ::2],  # not contiguous
-    lambda X: X.astype(X.dtype.newbyteorder()),  # big-endian
-    lambda X: X > 0,  # booleans
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda X: X.tolist(),  # a list of rows
+        lambda X: X.repeat(2, axis=1)[:, ::2],  # not contiguous
+        lambda X: X.astype(X.dtype.newbyteorder()),  # big-endian
+        lambda X: X > 0,  # booleans
+    ],
+)
 def test_other_inputs_take_the_validate_data_path(make, counted, monkeypatch):
     clf, X = _fitted()
     counted.clear()  # fit's own call

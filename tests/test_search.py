@@ -1,4 +1,5 @@
 """search() on an in-process Dask cluster, checked against scikit-learn's own model selection."""
+
 import distributed
 import numpy as np
 import pytest
@@ -17,14 +18,17 @@ LR = "learning_rate"
 
 
 def make_net(**kwargs):
-    return NeuralNetClassifier(**{"hidden_layer_sizes": (8,), "max_iter": 40, "batch_size": 16, "random_state": 0,
-                                  **kwargs})
+    return NeuralNetClassifier(
+        **{"hidden_layer_sizes": (8,), "max_iter": 40, "batch_size": 16, "random_state": 0, **kwargs}
+    )
 
 
 @pytest.fixture(scope="module")
 def client():
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
-                                  dashboard_address=None) as cluster, distributed.Client(cluster) as c:
+    with (
+        distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster,
+        distributed.Client(cluster) as c,
+    ):
         yield c
 
 
@@ -59,8 +63,18 @@ def test_kfold_scores_match_cross_val_score(client, data):
 
 def test_validation_split_is_a_stratified_holdout(client, data):
     X, y = data
-    result = search(make_net(), {"alpha": {"values": [1e-4, 1e-1]}}, X, y, sampler="grid",
-                    validation_fraction=0.25, random_state=7, client=client, progress=False, refit=False)
+    result = search(
+        make_net(),
+        {"alpha": {"values": [1e-4, 1e-1]}},
+        X,
+        y,
+        sampler="grid",
+        validation_fraction=0.25,
+        random_state=7,
+        client=client,
+        progress=False,
+        refit=False,
+    )
     train, val = train_test_split(np.arange(len(y)), test_size=0.25, random_state=7, stratify=y)
     assert len(result.rows) == 2 and result.best_estimator is None
     for row in result.rows:
@@ -79,13 +93,23 @@ def test_interrupted_search_resumes_and_skips_finished_trials(client, data, tmp_
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        search(make_net(), SPACE, X, y, n_trials=6, results=path, client=client, progress=False,
-               callback=stop_after_two)
+        search(
+            make_net(), SPACE, X, y, n_trials=6, results=path, client=client, progress=False, callback=stop_after_two
+        )
     first = [int(line.split(",")[0]) for line in path.read_text().splitlines()[1:]]
     assert sorted(first) == sorted(seen)  # the table holds exactly the finished trials
     rerun = []
-    result = search(make_net(), SPACE, X, y, n_trials=6, results=path, client=client, progress=False,
-                    callback=lambda row: rerun.append(row["number"]))
+    result = search(
+        make_net(),
+        SPACE,
+        X,
+        y,
+        n_trials=6,
+        results=path,
+        client=client,
+        progress=False,
+        callback=lambda row: rerun.append(row["number"]),
+    )
     assert sorted(rerun) == sorted(set(range(6)) - set(seen))  # nothing finished is run twice
     fresh = search(make_net(), SPACE, X, y, n_trials=6, client=client, progress=False, refit=False)
     key = lambda rows: sorted((r["number"], r["params"], r["score"]) for r in rows)  # noqa: E731
@@ -96,8 +120,18 @@ def test_pruning_stops_bad_learning_curves_and_trains_like_partial_fit(client, d
     X, y = data
     good, bad = [0.05, 0.04, 0.03, 0.06], [1e-7, 2e-7, 3e-7, 4e-7]
     net = make_net(max_iter=30)
-    result = search(net, {LR: {"values": good + bad}}, X, y, sampler="grid", prune=True, rungs=3,
-                    client=client, progress=False, refit=False)
+    result = search(
+        net,
+        {LR: {"values": good + bad}},
+        X,
+        y,
+        sampler="grid",
+        prune=True,
+        rungs=3,
+        client=client,
+        progress=False,
+        refit=False,
+    )
     rows = {r["number"]: r for r in result.rows}
     assert sorted(rows) == list(range(8)) and {r["status"] for r in rows.values()} <= {"ok", "pruned"}
     assert rows[6]["status"] == rows[7]["status"] == "pruned" and rows[0]["status"] == "ok"
@@ -112,16 +146,25 @@ def test_pruning_stops_bad_learning_curves_and_trains_like_partial_fit(client, d
 
 def test_tpe_sampler_runs_every_trial(client, data):
     X, y = data
-    result = search(make_net(), SPACE, X, y, sampler="tpe", n_trials=6, prune=False, client=client,
-                    progress=False, refit=False)
+    result = search(
+        make_net(), SPACE, X, y, sampler="tpe", n_trials=6, prune=False, client=client, progress=False, refit=False
+    )
     assert sorted(r["number"] for r in result.rows) == list(range(6))
     assert all(r["status"] == "ok" and 1e-3 <= r[LR] <= 0.1 for r in result.rows)
 
 
 def test_a_trial_that_cannot_train_is_recorded_as_failed(client, data):
     X, y = data
-    result = search(make_net(), {"activation": {"values": ["tanh", "no-such-activation"]}}, X, y,
-                    sampler="grid", client=client, progress=False, refit=False)
+    result = search(
+        make_net(),
+        {"activation": {"values": ["tanh", "no-such-activation"]}},
+        X,
+        y,
+        sampler="grid",
+        client=client,
+        progress=False,
+        refit=False,
+    )
     rows = sorted(result.rows, key=lambda r: r["number"])
     assert [r["status"] for r in rows] == ["ok", "failed"]
     assert "no-such-activation" in rows[1]["error"] and rows[1]["score"] is None
@@ -133,6 +176,7 @@ def test_user_errors(client, data, monkeypatch):
     with pytest.raises(ValueError, match="has no parameter"):
         search(make_net(), {"learning_speed": {"values": [1]}}, X, y, sampler="grid", client=client)
     from sklearn.svm import SVC
+
     with pytest.raises(ValueError, match="partial_fit"):
         search(SVC(), {"C": {"values": [1.0]}}, X, y, sampler="grid", prune=True, client=client)
     with pytest.raises(ValueError, match="validation_fraction"):
@@ -150,8 +194,7 @@ def test_gridsearchcv_on_joblibs_dask_backend(client, data):
     with joblib.parallel_backend("dask"):
         on_dask = GridSearchCV(make_net(), grid, cv=3, n_jobs=-1).fit(X, y)
     here = GridSearchCV(make_net(), grid, cv=3, n_jobs=1).fit(X, y)
-    np.testing.assert_allclose(on_dask.cv_results_["mean_test_score"], here.cv_results_["mean_test_score"],
-                               atol=1e-12)
+    np.testing.assert_allclose(on_dask.cv_results_["mean_test_score"], here.cv_results_["mean_test_score"], atol=1e-12)
     assert on_dask.best_params_ == here.best_params_
 
 
@@ -177,9 +220,20 @@ def test_regressor_with_a_scorer_name_matches_cross_val_score(client):
     y = y / y.std()
     net = NeuralNetRegressor(hidden_layer_sizes=(8,), max_iter=30, batch_size=16, random_state=0)
     cv = KFold(3, shuffle=True, random_state=1)
-    result = search(net, {LR: {"loguniform": [1e-3, 3e-2]}}, X, y, n_trials=3, cv=cv,
-                    scoring="neg_mean_absolute_error", client=client, progress=False, refit=False)
+    result = search(
+        net,
+        {LR: {"loguniform": [1e-3, 3e-2]}},
+        X,
+        y,
+        n_trials=3,
+        cv=cv,
+        scoring="neg_mean_absolute_error",
+        client=client,
+        progress=False,
+        refit=False,
+    )
     for row in result.rows:
-        reference = cross_val_score(clone(net).set_params(**_params(row)), X, y, cv=cv,
-                                    scoring="neg_mean_absolute_error")
+        reference = cross_val_score(
+            clone(net).set_params(**_params(row)), X, y, cv=cv, scoring="neg_mean_absolute_error"
+        )
         assert row["status"] == "ok" and row["score"] == pytest.approx(reference.mean(), rel=1e-12)

@@ -1,4 +1,5 @@
 """`layerwise search` through layerwise.cli.main, on the embedded local cluster."""
+
 import csv
 
 import pytest
@@ -35,8 +36,22 @@ def files(tmp_path):
 def test_search_command_writes_table_model_and_plot(files, capsys):
     tmp, data, space = files
     results, model, plot = tmp / "r.csv", tmp / "best.safetensors", tmp / "search.png"
-    argv = ["search", data, "--target", "label", "--space", space, "--trials", "4", "--results", str(results),
-            "--workers", "2", "--seed", "1"]
+    argv = [
+        "search",
+        data,
+        "--target",
+        "label",
+        "--space",
+        space,
+        "--trials",
+        "4",
+        "--results",
+        str(results),
+        "--workers",
+        "2",
+        "--seed",
+        "1",
+    ]
     extra = ["--out", str(model), "--plot", str(plot)]
     assert cli.main(argv + extra) == 0
     out = capsys.readouterr().out
@@ -54,16 +69,34 @@ def test_search_command_writes_table_model_and_plot(files, capsys):
         assert [r["finished_at"] for r in csv.DictReader(f)] == [r["finished_at"] for r in rows]
 
 
-@pytest.mark.parametrize("space_text, message", [
-    ("[learning_rate]\nbetween = [1, 2]\n", "exactly one of"),
-    ("[learning_speed]\nvalues = [1]\n", "has no parameter"),
-])
+@pytest.mark.parametrize(
+    "space_text, message",
+    [
+        ("[learning_rate]\nbetween = [1, 2]\n", "exactly one of"),
+        ("[learning_speed]\nvalues = [1]\n", "has no parameter"),
+    ],
+)
 def test_search_command_user_errors_are_one_line(files, capsys, space_text, message):
     tmp, data, _ = files
     space = tmp / "bad.toml"
     space.write_text(space_text)
-    assert cli.main(["search", data, "--target", "label", "--space", str(space), "--trials", "2",
-                     "--results", str(tmp / "r.csv")]) == 2
+    assert (
+        cli.main(
+            [
+                "search",
+                data,
+                "--target",
+                "label",
+                "--space",
+                str(space),
+                "--trials",
+                "2",
+                "--results",
+                str(tmp / "r.csv"),
+            ]
+        )
+        == 2
+    )
     err = capsys.readouterr().err.strip()
     assert err.startswith("layerwise: error:") and message in err and "\n" not in err
 
@@ -85,22 +118,47 @@ def test_ctrl_c_keeps_the_table_and_a_rerun_resumes(files):
     from pathlib import Path
 
     import layerwise
+
     tmp, data, _ = files
     space = tmp / "long.toml"
     space.write_text(SPACE.replace("values = [60]", "values = [400]") + "[n_iter_no_change]\nvalues = [100000]\n")
     results = tmp / "r.csv"
-    argv = [sys.executable, "-m", "layerwise", "search", data, "--target", "label", "--space", str(space),
-            "--trials", "400", "--results", str(results), "--workers", "2"]
+    argv = [
+        sys.executable,
+        "-m",
+        "layerwise",
+        "search",
+        data,
+        "--target",
+        "label",
+        "--space",
+        str(space),
+        "--trials",
+        "400",
+        "--results",
+        str(results),
+        "--workers",
+        "2",
+    ]
     src = str(Path(layerwise.__file__).resolve().parents[1])
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [src, os.environ.get("PYTHONPATH")])),
-           "PYTHONWARNINGS": "ignore::UserWarning"}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [src, os.environ.get("PYTHONPATH")])),
+        "PYTHONWARNINGS": "ignore::UserWarning",
+    }
 
     def rows():
         with open(results, newline="") as f:
             return list(csv.DictReader(f))
 
-    proc = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    proc = subprocess.Popen(
+        argv,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     try:
         deadline = time.monotonic() + 120
         while not (results.exists() and len(rows()) >= 3) and time.monotonic() < deadline:

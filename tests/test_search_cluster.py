@@ -1,5 +1,6 @@
 """A search on a real Dask cluster (a `dask scheduler` and two `dask worker` processes on 127.0.0.1),
 with one worker killed while trials run on it."""
+
 import json
 import os
 import signal
@@ -28,13 +29,19 @@ SRC = str(Path(layerwise.__file__).resolve().parents[1])  # workers import this 
 
 
 def make_net(**kwargs):
-    return NeuralNetClassifier(**{"hidden_layer_sizes": (16,), "max_iter": 60, "batch_size": 16, "random_state": 0,
-                                  **kwargs})
+    return NeuralNetClassifier(
+        **{"hidden_layer_sizes": (16,), "max_iter": 60, "batch_size": 16, "random_state": 0, **kwargs}
+    )
 
 
 def _start(args, log):
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [SRC, os.environ.get("PYTHONPATH")])),
-           "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [SRC, os.environ.get("PYTHONPATH")])),
+        "OMP_NUM_THREADS": "1",
+        "OPENBLAS_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+    }
     return subprocess.Popen([sys.executable, "-m", *args], env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
@@ -56,13 +63,39 @@ def cluster(tmp_path):
     procs = []
     log = open(tmp_path / "cluster.log", "w")
     try:
-        procs.append(_start(["distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port", "0",
-                             "--no-dashboard", "--scheduler-file", str(tmp_path / "scheduler.json")], log))
+        procs.append(
+            _start(
+                [
+                    "distributed.cli.dask_scheduler",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    "0",
+                    "--no-dashboard",
+                    "--scheduler-file",
+                    str(tmp_path / "scheduler.json"),
+                ],
+                log,
+            )
+        )
         address = _wait_for(tmp_path / "scheduler.json", 60)
         workers = {}
         for name in ("w0", "w1"):
-            workers[name] = _start(["distributed.cli.dask_worker", address, "--nthreads", "1", "--no-nanny",
-                                    "--no-dashboard", "--host", "127.0.0.1", "--name", name], log)
+            workers[name] = _start(
+                [
+                    "distributed.cli.dask_worker",
+                    address,
+                    "--nthreads",
+                    "1",
+                    "--no-nanny",
+                    "--no-dashboard",
+                    "--host",
+                    "127.0.0.1",
+                    "--name",
+                    name,
+                ],
+                log,
+            )
             procs.append(workers[name])
         with distributed.Client(address, timeout="60s") as c:
             c.wait_for_workers(2, timeout=60)
@@ -87,6 +120,7 @@ def test_search_survives_a_worker_killed_mid_trial(cluster):
     killed, seen = {}, []
 
     with distributed.Client(address, timeout="60s") as watcher:
+
         def kill_a_busy_worker(row):
             seen.append(row["number"])
             if killed:
@@ -100,8 +134,17 @@ def test_search_survives_a_worker_killed_mid_trial(cluster):
             workers[killed["name"]].kill()  # SIGKILL: the trial on it never finishes there
             workers[killed["name"]].wait()
 
-        result = search(make_net(), space, X, y, sampler="random", n_trials=12, address=address,
-                        progress=False, callback=kill_a_busy_worker)
+        result = search(
+            make_net(),
+            space,
+            X,
+            y,
+            sampler="random",
+            n_trials=12,
+            address=address,
+            progress=False,
+            callback=kill_a_busy_worker,
+        )
 
     assert killed, "no worker was busy when trials finished: the kill never happened"
     rows = sorted(result.rows, key=lambda r: r["number"])

@@ -1,4 +1,5 @@
 """The search space, samplers and results table: no Dask needed."""
+
 import json
 import math
 import os
@@ -13,9 +14,13 @@ from layerwise.search.runner import rung_plan
 from layerwise.search.samplers import make_sampler
 from layerwise.search.space import canonical, load_space, parse_space
 
-SPACE = {"learning_rate": {"loguniform": [1e-4, 0.3]}, "hidden_layer_sizes": {"choice": [[16], [32, 16]]},
-         "alpha": {"uniform": [0.0, 1e-3]}, "max_iter": {"int": [50, 60]},
-         "activation": {"values": ["relu", "tanh"]}}
+SPACE = {
+    "learning_rate": {"loguniform": [1e-4, 0.3]},
+    "hidden_layer_sizes": {"choice": [[16], [32, 16]]},
+    "alpha": {"uniform": [0.0, 1e-3]},
+    "max_iter": {"int": [50, 60]},
+    "activation": {"values": ["relu", "tanh"]},
+}
 TOML = """
 [learning_rate]
 loguniform = [1e-4, 0.3]
@@ -37,16 +42,19 @@ def test_toml_file_and_dict_give_the_same_space(tmp_path):
     assert list(parse_space(SPACE)) == list(SPACE)  # order kept: it is the column order
 
 
-@pytest.mark.parametrize("table, match", [
-    ({"between": [1, 2]}, "exactly one of"),
-    ({"uniform": [0, 1], "int": [0, 1]}, "exactly one of"),
-    ({"loguniform": [0.0, 1.0]}, "0 < low"),
-    ({"uniform": [1.0, 1.0]}, "low < high"),
-    ({"int": [1.5, 3]}, "two integers"),
-    ({"uniform": [0.0]}, r"\[low, high\]"),
-    ({"choice": []}, "non-empty list"),
-    ([1, 2], "exactly one of"),
-])
+@pytest.mark.parametrize(
+    "table, match",
+    [
+        ({"between": [1, 2]}, "exactly one of"),
+        ({"uniform": [0, 1], "int": [0, 1]}, "exactly one of"),
+        ({"loguniform": [0.0, 1.0]}, "0 < low"),
+        ({"uniform": [1.0, 1.0]}, "low < high"),
+        ({"int": [1.5, 3]}, "two integers"),
+        ({"uniform": [0.0]}, r"\[low, high\]"),
+        ({"choice": []}, "non-empty list"),
+        ([1, 2], "exactly one of"),
+    ],
+)
 def test_bad_tables_say_what_was_expected(table, match):
     with pytest.raises(ValueError, match=match):
         parse_space({"p": table})
@@ -119,18 +127,34 @@ def test_tpe_proposals_stay_inside_the_space():
 
 def test_resume_rejects_a_table_from_another_space():
     space = parse_space(SPACE)
-    row = {"number": 0, "status": "ok", "score": 0.5, "n_iter": 10,
-           "params": canonical({**_draws(make_sampler("random", space, 1, seed=1))[0]})}
+    row = {
+        "number": 0,
+        "status": "ok",
+        "score": 0.5,
+        "n_iter": 10,
+        "params": canonical({**_draws(make_sampler("random", space, 1, seed=1))[0]}),
+    }
     with pytest.raises(ValueError, match="new results file"):
         make_sampler("random", space, 3, seed=2).resume([row])
 
 
 def _row(number, params, status="ok", score=0.5):
-    return {"number": number, "status": status, "score": score, "score_std": 0.0, **{
-        k: (json.dumps(v) if isinstance(v, list) else v) for k, v in params.items()},
-        "n_iter": 10, "cost_first": 0.7, "cost_last": 0.2, "cost_min": 0.1, "fit_time": 0.25,
-        "worker": "tcp://127.0.0.1:1", "finished_at": "2026-01-01T00:00:00", "error": None,
-        "params": canonical(params)}
+    return {
+        "number": number,
+        "status": status,
+        "score": score,
+        "score_std": 0.0,
+        **{k: (json.dumps(v) if isinstance(v, list) else v) for k, v in params.items()},
+        "n_iter": 10,
+        "cost_first": 0.7,
+        "cost_last": 0.2,
+        "cost_min": 0.1,
+        "fit_time": 0.25,
+        "worker": "tcp://127.0.0.1:1",
+        "finished_at": "2026-01-01T00:00:00",
+        "error": None,
+        "params": canonical(params),
+    }
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".parquet"])
@@ -138,8 +162,10 @@ def test_results_table_round_trip(tmp_path, suffix):
     path = str(tmp_path / f"results{suffix}")
     names = ["learning_rate", "hidden_layer_sizes"]
     table = ResultsTable(path, names)
-    rows = [_row(0, {"learning_rate": 0.01, "hidden_layer_sizes": [32, 16]}),
-            _row(1, {"learning_rate": 0.2, "hidden_layer_sizes": [16]}, "failed", None)]
+    rows = [
+        _row(0, {"learning_rate": 0.01, "hidden_layer_sizes": [32, 16]}),
+        _row(1, {"learning_rate": 0.2, "hidden_layer_sizes": [16]}, "failed", None),
+    ]
     rows[1]["error"] = "ValueError: boom"
     for r in rows:
         table.add(r)
@@ -170,8 +196,9 @@ def test_rung_plan_covers_every_epoch(max_iter, rungs):
 def test_resume_with_fewer_trials_than_the_table_holds():
     space = parse_space(SPACE)
     draws = _draws(make_sampler("random", space, 5, seed=1))
-    rows = [{"number": i, "status": "ok", "score": 0.5, "n_iter": 10, "params": canonical(p)}
-            for i, p in enumerate(draws)]
+    rows = [
+        {"number": i, "status": "ok", "score": 0.5, "n_iter": 10, "params": canonical(p)} for i, p in enumerate(draws)
+    ]
     sampler = make_sampler("random", space, 3, seed=1)
     sampler.resume(rows)  # rows 3 and 4 come from a longer run of the same sequence: accepted
     assert sampler.ask() is None

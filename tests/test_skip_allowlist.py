@@ -1,4 +1,5 @@
 """The CI skip guard (tests/skip_allowlist.py), run for real: pytest in a subprocess on a tiny test tree."""
+
 import os
 import subprocess
 import sys
@@ -10,11 +11,11 @@ from skip_allowlist import ALLOWED, allowed
 
 HERE = Path(__file__).resolve().parent
 
-MODULE_SKIP = '''
+MODULE_SKIP = """
 import pytest
 pytest.skip("{reason}", allow_module_level=True)
-'''
-OTHER = '''
+"""
+OTHER = """
 import pytest
 
 def test_runs():
@@ -27,7 +28,7 @@ def test_hidden():
 @pytest.mark.xfail(reason="a declared, reviewed expected failure", strict=True)
 def test_declared():
     assert False
-'''
+"""
 
 
 def run_tree(tmp_path, files, ci):
@@ -40,8 +41,14 @@ def run_tree(tmp_path, files, ci):
     env["PYTHONPATH"] = str(HERE)
     if ci:
         env["CI"] = "true"
-    result = subprocess.run([sys.executable, "-m", "pytest", "-p", "skip_allowlist", "-p", "no:cacheprovider", "-rs",
-                             "tests"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "skip_allowlist", "-p", "no:cacheprovider", "-rs", "tests"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     return result.returncode, result.stdout + result.stderr
 
 
@@ -61,9 +68,11 @@ def test_local_run_only_reports_skips(tmp_path):
 
 def test_ci_accepts_a_listed_skip_and_rejects_a_module_skip_that_is_not(tmp_path):
     # test_gpu.py may skip when CuPy is missing; the same skip elsewhere may not, nor another reason there
-    files = {"tests/test_gpu.py": MODULE_SKIP.format(reason="could not import 'cupy': No module named 'cupy'"),
-             "tests/test_io.py": MODULE_SKIP.format(reason="could not import 'cupy': No module named 'cupy'"),
-             "tests/test_gpu_more.py": MODULE_SKIP.format(reason="h5py missing")}
+    files = {
+        "tests/test_gpu.py": MODULE_SKIP.format(reason="could not import 'cupy': No module named 'cupy'"),
+        "tests/test_io.py": MODULE_SKIP.format(reason="could not import 'cupy': No module named 'cupy'"),
+        "tests/test_gpu_more.py": MODULE_SKIP.format(reason="h5py missing"),
+    }
     code, out = run_tree(tmp_path, files, ci=True)
     assert code == 1, out
     listed = out.split("skips not on the allow-list")[1].split("short test summary")[0]
@@ -73,23 +82,39 @@ def test_ci_accepts_a_listed_skip_and_rejects_a_module_skip_that_is_not(tmp_path
 
 
 def test_ci_passes_when_every_skip_is_listed(tmp_path):
-    code, out = run_tree(tmp_path, {"tests/test_gpu.py": MODULE_SKIP.format(reason="CuPy sees no GPU"),
-                                    "tests/test_ok.py": "def test_ok():\n    pass\n"}, ci=True)
+    code, out = run_tree(
+        tmp_path,
+        {
+            "tests/test_gpu.py": MODULE_SKIP.format(reason="CuPy sees no GPU"),
+            "tests/test_ok.py": "def test_ok():\n    pass\n",
+        },
+        ci=True,
+    )
     assert code == 0, out
     assert "1 passed, 1 skipped" in out
 
 
-@pytest.mark.parametrize("nodeid,reason,expected", [
-    ("tests/test_gpu.py", "could not import 'cupy': No module named 'cupy'", True),
-    ("tests/test_gpu.py::test_engine[adam]", "CuPy sees no GPU", True),
-    ("tests/test_gpu.py::test_engine[adam]", "the course's cat images are not available", False),
-    ("tests/test_search.py::test_x", "CuPy sees no GPU", False),
-    ("tests/test_estimators_sklearn.py::test_sklearn_compatible[NeuralNetRegressor(max_iter=50,random_state=0)-"
-     "check_array_api_input(array_namespace=numpy,expect_only_array_outputs=False)]",
-     "SCIPY_ARRAY_API is not set: not checking array_api input", True),
-    ("tests/test_estimators_sklearn.py::test_sklearn_compatible[NeuralNetRegressor(max_iter=50,random_state=0)-"
-     "check_fit2d_1sample]", "SCIPY_ARRAY_API is not set: not checking array_api input", False),
-])
+@pytest.mark.parametrize(
+    "nodeid,reason,expected",
+    [
+        ("tests/test_gpu.py", "could not import 'cupy': No module named 'cupy'", True),
+        ("tests/test_gpu.py::test_engine[adam]", "CuPy sees no GPU", True),
+        ("tests/test_gpu.py::test_engine[adam]", "the course's cat images are not available", False),
+        ("tests/test_search.py::test_x", "CuPy sees no GPU", False),
+        (
+            "tests/test_estimators_sklearn.py::test_sklearn_compatible[NeuralNetRegressor(max_iter=50,random_state=0)-"
+            "check_array_api_input(array_namespace=numpy,expect_only_array_outputs=False)]",
+            "SCIPY_ARRAY_API is not set: not checking array_api input",
+            True,
+        ),
+        (
+            "tests/test_estimators_sklearn.py::test_sklearn_compatible[NeuralNetRegressor(max_iter=50,random_state=0)-"
+            "check_fit2d_1sample]",
+            "SCIPY_ARRAY_API is not set: not checking array_api input",
+            False,
+        ),
+    ],
+)
 def test_an_entry_needs_both_the_node_id_and_the_reason(nodeid, reason, expected):
     assert allowed(nodeid, reason) is expected
 

@@ -1,4 +1,5 @@
 """What a new user does, for the tests: the `layerwise` command as a subprocess, a fresh interpreter, CSVs."""
+
 import os
 import subprocess
 import sys
@@ -23,20 +24,28 @@ def env(**extra):
 
 def layerwise_cmd(*args, cwd=None, timeout=300, **extra_env):
     """``layerwise ARGS`` as a subprocess (``python -m layerwise``, the same entry point as the script)."""
-    return subprocess.run([sys.executable, "-m", "layerwise", *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd, env=env(**extra_env), timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "layerwise", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env(**extra_env),
+        timeout=timeout,
+    )
 
 
 def shell(command, cwd=None, timeout=300):
     """A command line as a user types it, run by bash with ``set -o pipefail``."""
-    return subprocess.run(["bash", "-o", "pipefail", "-c", command], capture_output=True, text=True, cwd=cwd,
-                          env=env(), timeout=timeout)
+    return subprocess.run(
+        ["bash", "-o", "pipefail", "-c", command], capture_output=True, text=True, cwd=cwd, env=env(), timeout=timeout
+    )
 
 
 def python(code, cwd=None, timeout=300):
     """``code`` in a fresh interpreter."""
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=cwd, env=env(),
-                          timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=cwd, env=env(), timeout=timeout
+    )
 
 
 def write_csv(path, columns):
@@ -55,8 +64,10 @@ def digits_files(folder, n_train=700, n_test=300):
 
     X, y = load_digits(return_X_y=True)
     names = [f"p{j}" for j in range(X.shape[1])]
-    table = lambda rows, label=True: {**{n: X[rows, j] for j, n in enumerate(names)},  # noqa: E731
-                                      **({"label": y[rows]} if label else {})}
+    table = lambda rows, label=True: {
+        **{n: X[rows, j] for j, n in enumerate(names)},  # noqa: E731
+        **({"label": y[rows]} if label else {}),
+    }
     train, test = np.arange(n_train), np.arange(n_train, n_train + n_test)
     for name in ("data.csv", "train.csv"):
         write_csv(Path(folder) / name, table(train))

@@ -1,4 +1,5 @@
 """layerwise: fully connected neural networks from first principles, in the course's notation."""
+
 from importlib import import_module
 
 __version__ = "0.1.0"

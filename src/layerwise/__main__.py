@@ -1,4 +1,5 @@
 """``python -m layerwise``: the ``layerwise`` command."""
+
 from .cli import main
 
 raise SystemExit(main())

@@ -5,6 +5,7 @@ code runs on NumPy, CuPy and ``array_api_strict`` (array-api-compat wraps the fi
 
 Dtype policy (DESIGN.md section 4): float32 input stays float32; everything else becomes float64.
 """
+
 from __future__ import annotations
 
 import numpy as np

@@ -3,6 +3,7 @@
 Public functions return scikit-learn's layout, X (m, n_x) and y (m,); ``layout="course"`` gives the
 course's columns, X (n_x, m) and Y (1, m). ``load_table`` reads CSV, Parquet, .npy, .npz and HDF5.
 """
+
 from __future__ import annotations
 
 import os
@@ -37,8 +38,8 @@ def make_flower(m=400, noise=0.2, random_state=1, layout="samples"):
     for j in range(2):
         t = np.linspace(3.12 * j, 3.12 * (j + 1), N) + rng.standard_normal(N) * noise  # angle
         r = 4 * np.sin(4 * t) + rng.standard_normal(N) * noise  # radius
-        X[N * j:N * (j + 1)] = np.c_[r * np.sin(t), r * np.cos(t)]
-        y[N * j:N * (j + 1)] = j
+        X[N * j : N * (j + 1)] = np.c_[r * np.sin(t), r * np.cos(t)]
+        y[N * j : N * (j + 1)] = j
     return _layout(X, y, layout)
 
 
@@ -97,8 +98,10 @@ def find_cat_dir(folder=None):
         if all((place / name).is_file() for name in CAT_FILES):
             return place
     where = ", ".join(map(str, tried)) or "nowhere"
-    raise FileNotFoundError(f"the course's cat images ({' and '.join(CAT_FILES)}) are not in {where}; pass the "
-                            f"folder that holds them, or set {CAT_DIR_ENV}=FOLDER")
+    raise FileNotFoundError(
+        f"the course's cat images ({' and '.join(CAT_FILES)}) are not in {where}; pass the "
+        f"folder that holds them, or set {CAT_DIR_ENV}=FOLDER"
+    )
 
 
 def load_catvnoncat(folder=None, layout="samples"):
@@ -121,5 +124,12 @@ def load_catvnoncat(folder=None, layout="samples"):
 
 from .io.tables import load_table  # noqa: E402  (the public name datasets.load_table)
 
-__all__ = ["make_flower", "load_catvnoncat", "find_cat_dir", "cat_dir_candidates", "CatData", "load_table",
-           "CAT_DIR_ENV"]
+__all__ = [
+    "make_flower",
+    "load_catvnoncat",
+    "find_cat_dir",
+    "cat_dir_candidates",
+    "CatData",
+    "load_table",
+    "CAT_DIR_ENV",
+]

@@ -1,4 +1,5 @@
 """The one JSON normalizer: NumPy scalars, tuples, dtypes and dict keys made into plain JSON values."""
+
 from __future__ import annotations
 
 import numpy as np

@@ -4,6 +4,7 @@ Every function draws on ``ax`` (a matplotlib Axes) or, when ``ax`` is None, on a
 ``matplotlib.figure.Figure`` (no pyplot, so no global state and no GUI), and returns the Axes.
 Save with ``ax.figure.savefig("cost.png")``. matplotlib is imported only when a plot is asked for.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -73,8 +74,11 @@ def plot_confusion_matrix(y_true, y_pred, labels=None, ax=None):
     """Counts of (true class i, predicted class j): rows true, columns predicted, numbers in the cells."""
     from sklearn.metrics import confusion_matrix
 
-    labels = np.unique(np.concatenate([np.asarray(y_true).ravel(), np.asarray(y_pred).ravel()])) \
-        if labels is None else np.asarray(labels)
+    labels = (
+        np.unique(np.concatenate([np.asarray(y_true).ravel(), np.asarray(y_pred).ravel()]))
+        if labels is None
+        else np.asarray(labels)
+    )
     C = confusion_matrix(y_true, y_pred, labels=labels)  # (n_classes, n_classes)
     ax = _axes(ax)
     ax.imshow(C, cmap="Blues")
@@ -100,11 +104,12 @@ def plot_activations(names=None, ax=None, z=None):
     for name in names:
         g = ACTIVATIONS.get(name)
         if g is None or name == "softmax":
-            raise ValueError(f"unknown element-wise activation {name!r}; expected some of "
-                             f"{sorted(k for k in ACTIVATIONS if k != 'softmax')}")
+            raise ValueError(
+                f"unknown element-wise activation {name!r}; expected some of "
+                f"{sorted(k for k in ACTIVATIONS if k != 'softmax')}"
+            )
         (line,) = ax.plot(z, g.forward(Z).ravel(), label=f"{name}")
-        ax.plot(z, g.backward(np.ones_like(Z), Z).ravel(), linestyle="--", color=line.get_color(),
-                label=f"{name}'")
+        ax.plot(z, g.backward(np.ones_like(Z), Z).ravel(), linestyle="--", color=line.get_color(), label=f"{name}'")
     ax.axhline(0, color="0.8", linewidth=0.8, zorder=0)
     ax.set_xlabel("z")
     ax.set_ylabel("g(z), g'(z)")
@@ -145,5 +150,4 @@ def plot_search_results(results, param, score="score", ax=None):
     return ax
 
 
-__all__ = ["plot_cost", "plot_decision_boundary", "plot_confusion_matrix", "plot_activations",
-           "plot_search_results"]
+__all__ = ["plot_cost", "plot_decision_boundary", "plot_confusion_matrix", "plot_activations", "plot_search_results"]

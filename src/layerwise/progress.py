@@ -9,6 +9,7 @@ When ``tol`` or early stopping ends a fit before ``max_iter``, both say so and w
 the epoch it stopped, is labelled "(stopped early)" and is followed by the line that ``verbose=2``
 prints, ``Stopped at epoch N (tol): the training cost did not fall by tol=... for K epochs in a row``.
 """
+
 from __future__ import annotations
 
 import os

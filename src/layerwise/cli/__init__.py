@@ -14,6 +14,7 @@ file or column, a bad option value) prints one line, ``layerwise: error: ...``, 
 with code 2. A closed output pipe (``layerwise evaluate ... | head``) ends the command quietly with
 status 141, as SIGPIPE ends other commands. Command modules load only when their command runs.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -49,8 +50,11 @@ def build_parser(command=None):
     """The parser; only ``command``'s options are built (all when None), so its imports stay lazy."""
     from .. import __version__
 
-    parser = _Parser(prog="layerwise", description="Fully connected neural networks, in the notation of "
-                     "the course 'Neural Networks and Deep Learning'.")
+    parser = _Parser(
+        prog="layerwise",
+        description="Fully connected neural networks, in the notation of "
+        "the course 'Neural Networks and Deep Learning'.",
+    )
     parser.add_argument("--version", action="version", version=f"layerwise {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
     for name, (_, help_) in COMMANDS.items():

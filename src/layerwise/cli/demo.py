@@ -2,6 +2,7 @@
 
 Prints what it trains and how well, and writes pictures and a model file into one folder.
 """
+
 from __future__ import annotations
 
 import os
@@ -24,8 +25,7 @@ def flower(folder):
     X, Y = make_flower(layout="course")  # X (2, 400), Y (1, 400)
     print("The planar flower data: 400 points, 2 features, 2 classes.")
     print("One hidden layer of 4 tanh units, learning rate 1.2, 10000 iterations:")
-    params, _ = core.train(X, Y, [2, 4, 1], "tanh", "binary_crossentropy", 1.2, 10000, "random", 2,
-                           print_every=1000)
+    params, _ = core.train(X, Y, [2, 4, 1], "tanh", "binary_crossentropy", 1.2, 10000, "random", 2, print_every=1000)
     accuracy = float(np.mean(core.predict(X, params, "tanh") == Y))
     print(f"Accuracy of the hidden-layer network: {accuracy:.1%}")
     params_lr, _ = core.train(X, Y, [2, 1], (), "binary_crossentropy", 1.2, 10000, "zeros", None)
@@ -53,20 +53,32 @@ def digits(folder):
     X, y = load_digits(return_X_y=True)
     X_train, X_test, y_train, y_test = train_test_split(X / 16.0, y, test_size=0.25, random_state=0, stratify=y)
     print(f"\nHandwritten digits: {len(X_train)} training and {len(X_test)} test images of 8x8 pixels, 10 classes.")
-    model = NeuralNetClassifier(hidden_layer_sizes=(64, 32), activation="relu", solver="adam",
-                                learning_rate=0.003, batch_size=64, max_iter=60, early_stopping=True,
-                                random_state=0, verbose=0)
+    model = NeuralNetClassifier(
+        hidden_layer_sizes=(64, 32),
+        activation="relu",
+        solver="adam",
+        learning_rate=0.003,
+        batch_size=64,
+        max_iter=60,
+        early_stopping=True,
+        random_state=0,
+        verbose=0,
+    )
     model.fit(X_train, y_train)
     print(model.summary())
-    print(f"Trained for {model.n_iter_} epochs; training accuracy {model.score(X_train, y_train):.1%}, "
-          f"test accuracy {model.score(X_test, y_test):.1%}")
+    print(
+        f"Trained for {model.n_iter_} epochs; training accuracy {model.score(X_train, y_train):.1%}, "
+        f"test accuracy {model.score(X_test, y_test):.1%}"
+    )
     path = os.path.join(folder, "digits.safetensors")
     save(model, path)
     reloaded = load(path)
     same = bool(np.array_equal(reloaded.predict(X_test), model.predict(X_test)))
-    print(f"Saved to {path}, reloaded: the reloaded model's test predictions are "
-          f"{'identical' if same else 'DIFFERENT'}; first ten: {reloaded.predict(X_test[:10]).tolist()} "
-          f"(true: {y_test[:10].tolist()})")
+    print(
+        f"Saved to {path}, reloaded: the reloaded model's test predictions are "
+        f"{'identical' if same else 'DIFFERENT'}; first ten: {reloaded.predict(X_test[:10]).tolist()} "
+        f"(true: {y_test[:10].tolist()})"
+    )
     ax = plot_confusion_matrix(y_test, reloaded.predict(X_test), labels=model.classes_)
     ax.set_title("Digits: confusion matrix on the test images")
     _save(ax, folder, "digits_confusion_matrix.png")
@@ -75,8 +87,12 @@ def digits(folder):
 
 
 def configure(p):
-    p.add_argument("--out-dir", default="layerwise-demo", metavar="DIR",
-                   help="folder for the pictures and the model file (default ./layerwise-demo)")
+    p.add_argument(
+        "--out-dir",
+        default="layerwise-demo",
+        metavar="DIR",
+        help="folder for the pictures and the model file (default ./layerwise-demo)",
+    )
 
 
 def run(args):

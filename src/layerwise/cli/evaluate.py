@@ -1,4 +1,5 @@
 """``layerwise evaluate MODEL DATA``: accuracy, F1 and the confusion matrix, or R^2, MAE and RMSE."""
+
 from __future__ import annotations
 
 from .errors import UsageError

@@ -1,4 +1,5 @@
 """``layerwise info MODEL``: a model file's layer table and metadata."""
+
 from __future__ import annotations
 
 import json
@@ -13,10 +14,14 @@ def configure(p):
 def run(args):
     doc, model = load_model(args.model)
     columns, pre = doc.get("columns") or {}, doc.get("preprocessing")
-    print(f"{args.model}: {doc['format']} format version {doc['format_version']}, "
-          f"written by layerwise {doc['library_version']}")
-    print(f"Estimator: {doc['estimator']} ({doc['output_type']}, loss {doc['loss']}, {doc['dtype']}), "
-          f"trained for {doc['n_iter']} epochs")
+    print(
+        f"{args.model}: {doc['format']} format version {doc['format_version']}, "
+        f"written by layerwise {doc['library_version']}"
+    )
+    print(
+        f"Estimator: {doc['estimator']} ({doc['output_type']}, loss {doc['loss']}, {doc['dtype']}), "
+        f"trained for {doc['n_iter']} epochs"
+    )
     if doc.get("classes") is not None:
         print(f"Classes: {doc['classes']}")
     names = columns.get("features") or doc.get("feature_names_in")

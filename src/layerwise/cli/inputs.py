@@ -1,4 +1,5 @@
 """What predict, evaluate and info read: a model file, and a data file's features as the model saw them."""
+
 from __future__ import annotations
 
 import os
@@ -26,8 +27,7 @@ def features(path, doc, model, target=None):
     names = columns.get("features") if os.path.splitext(path)[1].lower() in TABULAR else None
     X, y, _ = load_table(path, target=target, features=names)
     if X.shape[1] != doc["n_features_in"]:
-        raise UsageError(f"{path} has {X.shape[1]} feature columns but the model was trained on "
-                         f"{doc['n_features_in']}")
+        raise UsageError(f"{path} has {X.shape[1]} feature columns but the model was trained on {doc['n_features_in']}")
     return X, y  # raw columns: the model applies the scaler its file carries (as layerwise.load's does)
 
 

@@ -1,4 +1,5 @@
 """Options the commands share: value types that say what they expected, and the data/--task/--scale options."""
+
 from __future__ import annotations
 
 import argparse
@@ -64,17 +65,25 @@ def add_data_options(p, target_help="target column (for .npy a column number, e.
 
 
 def add_task_option(p):
-    p.add_argument("--task", choices=TASKS, default="auto",
-                   help="auto (default): regression for a numeric target with fractional values or more than "
-                        f"{MAX_CLASSES} distinct values in more than {100 * MAX_CLASS_SHARE:g}%% of the rows; "
-                        "classification otherwise")
+    p.add_argument(
+        "--task",
+        choices=TASKS,
+        default="auto",
+        help="auto (default): regression for a numeric target with fractional values or more than "
+        f"{MAX_CLASSES} distinct values in more than {100 * MAX_CLASS_SHARE:g}%% of the rows; "
+        "classification otherwise",
+    )
 
 
 def add_scale_option(p, when="fitted on the training data"):
     from ..io.preprocessing import SCALERS
 
-    p.add_argument("--scale", choices=[*SCALERS, "none"], default="standard",
-                   help=f"feature scaling {when} and saved with the model (default standard)")
+    p.add_argument(
+        "--scale",
+        choices=[*SCALERS, "none"],
+        default="standard",
+        help=f"feature scaling {when} and saved with the model (default standard)",
+    )
 
 
 # The task rule, the one place it lives: a numeric target is regression when it holds a fractional

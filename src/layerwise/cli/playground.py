@@ -1,4 +1,5 @@
 """``layerwise playground [--host 127.0.0.1] [--port 8000] [--no-browser]``: the live web page (layerwise[web])."""
+
 from __future__ import annotations
 
 import argparse
@@ -18,10 +19,15 @@ def port_number(text):
 
 
 def configure(parser):
-    parser.description = ("A local web page where the course's networks learn live: training runs in layerwise "
-                          "on this machine, the page draws. Needs the web extra: pip install 'layerwise[web]'.")
-    parser.add_argument("--host", default="127.0.0.1",
-                        help="interface to listen on (default 127.0.0.1, this machine only; anything else warns)")
+    parser.description = (
+        "A local web page where the course's networks learn live: training runs in layerwise "
+        "on this machine, the page draws. Needs the web extra: pip install 'layerwise[web]'."
+    )
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="interface to listen on (default 127.0.0.1, this machine only; anything else warns)",
+    )
     parser.add_argument("--port", type=port_number, default=8000, help="TCP port (default 8000)")
     parser.add_argument("--no-browser", action="store_true", help="do not open the default web browser")
 
@@ -34,8 +40,9 @@ def check_free(host, port):
             s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             s.bind((host, port))
     except OSError as exc:
-        raise UsageError(f"cannot listen on {host}:{port} ({exc.strerror or exc}); "
-                         "choose another --port or --host") from None
+        raise UsageError(
+            f"cannot listen on {host}:{port} ({exc.strerror or exc}); choose another --port or --host"
+        ) from None
 
 
 def run(args) -> int:

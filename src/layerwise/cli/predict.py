@@ -1,4 +1,5 @@
 """``layerwise predict MODEL DATA``: predictions (or class probabilities) as CSV or .npy."""
+
 from __future__ import annotations
 
 import io
@@ -45,9 +46,15 @@ def run(args):
         header = [f"proba_{c}" for c in model.classes_]
     else:
         targets = (doc.get("columns") or {}).get("target") or []
-        header = ["prediction"] if values.ndim == 1 else (
-            [f"prediction_{t}" for t in targets] if len(targets) == values.shape[1] else
-            [f"prediction_{j}" for j in range(values.shape[1])])
+        header = (
+            ["prediction"]
+            if values.ndim == 1
+            else (
+                [f"prediction_{t}" for t in targets]
+                if len(targets) == values.shape[1]
+                else [f"prediction_{j}" for j in range(values.shape[1])]
+            )
+        )
     if args.out and args.out.endswith(".npy"):
         buffer = io.BytesIO()
         np.save(buffer, np.asarray(values), allow_pickle=False)

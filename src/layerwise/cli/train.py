@@ -1,4 +1,5 @@
 """``layerwise train DATA --target COL --out MODEL``: fit a network on a data file and save it."""
+
 from __future__ import annotations
 
 import sys
@@ -6,49 +7,108 @@ import warnings
 from contextlib import contextmanager
 
 from .errors import UsageError
-from .options import (add_data_options, add_scale_option, add_task_option, batch_size, estimator_class, fraction,
-                      hidden_sizes, l2_penalty, positive_float, positive_int, task_of)
+from .options import (
+    add_data_options,
+    add_scale_option,
+    add_task_option,
+    batch_size,
+    estimator_class,
+    fraction,
+    hidden_sizes,
+    l2_penalty,
+    positive_float,
+    positive_int,
+    task_of,
+)
 
 
 def configure(p):
     add_data_options(p, "target column (several for multi-output: a,b); for .npy a column number, e.g. -1")
     p.add_argument("--out", required=True, metavar="MODEL", help="model file to write, e.g. model.safetensors")
     add_task_option(p)
-    p.add_argument("--hidden", type=hidden_sizes, default=(100,), metavar="N1,N2,...",
-                   help="hidden layer sizes, e.g. 20,7,5 (default 100; 'none' for no hidden layer)")
-    p.add_argument("--activation", default="relu", help="hidden activation: relu (default), tanh, sigmoid, "
-                   "leaky_relu, linear")
+    p.add_argument(
+        "--hidden",
+        type=hidden_sizes,
+        default=(100,),
+        metavar="N1,N2,...",
+        help="hidden layer sizes, e.g. 20,7,5 (default 100; 'none' for no hidden layer)",
+    )
+    p.add_argument(
+        "--activation", default="relu", help="hidden activation: relu (default), tanh, sigmoid, leaky_relu, linear"
+    )
     p.add_argument("--solver", default="adam", help="optimizer: adam (default), sgd, ... (see the estimators)")
     p.add_argument("--learning-rate", type=positive_float, default=0.001, metavar="LR", help="default 0.001")
-    p.add_argument("--epochs", type=positive_int, default=500, metavar="N",
-                   help="maximum passes over the data (max_iter; default 500: small data sets take one or two "
-                        "steps per epoch; training stops earlier once the cost stops improving)")
-    p.add_argument("--batch-size", type=batch_size, default="auto", metavar="B",
-                   help="minibatch size, or auto (default: min(200, m))")
-    p.add_argument("--alpha", type=l2_penalty, default="auto", help="L2 penalty (default auto: the estimator's, "
-                   "1e-4 as scikit-learn for classification, 2.0 for regression)")
-    p.add_argument("--validation-fraction", type=fraction, default=0.0, metavar="F",
-                   help="share of the data held out to stop early on its loss and keep the best epoch's weights "
-                        "(default 0: no early stopping, which measured better on small data; e.g. 0.1)")
+    p.add_argument(
+        "--epochs",
+        type=positive_int,
+        default=500,
+        metavar="N",
+        help="maximum passes over the data (max_iter; default 500: small data sets take one or two "
+        "steps per epoch; training stops earlier once the cost stops improving)",
+    )
+    p.add_argument(
+        "--batch-size",
+        type=batch_size,
+        default="auto",
+        metavar="B",
+        help="minibatch size, or auto (default: min(200, m))",
+    )
+    p.add_argument(
+        "--alpha",
+        type=l2_penalty,
+        default="auto",
+        help="L2 penalty (default auto: the estimator's, 1e-4 as scikit-learn for classification, 2.0 for regression)",
+    )
+    p.add_argument(
+        "--validation-fraction",
+        type=fraction,
+        default=0.0,
+        metavar="F",
+        help="share of the data held out to stop early on its loss and keep the best epoch's weights "
+        "(default 0: no early stopping, which measured better on small data; e.g. 0.1)",
+    )
     add_scale_option(p)
     p.add_argument("--dtype", choices=["float32", "float64"], default=None, help="float dtype (default: the data's)")
     p.add_argument("--seed", type=int, default=None, help="random_state for weights and shuffling")
-    p.add_argument("--verbose", type=int, choices=[0, 1, 2], default=1,
-                   help="0 silent, 1 progress bar on a terminal (default), 2 one line per epoch")
+    p.add_argument(
+        "--verbose",
+        type=int,
+        choices=[0, 1, 2],
+        default=1,
+        help="0 silent, 1 progress bar on a terminal (default), 2 one line per epoch",
+    )
     p.add_argument("--plot", metavar="PNG", help="also save the cost curve to this picture")
-    p.add_argument("--distributed", action="store_true", help="train on the processes started by mpiexec or srun, "
-                   "each reading its own rows of DATA (layerwise[mpi]; see docs/guide/distributed.md)")
-    p.add_argument("--checkpoint-every", type=positive_int, default=None, metavar="K",
-                   help="every K epochs write MODEL.ckpt beside --out (weights, optimizer, epoch, RNG state)")
+    p.add_argument(
+        "--distributed",
+        action="store_true",
+        help="train on the processes started by mpiexec or srun, "
+        "each reading its own rows of DATA (layerwise[mpi]; see docs/guide/distributed.md)",
+    )
+    p.add_argument(
+        "--checkpoint-every",
+        type=positive_int,
+        default=None,
+        metavar="K",
+        help="every K epochs write MODEL.ckpt beside --out (weights, optimizer, epoch, RNG state)",
+    )
     p.add_argument("--resume", action="store_true", help="continue from MODEL.ckpt when it exists")
 
 
 def _estimator(task, args):
     return estimator_class(task)(
-        hidden_layer_sizes=args.hidden, activation=args.activation, solver=args.solver,
-        learning_rate=args.learning_rate, max_iter=args.epochs, batch_size=args.batch_size, alpha=args.alpha,
-        early_stopping=args.validation_fraction > 0, validation_fraction=args.validation_fraction or 0.1,
-        random_state=args.seed, verbose=args.verbose, dtype=args.dtype)
+        hidden_layer_sizes=args.hidden,
+        activation=args.activation,
+        solver=args.solver,
+        learning_rate=args.learning_rate,
+        max_iter=args.epochs,
+        batch_size=args.batch_size,
+        alpha=args.alpha,
+        early_stopping=args.validation_fraction > 0,
+        validation_fraction=args.validation_fraction or 0.1,
+        random_state=args.seed,
+        verbose=args.verbose,
+        dtype=args.dtype,
+    )
 
 
 def _task_line(task, asked, y):
@@ -58,9 +118,11 @@ def _task_line(task, asked, y):
         return f"Task: {task} (--task {asked})."
     from .options import MAX_CLASS_SHARE, MAX_CLASSES
 
-    return (f"Task: {task}, inferred from the target ({_describe(y)}; regression means fractional values, or "
-            f"more than {MAX_CLASSES} distinct values in more than {MAX_CLASS_SHARE:.0%} of the rows). "
-            f"Pass --task {other} to override.")
+    return (
+        f"Task: {task}, inferred from the target ({_describe(y)}; regression means fractional values, or "
+        f"more than {MAX_CLASSES} distinct values in more than {MAX_CLASS_SHARE:.0%} of the rows). "
+        f"Pass --task {other} to override."
+    )
 
 
 def _describe(y):
@@ -83,11 +145,15 @@ def _fit_error(exc, task, args):
         return exc
     message = " ".join(str(exc).split())
     if task == "classification" and ("least populated class" in message or "too few members" in message):
-        hint = ("some classes have too few examples to hold out validation rows: pass --validation-fraction 0, "
-                "or --task regression if the target is a quantity rather than a label")
+        hint = (
+            "some classes have too few examples to hold out validation rows: pass --validation-fraction 0, "
+            "or --task regression if the target is a quantity rather than a label"
+        )
     else:
-        hint = (f"check that --target {args.target} is the column to predict and that the task ({task}) is right "
-                "(--task classification or regression), and that the features are numbers")
+        hint = (
+            f"check that --target {args.target} is the column to predict and that the task ({task}) is right "
+            "(--task classification or regression), and that the features are numbers"
+        )
     if len(message) > 200:
         message = message[:200] + "..."
     return UsageError(f"training failed on {args.data}: {hint} (from {origin}: {message})")
@@ -132,8 +198,7 @@ def _report_and_save(args, model, task, shape, score, scaler, features):
     from ..io.tables import target_names
 
     metric = "accuracy" if task == "classification" else "R^2"
-    print(f"Trained {type(model).__name__} on {shape[0]} examples x {shape[1]} features "
-          f"for {model.n_iter_} epochs.")
+    print(f"Trained {type(model).__name__} on {shape[0]} examples x {shape[1]} features for {model.n_iter_} epochs.")
     print(model.summary())
     print(f"Final training cost: {model.history_['cost'][-1]:.6g}")
     print(f"Training {metric}: {score:.4f}")
@@ -158,8 +223,10 @@ def _run_checkpointed(args):
     with distributed.quiet_unless_lead(comm):  # process 0 prints and writes; the others are silent
         try:
             if args.solver == "lbfgs":
-                raise UsageError("--distributed, --checkpoint-every and --resume need a minibatch solver (adam, "
-                                 "sgd, rmsprop, gd), not lbfgs")
+                raise UsageError(
+                    "--distributed, --checkpoint-every and --resume need a minibatch solver (adam, "
+                    "sgd, rmsprop, gd), not lbfgs"
+                )
             with distributed.abort_unless(comm, UsageError, ValueError, OSError, ImportError):  # else: abort all
                 return _train_shares(args, comm, distributed)
         except (UsageError, ValueError, OSError, ImportError):
@@ -182,8 +249,15 @@ def _train_shares(args, comm, distributed):
     X = X if scaler is None else scaler.transform(X)
     model = _estimator(task, args)
     with _fitting(task, args):
-        distributed.fit(model, X, y, comm=comm, checkpoint=distributed.checkpoint_path(args.out),
-                        checkpoint_every=args.checkpoint_every or 0, resume=args.resume)
+        distributed.fit(
+            model,
+            X,
+            y,
+            comm=comm,
+            checkpoint=distributed.checkpoint_path(args.out),
+            checkpoint_every=args.checkpoint_every or 0,
+            resume=args.resume,
+        )
     score = distributed.global_score(comm, model, X, y)
     m = int(distributed.sum_all(comm, [X.shape[0]])[0])
     if comm.Get_rank() == 0:

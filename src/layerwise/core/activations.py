@@ -8,6 +8,7 @@ Every activation is an ``Activation(name, forward, backward)``:
 ``backward`` never changes ``dA`` or ``Z``. Adding an activation is one entry in ``ACTIVATIONS``.
 Only array-API operations are used, so the functions run on any namespace.
 """
+
 from __future__ import annotations
 
 from typing import Callable, NamedTuple

@@ -6,6 +6,7 @@
 The course calls a difference below 1e-7 correct. Everything here runs on NumPy host copies in
 float64: it is a checking tool, not a training path.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -54,6 +55,7 @@ def check_block(forward, backward, inputs, dout, eps=1e-7, per_example=(0,)):
     analytic = backward(dout, cache)
     errors = []
     for k, x in enumerate(inputs):
+
         def f(xk, k=k):
             args = list(inputs)
             args[k] = xk
@@ -78,6 +80,7 @@ def check_network(X, Y, params, activations="relu", loss="binary_crossentropy", 
     analytic, approx = [], []
     for l, (p, g) in enumerate(zip(params, grads)):
         for field, dfield in (("W", g.dW), ("b", g.db)):
+
             def f(value, l=l, field=field):
                 ps = list(params)
                 ps[l] = ps[l]._replace(**{field: value})

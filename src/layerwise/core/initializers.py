@@ -8,6 +8,7 @@ and the layers are drawn in order l = 1..L, exactly what the course's ``np.rando
 ``np.random.randn(n[l], n[l-1])`` draws. Draws happen on the host (NumPy) and are moved to the
 device afterwards, so every backend starts from bitwise the same weights.
 """
+
 from __future__ import annotations
 
 import math
@@ -68,7 +69,6 @@ def check_layer_dims(layer_dims):
     for l, n in enumerate(dims):
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
             raise ValueError(
-                f"layer size n[{l}] must be a positive integer, got {n!r}; "
-                "give every layer at least one unit"
+                f"layer size n[{l}] must be a positive integer, got {n!r}; give every layer at least one unit"
             )
     return [int(n) for n in dims]

@@ -10,6 +10,7 @@
 Caches are typed (``LinearCache``, ``LayerCache``) and unpacked by name; nothing here mutates its
 inputs. ``layer`` (1-based) only serves error messages.
 """
+
 from __future__ import annotations
 
 from typing import NamedTuple

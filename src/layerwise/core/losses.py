@@ -11,6 +11,7 @@ pair dJ/dZ[L] = (A[L] - Y) / m; like the course we keep the 1/m in the linear bl
 
 Costs are computed from logits (softplus, log-sum-exp), so no finite input overflows or gives inf.
 """
+
 from __future__ import annotations
 
 from typing import Callable, NamedTuple

@@ -4,6 +4,7 @@ Parameters are an immutable tuple of ``LayerParams(W, b)``, l = 1..L; gradients 
 ``LayerGrads(dW, db)`` of the same structure. ``activations`` names the hidden layers' g[l] (one
 name for all, or L-1 names); the output layer belongs to the loss (sigmoid, softmax or linear).
 """
+
 from __future__ import annotations
 
 from typing import NamedTuple
@@ -123,6 +124,15 @@ def predict(X, params, activations="relu", loss="binary_crossentropy"):
 
 
 __all__ = [
-    "LayerParams", "LayerGrads", "init_params", "hidden_activations", "check_finite",
-    "model_forward", "model_backward", "compute_cost", "predict", "predict_proba", "check_layer_dims",
+    "LayerParams",
+    "LayerGrads",
+    "init_params",
+    "hidden_activations",
+    "check_finite",
+    "model_forward",
+    "model_backward",
+    "compute_cost",
+    "predict",
+    "predict_proba",
+    "check_layer_dims",
 ]

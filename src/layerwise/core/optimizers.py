@@ -15,6 +15,7 @@ neither is mutated. The formulas are the course's (Improving Deep Neural Network
     adam               v = b1 v + (1 - b1) dW;  s = b2 s + (1 - b2) dW^2;  t = t + 1
                        W = W - alpha (v / (1 - b1^t)) / (sqrt(s / (1 - b2^t)) + eps)
 """
+
 from __future__ import annotations
 
 from typing import Callable, NamedTuple
@@ -41,6 +42,7 @@ def _map(f, *trees):
 
 def gd() -> Optimizer:
     """Plain gradient descent, W = W - alpha dW (the course's ``update_parameters``)."""
+
     def update(params, grads, state, learning_rate):
         return _map(lambda W, dW: W - learning_rate * dW, params, grads), state
 

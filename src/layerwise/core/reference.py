@@ -13,6 +13,7 @@
 This is the independent reference the vectorized code is tested against, and the slow baseline in
 the vectorization benchmark. Pure Python over NumPy scalars; no vector operations.
 """
+
 from __future__ import annotations
 
 import math
@@ -51,7 +52,7 @@ def propagate_example_loop(w, b, X, Y):
     n_x, m = X.shape
     J, dw, db = 0.0, np.zeros((n_x, 1)), 0.0
     for i in range(m):
-        x = X[:, i:i + 1]  # (n_x, 1)
+        x = X[:, i : i + 1]  # (n_x, 1)
         a = _sigma(float((w.T @ x)[0, 0]) + float(b))
         y = float(Y[0, i])
         J += -(y * math.log(a) + (1 - y) * math.log(1 - a))

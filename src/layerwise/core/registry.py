@@ -1,4 +1,5 @@
 """The one lookup every registry uses: an object passes through, a name is found or clearly refused."""
+
 from __future__ import annotations
 
 

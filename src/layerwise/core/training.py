@@ -1,4 +1,5 @@
 """Full-batch training: the course's ``L_layer_model`` loop, a few lines over the blocks."""
+
 from __future__ import annotations
 
 import math
@@ -19,9 +20,21 @@ def check_learning_rate(learning_rate):
         raise ValueError(f"learning_rate must be finite, got {learning_rate!r}")
 
 
-def train(X, Y, layer_dims, activations="relu", loss="binary_crossentropy", learning_rate=0.0075,
-          num_iterations=3000, init="xavier", random_state=None, params=None, optimizer="gd",
-          print_every=None, print_fn=print):
+def train(
+    X,
+    Y,
+    layer_dims,
+    activations="relu",
+    loss="binary_crossentropy",
+    learning_rate=0.0075,
+    num_iterations=3000,
+    init="xavier",
+    random_state=None,
+    params=None,
+    optimizer="gd",
+    print_every=None,
+    print_fn=print,
+):
     """Full-batch training. X (n[0], m), Y (n[L], m) -> (params, costs).
 
     ``costs[i]`` is the cost of the forward pass before update i (the course records it this way).

@@ -1,4 +1,5 @@
 """The course's parameter dicts {"W1", "b1", ...} to and from the core's tuple of ``LayerParams``."""
+
 from __future__ import annotations
 
 from ..core import LayerGrads, LayerParams

@@ -6,6 +6,7 @@ a 0-d array (the notebook's ``np.squeeze(np.array(cost))``), ``db`` as a NumPy f
 seeded: the notebook's week 2 draws no random numbers. Each docstring names the ``layerwise.core``
 function that computes the same thing; the tests hold the two equal.
 """
+
 from __future__ import annotations
 
 import copy
@@ -45,9 +46,9 @@ def propagate(w, b, X, Y):
     has the per-example loop version.
     """
     m = X.shape[1]
-    A = sigmoid(np.dot(w.T, X) + b)                                  # (1, m)
+    A = sigmoid(np.dot(w.T, X) + b)  # (1, m)
     cost = -1 / m * np.sum(Y * np.log(A) + (1 - Y) * np.log(1 - A))
-    dw = 1 / m * np.dot(X, (A - Y).T)                                # (n_x, 1)
+    dw = 1 / m * np.dot(X, (A - Y).T)  # (n_x, 1)
     db = 1 / m * np.sum(A - Y)
     cost = np.squeeze(np.array(cost))
     grads = {"dw": dw, "db": db}
@@ -87,7 +88,7 @@ def predict(w, b, X):
     """
     m = X.shape[1]
     w = w.reshape(X.shape[0], 1)
-    A = sigmoid(np.dot(w.T, X) + b)                                  # (1, m)
+    A = sigmoid(np.dot(w.T, X) + b)  # (1, m)
     Y_prediction = np.zeros((1, m))
     Y_prediction[A > 0.5] = 1
     return Y_prediction
@@ -111,10 +112,12 @@ def model(X_train, Y_train, X_test, Y_test, num_iterations=2000, learning_rate=0
     if print_cost:
         print("train accuracy: {} %".format(100 - np.mean(np.abs(Y_prediction_train - Y_train)) * 100))
         print("test accuracy: {} %".format(100 - np.mean(np.abs(Y_prediction_test - Y_test)) * 100))
-    return {"costs": costs,
-            "Y_prediction_test": Y_prediction_test,
-            "Y_prediction_train": Y_prediction_train,
-            "w": w,
-            "b": b,
-            "learning_rate": learning_rate,
-            "num_iterations": num_iterations}
+    return {
+        "costs": costs,
+        "Y_prediction_test": Y_prediction_test,
+        "Y_prediction_train": Y_prediction_train,
+        "w": w,
+        "b": b,
+        "learning_rate": learning_rate,
+        "num_iterations": num_iterations,
+    }

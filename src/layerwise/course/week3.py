@@ -8,14 +8,23 @@ seeded ``np.random.seed(2)`` inside ``initialize_parameters``; pass ``seed=2`` (
 ``nn_model``) to get those draws, and the older published figures. Each docstring names the
 ``layerwise.core`` function that computes the same thing; the tests hold the two equal.
 """
+
 from __future__ import annotations
 
 import copy
 
 import numpy as np
 
-__all__ = ["layer_sizes", "initialize_parameters", "forward_propagation", "compute_cost",
-           "backward_propagation", "update_parameters", "nn_model", "predict"]
+__all__ = [
+    "layer_sizes",
+    "initialize_parameters",
+    "forward_propagation",
+    "compute_cost",
+    "backward_propagation",
+    "update_parameters",
+    "nn_model",
+    "predict",
+]
 
 
 def _sigmoid(x):
@@ -57,9 +66,9 @@ def forward_propagation(X, parameters):
     ``layerwise.core.model_forward(X, params, "tanh")`` computes the same A2 and Z's.
     """
     W1, b1, W2, b2 = parameters["W1"], parameters["b1"], parameters["W2"], parameters["b2"]
-    Z1 = np.dot(W1, X) + b1                                          # (n_h, m)
+    Z1 = np.dot(W1, X) + b1  # (n_h, m)
     A1 = np.tanh(Z1)
-    Z2 = np.dot(W2, A1) + b2                                         # (n_y, m)
+    Z2 = np.dot(W2, A1) + b2  # (n_y, m)
     A2 = _sigmoid(Z2)
     assert A2.shape == (1, X.shape[1])
     cache = {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}
@@ -90,10 +99,10 @@ def backward_propagation(parameters, cache, X, Y):
     m = X.shape[1]
     W2 = parameters["W2"]
     A1, A2 = cache["A1"], cache["A2"]
-    dZ2 = A2 - Y                                                     # (n_y, m)
+    dZ2 = A2 - Y  # (n_y, m)
     dW2 = (1 / m) * np.dot(dZ2, A1.T)
     db2 = (1 / m) * np.sum(dZ2, axis=1, keepdims=True)
-    dZ1 = np.dot(W2.T, dZ2) * (1 - np.power(A1, 2))                  # (n_h, m)
+    dZ1 = np.dot(W2.T, dZ2) * (1 - np.power(A1, 2))  # (n_h, m)
     dW1 = (1 / m) * np.dot(dZ1, X.T)
     db1 = (1 / m) * np.sum(dZ1, axis=1, keepdims=True)
     return {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2}

@@ -6,13 +6,37 @@ notebook cell ``L_layer_model(...)`` or ``L_model_backward(...)`` finds its func
 same name. ``initialize_parameters_deep`` here is the Step by Step one (seed 3, x 0.01); the
 application's (seed 1, 1/sqrt(n[l-1])) is ``week4_app.initialize_parameters_deep``.
 """
-from .week4_app import L_layer_model, predict, two_layer_model
-from .week4_steps import (L_model_backward, L_model_forward, compute_cost, initialize_parameters,
-                          initialize_parameters_deep, linear_activation_backward, linear_activation_forward,
-                          linear_backward, linear_forward, relu, relu_backward, sigmoid, sigmoid_backward,
-                          update_parameters)
 
-__all__ = ["initialize_parameters", "initialize_parameters_deep", "linear_forward",
-           "linear_activation_forward", "L_model_forward", "compute_cost", "linear_backward",
-           "linear_activation_backward", "L_model_backward", "update_parameters",
-           "two_layer_model", "L_layer_model", "predict"]
+from .week4_app import L_layer_model, predict, two_layer_model
+from .week4_steps import (
+    L_model_backward,
+    L_model_forward,
+    compute_cost,
+    initialize_parameters,
+    initialize_parameters_deep,
+    linear_activation_backward,
+    linear_activation_forward,
+    linear_backward,
+    linear_forward,
+    relu,
+    relu_backward,
+    sigmoid,
+    sigmoid_backward,
+    update_parameters,
+)
+
+__all__ = [
+    "initialize_parameters",
+    "initialize_parameters_deep",
+    "linear_forward",
+    "linear_activation_forward",
+    "L_model_forward",
+    "compute_cost",
+    "linear_backward",
+    "linear_activation_backward",
+    "L_model_backward",
+    "update_parameters",
+    "two_layer_model",
+    "L_layer_model",
+    "predict",
+]

@@ -9,15 +9,22 @@ the last one, as the notebook. Its condition, ``print_cost and i % 100 == 0 or i
 prints the last iteration's line even when ``print_cost`` is False (the published notebook shows it);
 so do these. Labels may be real numbers, as the notebook's code accepts.
 """
+
 from __future__ import annotations
 
 import numpy as np
 
-from .week4_steps import (L_model_backward, L_model_forward, compute_cost, initialize_parameters,
-                          linear_activation_backward, linear_activation_forward, update_parameters)
+from .week4_steps import (
+    L_model_backward,
+    L_model_forward,
+    compute_cost,
+    initialize_parameters,
+    linear_activation_backward,
+    linear_activation_forward,
+    update_parameters,
+)
 
-__all__ = ["initialize_parameters", "initialize_parameters_deep", "two_layer_model", "L_layer_model",
-           "predict"]
+__all__ = ["initialize_parameters", "initialize_parameters_deep", "two_layer_model", "L_layer_model", "predict"]
 
 
 def initialize_parameters_deep(layer_dims, *, seed=1):

@@ -10,15 +10,25 @@ notebook's keys dA{l-1}, dW{l}, db{l}. ``initialize_parameters`` seeds ``np.rand
 Each docstring names the ``layerwise.core`` function that computes
 the same thing; the tests hold the two equal.
 """
+
 from __future__ import annotations
 
 import copy
 
 import numpy as np
 
-__all__ = ["initialize_parameters", "initialize_parameters_deep", "linear_forward",
-           "linear_activation_forward", "L_model_forward", "compute_cost", "linear_backward",
-           "linear_activation_backward", "L_model_backward", "update_parameters"]
+__all__ = [
+    "initialize_parameters",
+    "initialize_parameters_deep",
+    "linear_forward",
+    "linear_activation_forward",
+    "L_model_forward",
+    "compute_cost",
+    "linear_backward",
+    "linear_activation_backward",
+    "L_model_backward",
+    "update_parameters",
+]
 
 
 # ---------------------------------------------------------------- dnn_utils: activations and derivatives
@@ -124,7 +134,7 @@ def compute_cost(AL, Y):
     ``layerwise.core.compute_cost`` computes the same J from the logits Z[L].
     """
     m = Y.shape[1]
-    cost = (1. / m) * (-np.dot(Y, np.log(AL).T) - np.dot(1 - Y, np.log(1 - AL).T))
+    cost = (1.0 / m) * (-np.dot(Y, np.log(AL).T) - np.dot(1 - Y, np.log(1 - AL).T))
     return np.squeeze(cost)
 
 

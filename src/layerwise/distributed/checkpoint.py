@@ -8,6 +8,7 @@ architecture, every training option, data size), ``state`` (epoch, learning rate
 early-stopping counters), ``optimizer`` (its step count) and ``rng`` (the shuffling generator's state).
 Written atomically (``layerwise.io.write_atomically``) by one process; read by one and sent to the others.
 """
+
 from __future__ import annotations
 
 import json
@@ -29,13 +30,22 @@ def path_for(out):
 
 def fingerprint(est, m, processes):
     """What must match for a checkpoint to continue this run (JSON-able)."""
-    params = {k: (v if isinstance(v, (int, float, str, bool, type(None))) else repr(v))
-              for k, v in sorted(est.get_params().items()) if k not in ("verbose", "max_iter", "warm_start")}
-    return {"estimator": type(est).__name__, "layer_dims": [int(n) for n in est.layer_dims_],
-            "activations": list(est.activations_), "loss": est.loss_, "rows": int(m),
-            "dtype": np.dtype(est.params_[0].W.dtype).name, **params,
-            # dropout masks are drawn per process, so only with dropout does the process count change the run
-            "processes": int(processes) if est.dropout else "any"}
+    params = {
+        k: (v if isinstance(v, (int, float, str, bool, type(None))) else repr(v))
+        for k, v in sorted(est.get_params().items())
+        if k not in ("verbose", "max_iter", "warm_start")
+    }
+    return {
+        "estimator": type(est).__name__,
+        "layer_dims": [int(n) for n in est.layer_dims_],
+        "activations": list(est.activations_),
+        "loss": est.loss_,
+        "rows": int(m),
+        "dtype": np.dtype(est.params_[0].W.dtype).name,
+        **params,
+        # dropout masks are drawn per process, so only with dropout does the process count change the run
+        "processes": int(processes) if est.dropout else "any",
+    }
 
 
 def encode(net, opt, state, rng, order, fp):
@@ -51,9 +61,14 @@ def encode(net, opt, state, rng, order, fp):
             scalars[key] = value
     if state.best_theta is not None:
         arrays["best_theta"] = state.best_theta
-    meta = {"format": FORMAT, "version": str(VERSION), "fingerprint": json.dumps(fp),
-            "state": json.dumps({k: getattr(state, k) for k in _STATE_KEYS}), "optimizer": json.dumps(scalars),
-            "rng": json.dumps(rng.bit_generator.state)}
+    meta = {
+        "format": FORMAT,
+        "version": str(VERSION),
+        "fingerprint": json.dumps(fp),
+        "state": json.dumps({k: getattr(state, k) for k in _STATE_KEYS}),
+        "optimizer": json.dumps(scalars),
+        "rng": json.dumps(rng.bit_generator.state),
+    }
     return save({k: np.ascontiguousarray(v) for k, v in arrays.items()}, metadata=meta)
 
 
@@ -65,7 +80,7 @@ def decode(path, data):
     try:
         arrays = load(data)
         header_len = int.from_bytes(data[:8], "little")
-        meta = json.loads(data[8:8 + header_len]).get("__metadata__") or {}
+        meta = json.loads(data[8 : 8 + header_len]).get("__metadata__") or {}
     except (safetensors.SafetensorError, ValueError, UnicodeDecodeError) as exc:
         raise ValueError(f"{path}: not a layerwise checkpoint ({exc}); delete it or start without --resume") from None
     if meta.get("format") != FORMAT or "theta" not in arrays:
@@ -78,8 +93,10 @@ def check(path, saved, current):
     keys = [k for k in dict.fromkeys([*saved, *current]) if saved.get(k) != current.get(k)]
     if keys:
         diffs = "; ".join(f"{k} {saved.get(k)!r} there, {current.get(k)!r} here" for k in keys)
-        raise ValueError(f"{path} was written by a different run ({diffs}): rerun with the same options, "
-                         "or without --resume to start afresh (its checkpoints then replace this one)")
+        raise ValueError(
+            f"{path} was written by a different run ({diffs}): rerun with the same options, "
+            "or without --resume to start afresh (its checkpoints then replace this one)"
+        )
 
 
 def restore(arrays, meta, net, opt, state, rng):

@@ -6,6 +6,7 @@ fit, never per step) and ``Allreduce(IN_PLACE, buf, SUM)`` on a NumPy buffer (th
 through ``allreduce_sum``). ``SELF`` stands in for a single process, so checkpointed single-process
 training runs the same code without mpi4py.
 """
+
 from __future__ import annotations
 
 import os
@@ -50,15 +51,18 @@ SELF = _Self()
 def launched():
     """True when an MPI launcher (mpiexec, mpirun, srun with PMI) started this process."""
     return any(v in os.environ for v in _LAUNCH_VARS) or (
-        "SLURM_PROCID" in os.environ and int(os.environ.get("SLURM_NTASKS", "1")) > 1)
+        "SLURM_PROCID" in os.environ and int(os.environ.get("SLURM_NTASKS", "1")) > 1
+    )
 
 
 def world():
     """MPI.COMM_WORLD, or a LaunchError that says in one line how to launch (or install) it."""
     if not launched():
-        raise LaunchError("--distributed needs several processes started by MPI: run it as 'mpiexec -n 4 "
-                          "layerwise train ...' (or 'srun' under Slurm), with mpi4py installed "
-                          f"({MPI_EXTRA}); without --distributed it trains in this one process")
+        raise LaunchError(
+            "--distributed needs several processes started by MPI: run it as 'mpiexec -n 4 "
+            "layerwise train ...' (or 'srun' under Slurm), with mpi4py installed "
+            f"({MPI_EXTRA}); without --distributed it trains in this one process"
+        )
     return _mpi().COMM_WORLD
 
 

@@ -13,6 +13,7 @@ most one. What reading a share costs, per format:
   then parses from the top, skipping the rows before its share: the scan costs the whole file's bytes
   on every process, the parsing only its own rows (stop at the share's end). Prefer Parquet for big data.
 """
+
 from __future__ import annotations
 
 import os
@@ -54,8 +55,10 @@ def read_share(comm, path, target):
 def _suffix(path):
     ext = os.path.splitext(str(path))[1].lower()
     if ext not in FORMATS:
-        raise ValueError(f"{path}: distributed training reads {', '.join(FORMATS)} files, each process its own "
-                         f"rows, but this is {ext or 'a file without suffix'}; convert it (Parquet is best)")
+        raise ValueError(
+            f"{path}: distributed training reads {', '.join(FORMATS)} files, each process its own "
+            f"rows, but this is {ext or 'a file without suffix'}; convert it (Parquet is best)"
+        )
     if not os.path.isfile(path):
         raise FileNotFoundError(f"{path}: no such file (each process must see the data file at this path)")
     return ext
@@ -88,8 +91,10 @@ def read_rows(path, target, start, stop):
     else:
         table = _parquet_rows(path, start, stop)
     if table.num_rows != stop - start:
-        raise ValueError(f"{path}: expected rows {start}..{stop - 1} but the file ends after {start + table.num_rows}"
-                         " of them; the file is shorter than it was when it was counted")
+        raise ValueError(
+            f"{path}: expected rows {start}..{stop - 1} but the file ends after {start + table.num_rows}"
+            " of them; the file is shorter than it was when it was counted"
+        )
     return read_arrow(path, target, None, lambda p: table)
 
 
@@ -134,7 +139,9 @@ def _npy_header(path):
             raise ValueError(f"{path}: not a readable .npy array ({exc})") from None
         offset = f.tell()
     if len(shape) != 2 or dtype.kind not in "biuf" or shape[0] == 0:
-        raise ValueError(f"{path}: distributed training reads a numeric 2-D .npy array (m, n), got {dtype}{list(shape)}")
+        raise ValueError(
+            f"{path}: distributed training reads a numeric 2-D .npy array (m, n), got {dtype}{list(shape)}"
+        )
     return shape, dtype, offset, fortran
 
 
@@ -143,15 +150,18 @@ def _npy_rows(path, target, start, stop):
     row_bytes = n * dtype.itemsize
     need = offset + (m if fortran else stop) * row_bytes
     if os.path.getsize(path) < need:
-        raise ValueError(f"{path}: rows {start}..{stop - 1} lie past the end of the file ({os.path.getsize(path)} "
-                         f"bytes, {need} needed): the file is shorter than its header ({m} rows) says")
+        raise ValueError(
+            f"{path}: rows {start}..{stop - 1} lie past the end of the file ({os.path.getsize(path)} "
+            f"bytes, {need} needed): the file is shorter than its header ({m} rows) says"
+        )
     if fortran:  # column-major: the share is n strided pieces, one per column
         A = np.memmap(path, dtype=dtype, mode="r", offset=offset, shape=(m, n), order="F")[start:stop]
     else:
         A = np.memmap(path, dtype=dtype, mode="r", offset=offset + start * row_bytes, shape=(stop - start, n))
     names = [f"x{j}" for j in range(n)]
-    cols = [int(t) % n if t.lstrip("-").isdigit() else names.index(t) if t in names else None
-            for t in target_names(target)]
+    cols = [
+        int(t) % n if t.lstrip("-").isdigit() else names.index(t) if t in names else None for t in target_names(target)
+    ]
     if None in cols:
         raise ValueError(f"{path}: no column {target!r}; the columns are x0..x{n - 1} (or numbers, -1 the last)")
     feats = [j for j in range(n) if j not in cols]

@@ -5,6 +5,7 @@ are sums (and minima, maxima) over processes. The target column and the sample w
 whole on every process (8 bytes a row each), because class lists, task inference, class weights and
 the stratified validation split need them exactly as one process would see them.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -25,9 +26,14 @@ def check_same(comm, what, value):
     """ValueError on every process unless all processes hold the same ``value`` (a shape, a dtype, ...)."""
     values = comm.allgather(value)
     differ = [r for r, v in enumerate(values) if v != values[0]]
-    error = None if not differ else ValueError(
-        f"the processes disagree on {what}: rank 0 has {values[0]!r}, rank {differ[0]} has {values[differ[0]]!r}; "
-        "every process must read the same file (or arrays with the same columns)")
+    error = (
+        None
+        if not differ
+        else ValueError(
+            f"the processes disagree on {what}: rank 0 has {values[0]!r}, rank {differ[0]} has {values[differ[0]]!r}; "
+            "every process must read the same file (or arrays with the same columns)"
+        )
+    )
     agree(comm, error)
 
 
@@ -63,8 +69,10 @@ def validation_split(est, y, m, rs):
     stratify = y if is_classifier(est) and est.output_type_ in ("binary", "multiclass") else None
     tr, va = train_test_split(np.arange(m), random_state=rs, test_size=est.validation_fraction, stratify=stratify)
     if len(va) < 2:
-        raise ValueError(f"validation_fraction={est.validation_fraction} leaves {len(va)} validation sample(s) "
-                         f"of {m}; use a larger validation_fraction or early_stopping=False")
+        raise ValueError(
+            f"validation_fraction={est.validation_fraction} leaves {len(va)} validation sample(s) "
+            f"of {m}; use a larger validation_fraction or early_stopping=False"
+        )
     tr.sort()
     return tr, va
 

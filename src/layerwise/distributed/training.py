@@ -12,6 +12,7 @@ same as one process fitting all rows in rank order (up to the rounding of regrou
 
 With ``comm=None`` (or one process) this is ``estimator.fit`` itself plus checkpoints.
 """
+
 from __future__ import annotations
 
 import warnings
@@ -51,13 +52,18 @@ def _fit(est, X, y, sample_weight, comm, checkpoint, checkpoint_every, resume):
     rank, size = comm.Get_rank(), comm.Get_size()
     check_params(est)
     if est.solver == "lbfgs" or est.device != "cpu":
-        raise ValueError(f"distributed and checkpointed training run minibatch solvers (gd, sgd, rmsprop, adam) on "
-                         f"NumPy arrays, got solver={est.solver!r}, device={est.device!r}")
+        raise ValueError(
+            f"distributed and checkpointed training run minibatch solvers (gd, sgd, rmsprop, adam) on "
+            f"NumPy arrays, got solver={est.solver!r}, device={est.device!r}"
+        )
     X, y, Y, w, y_all, bounds = _rows(comm, est, X, y, sample_weight)
     m, start, stop = bounds[-1], bounds[rank], bounds[rank + 1]
     dtype = X.dtype.type
-    seed = est.random_state if est.random_state is not None else comm.allgather(
-        int(np.random.randint(np.iinfo(np.int32).max)) if rank == 0 else None)[0]
+    seed = (
+        est.random_state
+        if est.random_state is not None
+        else comm.allgather(int(np.random.randint(np.iinfo(np.int32).max)) if rank == 0 else None)[0]
+    )
     rs = check_random_state(seed)
     plan.init_network(est, X.shape[1], Y.shape[1], rs, dtype)  # the same draws on every process
     net = Network(est.layer_dims_, est.activations_, est.loss_, dtype)
@@ -85,21 +91,41 @@ def _fit(est, X, y, sample_weight, comm, checkpoint, checkpoint_every, resume):
         run = partial(_epoch, shard=shard, seed=mask_seed, rank=rank)
     finished = state.stopped  # a checkpoint of the epoch where training stopped: nothing left to run
     epochs = 0 if finished else max(cfg.max_iter - state.n_iter, 0)
-    with Progress(est.verbose if rank == 0 else 0, total=cfg.max_iter) as progress, \
-            blas_threads_for(est.layer_dims_, cfg.batch_size):
+    with (
+        Progress(est.verbose if rank == 0 else 0, total=cfg.max_iter) as progress,
+        blas_threads_for(est.layer_dims_, cfg.batch_size),
+    ):
         save = _saver(comm, checkpoint, checkpoint_every, net, opt, rng, order, fp)
         with abort_unless(comm, DivergenceError, CollectiveError):  # the only errors all processes see at once
-            train(net, opt, X, Y, w, cfg, state, rng, validate, lambda s: (progress(s), save(s)),
-                  max_epochs=epochs, run=run, order=order)
+            train(
+                net,
+                opt,
+                X,
+                Y,
+                w,
+                cfg,
+                state,
+                rng,
+                validate,
+                lambda s: (progress(s), save(s)),
+                max_epochs=epochs,
+                run=run,
+                order=order,
+            )
     state.stopped = state.stopped or finished
-    est.opt_state_ = {"name": opt_name, **{k: (v.copy() if hasattr(v, "shape") else v)
-                                           for k, v in opt.state_dict().items()}}
+    est.opt_state_ = {
+        "name": opt_name,
+        **{k: (v.copy() if hasattr(v, "shape") else v) for k, v in opt.state_dict().items()},
+    }
     if validate is not None and state.best_theta is not None:
         net.ops.copyto(net.theta, state.best_theta)  # early stopping keeps the best validated weights
         state.best_theta = None
     if not state.stopped and est.solver != "gd" and rank == 0:
-        warnings.warn(f"{type(est).__name__}: max_iter={est.max_iter} reached and the optimization has not "
-                      "converged yet; increase max_iter or the learning_rate", ConvergenceWarning)
+        warnings.warn(
+            f"{type(est).__name__}: max_iter={est.max_iter} reached and the optimization has not "
+            "converged yet; increase max_iter or the learning_rate",
+            ConvergenceWarning,
+        )
     plan.store(est, net.get_params())
     return est
 
@@ -113,8 +139,16 @@ def _rows(comm, est, X, y, sample_weight):
     """
     error, out = None, (None, None)
     try:
-        out = validate_data(est, X, y, reset=True, dtype=plan.float_dtype(est), order="C", multi_output=True,
-                            y_numeric=not is_classifier(est))
+        out = validate_data(
+            est,
+            X,
+            y,
+            reset=True,
+            dtype=plan.float_dtype(est),
+            order="C",
+            multi_output=True,
+            y_numeric=not is_classifier(est),
+        )
     except ValueError as exc:
         error = exc
     agree(comm, error)
@@ -131,12 +165,12 @@ def _rows(comm, est, X, y, sample_weight):
     try:
         # encoded from all processes' rows (classes, the regressor's target scaling), then this process's part
         Y_all = plan.encode_targets(est, y_all, True, classes, X.dtype.type, sample_weight=sw)  # (m, n[L])
-        Y = np.ascontiguousarray(Y_all[start:start + X.shape[0]])  # (m_r, n[L])
+        Y = np.ascontiguousarray(Y_all[start : start + X.shape[0]])  # (m_r, n[L])
         w_all = plan.example_weights(est, y_all, sw, m, X.dtype)  # class weights see every label
     except ValueError as exc:
         error = exc
     agree(comm, error)
-    w = None if w_all is None else np.ascontiguousarray(w_all[start:start + X.shape[0]])
+    w = None if w_all is None else np.ascontiguousarray(w_all[start : start + X.shape[0]])
     return X, y, Y, w, y_all, bounds
 
 
@@ -192,6 +226,7 @@ def _resume(comm, path, fp, net, opt, state, rng, order):
 
 def _saver(comm, path, every, net, opt, rng, order, fp):
     """state -> None after each epoch: every ``every`` epochs process 0 writes the checkpoint; all agree it did."""
+
     def save(state):
         if not path or not every or state.n_iter % every:
             return
@@ -202,4 +237,5 @@ def _saver(comm, path, every, net, opt, rng, order, fp):
             except OSError as exc:
                 error = OSError(f"cannot write the checkpoint {path}: {exc}")
         agree(comm, error)
+
     return save

@@ -6,6 +6,7 @@ views and a ``Workspace`` of buffers per batch size; ``make_optimizer`` builds a
 ``loop.train`` runs epochs; ``predict_forward`` is the in-place forward pass of trained parameters.
 Tests hold all of it to ``layerwise.core`` (1e-12 relative in float64, 1e-5 in float32).
 """
+
 from .fit import FitResult, fit
 from .precision import precision_scope
 from .kernels import ACTIVATIONS, OUTPUTS
@@ -16,6 +17,25 @@ from .ops import host_dtype, ops_for
 from .optimizers import OPTIMIZERS, make_optimizer
 from .predict import forward as predict_forward
 
-__all__ = ["fit", "FitResult", "precision_scope", "ACTIVATIONS", "OUTPUTS", "DivergenceError", "FitConfig",
-           "Shard", "TrainState", "end_epoch", "run_epoch", "shard_epoch", "train", "Network", "Workspace",
-           "host_dtype", "ops_for", "OPTIMIZERS", "make_optimizer", "predict_forward"]
+__all__ = [
+    "fit",
+    "FitResult",
+    "precision_scope",
+    "ACTIVATIONS",
+    "OUTPUTS",
+    "DivergenceError",
+    "FitConfig",
+    "Shard",
+    "TrainState",
+    "end_epoch",
+    "run_epoch",
+    "shard_epoch",
+    "train",
+    "Network",
+    "Workspace",
+    "host_dtype",
+    "ops_for",
+    "OPTIMIZERS",
+    "make_optimizer",
+    "predict_forward",
+]

@@ -20,6 +20,7 @@ ordinary loop on CuPy (a ``GraphCaptureWarning`` says why). ``LAYERWISE_CUDA_GRA
 Used for minibatch solvers without sample weights or dropout; those run the ordinary loop on CuPy.
 CuPy is imported lazily; TF32 products are engine/precision.py's.
 """
+
 from __future__ import annotations
 
 import math
@@ -47,14 +48,22 @@ def _cupy():
 
 def graph_epoch(net, opt, X, Y, w, cfg):
     """A ``run_epoch``-compatible function replaying a captured step, or None where graphs do not apply."""
-    if (os.environ.get("LAYERWISE_CUDA_GRAPHS", "1") == "0" or w is not None or cfg.keep_prob < 1.0
-            or opt.name not in ("gd", "momentum", "nesterov", "rmsprop", "adam")):
+    if (
+        os.environ.get("LAYERWISE_CUDA_GRAPHS", "1") == "0"
+        or w is not None
+        or cfg.keep_prob < 1.0
+        or opt.name not in ("gd", "momentum", "nesterov", "rmsprop", "adam")
+    ):
         return None
     try:
         return GraphEpoch(net, opt, X, Y, cfg)
     except Exception as exc:  # noqa: BLE001 -- any capture problem: the ordinary loop is always correct
-        warnings.warn(f"the training step could not be captured in a CUDA graph ({type(exc).__name__}: {exc}); "
-                      "training runs the ordinary loop on the GPU instead", GraphCaptureWarning, stacklevel=2)
+        warnings.warn(
+            f"the training step could not be captured in a CUDA graph ({type(exc).__name__}: {exc}); "
+            "training runs the ordinary loop on the GPU instead",
+            GraphCaptureWarning,
+            stacklevel=2,
+        )
         return None
 
 
@@ -96,8 +105,7 @@ class _Step:
         self.b_flat = [cp.reshape(b, (-1,)) for b in net.b]  # (n[l],) views of the biases
         self.Xf, self.Yf = cp.reshape(X, (-1,)), cp.reshape(Y, (-1,))  # flat views: the gather indexes by hand
         mod = K.step_module(_rule(opt), net.dtype)
-        self.step_k, self.end_k, self.colsum1 = (mod.get_function(n) for n in ("lw_step", "lw_step_end",
-                                                                                 "lw_colsum1"))
+        self.step_k, self.end_k, self.colsum1 = (mod.get_function(n) for n in ("lw_step", "lw_step_end", "lw_colsum1"))
         self.out_k = K.output(net.output.name, net.dtype)
         self.fwd = [K.bias_act(g.name) for g in net.g]
         self.bwd = [K.act_grad(g.name) for g in net.g]
@@ -119,8 +127,11 @@ class _Step:
             A_prev = ws.A[l]
         cp.matmul(A_prev, net.W[-1].T, out=ws.ZL)  # logits without b[L] (m, n[L])
         n_L = net.layer_dims[-1]
-        self.out_k((-(-self.m // _BLOCK),), (_BLOCK,),
-                   (ws.ZL, self.b_flat[-1], ws.Y, ws.dZ[-1], bufs.acc, self.scale, i64(self.m), i64(n_L)))
+        self.out_k(
+            (-(-self.m // _BLOCK),),
+            (_BLOCK,),
+            (ws.ZL, self.b_flat[-1], ws.Y, ws.dZ[-1], bufs.acc, self.scale, i64(self.m), i64(n_L)),
+        )
         for l in range(net.L - 1, -1, -1):
             dZ = ws.dZ[l]
             if l < net.L - 1 and self.bwd[l] is not None:
@@ -134,8 +145,11 @@ class _Step:
             if l > 0:
                 cp.matmul(dZ, net.W[l], out=ws.dZ[l - 1])  # dA[l-1]^T (m, n[l-1])
         v, s = bufs.v, bufs.s
-        self.step_k(self.grid, (_BLOCK,), (net.theta, net.grad, v, s, bufs.hp, bufs.ctr, bufs.acc,
-                                           i64(net.size), i64(net.n_weights), self.l2))
+        self.step_k(
+            self.grid,
+            (_BLOCK,),
+            (net.theta, net.grad, v, s, bufs.hp, bufs.ctr, bufs.acc, i64(net.size), i64(net.n_weights), self.l2),
+        )
         self.end_k((1,), (1,), (bufs.ctr,))
 
 
@@ -173,8 +187,10 @@ class GraphEpoch:
         self.graphs = self._capture()
 
     def _state(self):
-        return [self.net.theta, *(a for a in (getattr(self.opt, "v", None), getattr(self.opt, "s", None))
-                                  if a is not None)]
+        return [
+            self.net.theta,
+            *(a for a in (getattr(self.opt, "v", None), getattr(self.opt, "s", None)) if a is not None),
+        ]
 
     def _capture(self):
         cp = _cupy()

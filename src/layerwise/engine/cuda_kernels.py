@@ -15,6 +15,7 @@ dtype, compiled with ``--fmad=false`` so no multiply-add is contracted: products
 Only ``exp``, ``log``, ``tanh`` may differ from the CPU's libm by an ulp. Nothing here imports CuPy
 until a kernel is asked for.
 """
+
 from __future__ import annotations
 
 import functools
@@ -163,8 +164,9 @@ def _ctype(dtype):
 def bias_act(activation):
     """ElementwiseKernel(b, n, Z): Z (m, n) := g(Z + b) with b (n,) broadcast over the rows."""
     g, _ = ACTIVATIONS[activation]
-    return _cupy().ElementwiseKernel("raw T b, int64 n", "T Z", f"T z = Z + b[i % n]; Z = {g};",
-                                     f"lw_bias_{activation}", options=_OPTIONS)
+    return _cupy().ElementwiseKernel(
+        "raw T b, int64 n", "T Z", f"T z = Z + b[i % n]; Z = {g};", f"lw_bias_{activation}", options=_OPTIONS
+    )
 
 
 @functools.lru_cache(maxsize=None)
@@ -173,16 +175,18 @@ def act_grad(activation):
     _, dg = ACTIVATIONS[activation]
     if dg is None:
         return None
-    return _cupy().ElementwiseKernel("T a", "T dZ", f"dZ = dZ * ({dg});", f"lw_grad_{activation}",
-                                     options=_OPTIONS)
+    return _cupy().ElementwiseKernel("T a", "T dZ", f"dZ = dZ * ({dg});", f"lw_grad_{activation}", options=_OPTIONS)
 
 
 @functools.lru_cache(maxsize=None)
 def gather():
     """ElementwiseKernel(src, order, ctr, B, n, dst): dst[r] = src[order[ctr[0] B + r]] for rows of n values."""
     return _cupy().ElementwiseKernel(
-        "raw T src, raw int64 order, raw int64 ctr, int64 B, int64 n", "T dst",
-        "long long r = i / n; dst = src[order[ctr[0] * B + r] * n + (i - r * n)];", "lw_gather")
+        "raw T src, raw int64 order, raw int64 ctr, int64 B, int64 n",
+        "T dst",
+        "long long r = i / n; dst = src[order[ctr[0] * B + r] * n + (i - r * n)];",
+        "lw_gather",
+    )
 
 
 @functools.lru_cache(maxsize=None)

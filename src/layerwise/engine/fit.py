@@ -5,6 +5,7 @@ how the steps run is decided here: on CuPy the captured CUDA-graph epoch where i
 minibatch loop; L-BFGS through SciPy for ``solver="lbfgs"``; one BLAS thread for small products; TF32
 products when asked for on a GPU (refused for float64).
 """
+
 from __future__ import annotations
 
 from functools import partial
@@ -37,8 +38,26 @@ def _epoch_runner(net, opt, X, Y, w, cfg):
     return run_epoch
 
 
-def fit(layer_dims, activations, loss, params, X, Y, w, cfg, state, *, solver, hyper=None, rng=None,
-        opt_state=None, validate=None, progress=None, max_epochs=None, precision="ieee"):
+def fit(
+    layer_dims,
+    activations,
+    loss,
+    params,
+    X,
+    Y,
+    w,
+    cfg,
+    state,
+    *,
+    solver,
+    hyper=None,
+    rng=None,
+    opt_state=None,
+    validate=None,
+    progress=None,
+    max_epochs=None,
+    precision="ieee",
+):
     """Train from ``params`` on rows X (m, n[0]), Y (m, n[L]), weights w (m,) or None; returns a FitResult.
 
     ``solver``: "lbfgs", or an engine optimizer name ("gd", "momentum", "rmsprop", "adam") with its
@@ -58,8 +77,9 @@ def fit(layer_dims, activations, loss, params, X, Y, w, cfg, state, *, solver, h
             if solver == "lbfgs":
                 result = fit_lbfgs(net, X, Y, w, cfg.alpha, cfg.max_iter, cfg.tol, progress=progress, state=state)
                 return FitResult(net.get_params(), None, result.status != 1, str(result.message))
-            return _fit_minibatch(net, X, Y, w, cfg, state, solver, hyper or {}, rng, opt_state, validate,
-                                  progress, max_epochs)
+            return _fit_minibatch(
+                net, X, Y, w, cfg, state, solver, hyper or {}, rng, opt_state, validate, progress, max_epochs
+            )
     except DivergenceError as exc:
         exc.params = net.get_params()
         raise
@@ -72,8 +92,10 @@ def _fit_minibatch(net, X, Y, w, cfg, state, solver, hyper, rng, opt_state, vali
     check = None if validate is None else partial(validate, net)
     epoch = _epoch_runner(net, opt, X, Y, w, cfg)
     train(net, opt, X, Y, w, cfg, state, rng, check, progress, max_epochs=max_epochs, run=epoch)
-    saved = {"name": solver, **{k: (net.ops.copy(v) if hasattr(v, "shape") else v)
-                                for k, v in opt.state_dict().items()}}
+    saved = {
+        "name": solver,
+        **{k: (net.ops.copy(v) if hasattr(v, "shape") else v) for k, v in opt.state_dict().items()},
+    }
     if check is not None and state.best_theta is not None:
         net.ops.copyto(net.theta, state.best_theta)  # early stopping keeps the best validated weights
         state.best_theta = None

@@ -4,6 +4,7 @@ The objective is the engine's cost J(theta) with its gradient (one forward and o
 per evaluation); SciPy works in float64 on the host, the network in its own dtype on its own device
 (``net.ops`` moves theta in and the gradient out; on NumPy these moves are no-ops).
 """
+
 from __future__ import annotations
 
 import math
@@ -39,7 +40,13 @@ def fit_lbfgs(net, X, Y, w, alpha, max_iter, tol, max_fun=15000, progress=None, 
                 progress(state)
 
     with np.errstate(all="ignore"):  # a non-finite cost is handled in fun
-        result = minimize(fun, o.to_host(net.theta).astype(np.float64), jac=True, method="L-BFGS-B", callback=callback,
-                          options={"maxiter": max_iter, "maxfun": max_fun, "gtol": tol})
+        result = minimize(
+            fun,
+            o.to_host(net.theta).astype(np.float64),
+            jac=True,
+            method="L-BFGS-B",
+            callback=callback,
+            options={"maxiter": max_iter, "maxfun": max_fun, "gtol": tol},
+        )
     o.copyto(net.theta, result.x, casting="same_kind")
     return result

@@ -20,6 +20,7 @@ rate by 5 each time, until it is below 1e-6).
 Checkpoints need nothing more than ``TrainState``, the optimizer's state, the generator's state and
 ``order``, which ``train`` takes back on resume. Data-parallel epochs are ``shard.shard_epoch``.
 """
+
 from __future__ import annotations
 
 import math
@@ -52,6 +53,7 @@ class FitConfig:
 @dataclass
 class TrainState:
     """What training remembers between epochs (and between warm-started fits)."""
+
     learning_rate: float
     n_iter: int = 0
     history: dict = field(default_factory=lambda: {"cost": []})
@@ -127,8 +129,11 @@ def diverging(J, state):
 def diverged(net, snapshot, state, J, cfg):
     """Restore theta from ``snapshot`` (the epoch's start) and raise DivergenceError naming the epoch."""
     net.ops.copyto(net.theta, snapshot)
-    what = (f"became {J}" if not math.isfinite(J) else
-            f"grew to {J:.6g}, more than {GROWTH_LIMIT:g} times its starting value {state.start_cost:.6g},")
+    what = (
+        f"became {J}"
+        if not math.isfinite(J)
+        else f"grew to {J:.6g}, more than {GROWTH_LIMIT:g} times its starting value {state.start_cost:.6g},"
+    )
     raise DivergenceError(
         f"training diverged: the cost {what} in epoch {state.n_iter + 1}; training stopped and the parameters "
         f"were left as they were before that epoch. The learning rate ({cfg.learning_rate}) is probably too "
@@ -174,8 +179,7 @@ def end_epoch(net, cfg, state, cost, val=None):
     return False
 
 
-def train(net, opt, X, Y, w, cfg, state, rng, validate=None, progress=None, max_epochs=None, run=None,
-          order=None):
+def train(net, opt, X, Y, w, cfg, state, rng, validate=None, progress=None, max_epochs=None, run=None, order=None):
     """Epochs until stopping or ``max_epochs`` (default cfg.max_iter); returns the state.
 
     ``validate()`` -> (val_cost, val_score) on the current parameters; ``progress(state)`` after each epoch

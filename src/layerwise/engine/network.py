@@ -18,6 +18,7 @@ Same math as ``layerwise.core.network`` (DESIGN.md section 3), arranged for spee
 - Arrays live in one array library and device, given by the ``Ops`` table ``ops`` (NumPy by default;
   ``layerwise.engine.ops``): every operation goes through it, so the same passes run on CuPy.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -63,7 +64,7 @@ class Workspace:
         self.rc = [ops.reshape(r, (m, 1)) for r in self.r]
         n_max = max(layer_dims[1:L], default=0)
         zeros = ops.zeros(m * n_max, dtype)
-        self.zero = [ops.reshape(zeros[:m * n], (m, n)) for n in layer_dims[1:L]]
+        self.zero = [ops.reshape(zeros[: m * n], (m, n)) for n in layer_dims[1:L]]
 
 
 class Network:
@@ -94,17 +95,17 @@ class Network:
         self.dW, self.db = self._views(self.grad, shapes)
         self.db_flat = [o.reshape(db, (-1,)) for db in self.db]  # (n[l],) views: outputs of the column sums
         self.WT, self.bT = [W.T for W in self.W], [b.T for b in self.b]  # (n[l-1], n[l]), (1, n[l]) views
-        self.W_flat, self.dW_flat = self.theta[:self.n_weights], self.grad[:self.n_weights]  # the L2 block
+        self.W_flat, self.dW_flat = self.theta[: self.n_weights], self.grad[: self.n_weights]  # the L2 block
         self._workspaces = {}
         self._device_rng = None
 
     def _views(self, flat, shapes):
         W, b, o = [], [], 0
         for n, p in shapes:
-            W.append(self.ops.reshape(flat[o:o + n * p], (n, p)))
+            W.append(self.ops.reshape(flat[o : o + n * p], (n, p)))
             o += n * p
         for n, _ in shapes:
-            b.append(self.ops.reshape(flat[o:o + n], (n, 1)))
+            b.append(self.ops.reshape(flat[o : o + n], (n, 1)))
             o += n
         return W, b
 

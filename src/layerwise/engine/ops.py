@@ -13,6 +13,7 @@ Every function takes ``out=None`` (then it returns a new array). Host <-> device
 fills a buffer from a NumPy ``Generator`` (drawn on the host and moved, for emulated namespaces, so
 they match NumPy bit for bit) or, on CuPy, from a device generator seeded from it.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -68,8 +69,8 @@ def all_finite(A):
         return bool(np.isfinite(flat).all())
     mask = np.empty(FINITE_BLOCK, dtype=bool)
     for start in range(0, flat.size, FINITE_BLOCK):
-        part = flat[start:start + FINITE_BLOCK]
-        if not np.isfinite(part, out=mask[:part.size]).all():
+        part = flat[start : start + FINITE_BLOCK]
+        if not np.isfinite(part, out=mask[: part.size]).all():
             return False
     return True
 
@@ -101,7 +102,8 @@ def _cupy_ops(cp):
         setattr(o, name, getattr(cp, name))
     o.expit = expit
     o.copyto = lambda dst, src, casting="same_kind": cp.copyto(
-        dst, cp.asarray(src) if isinstance(src, np.ndarray) else src, casting=casting)
+        dst, cp.asarray(src) if isinstance(src, np.ndarray) else src, casting=casting
+    )
     o.take_rows = lambda X, idx, out: cp.take(X, idx, axis=0, out=out)
     o.all_finite = lambda A: bool(cp.isfinite(A).all())  # (one host sync)
     o.uniform = lambda rng, out: rng.random(out.shape, dtype=out.dtype, out=out)
@@ -129,11 +131,13 @@ class EmulatedOps(Ops):
     def _binary(self, f):
         def call(a, b, out=None):
             return self._assign(out, f(a, b))
+
         return call
 
     def _unary(self, f):
         def call(a, out=None):
             return self._assign(out, f(a))
+
         return call
 
     def dtype(self, dtype):

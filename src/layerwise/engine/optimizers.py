@@ -23,6 +23,7 @@ State is exported with ``state_dict``. Buffers live where ``theta`` does: ``ops`
 (``layerwise.engine.ops``, NumPy by default) allocates them and runs every pass, so the same rules
 update parameters on CuPy.
 """
+
 from __future__ import annotations
 
 import math
@@ -47,7 +48,7 @@ def blocks(ops, *vectors):
     n = vectors[0].shape[0]
     if not ops.is_numpy or n <= BLOCK:
         return [vectors]
-    return [tuple(x[i:i + BLOCK] for x in vectors) for i in range(0, n, BLOCK)]
+    return [tuple(x[i : i + BLOCK] for x in vectors) for i in range(0, n, BLOCK)]
 
 
 class GD:

@@ -15,6 +15,7 @@ allocate temporaries (tests and one-off calls). Row reductions over the n[L] col
 NumPy (a 256 x 10 row max takes 11 us), so the max runs on the transposed copy ``ZT`` (1 + 1 us)
 and the row sum is a product with ``ones_n`` (one BLAS gemv, 1 us).
 """
+
 from __future__ import annotations
 
 from typing import Callable, NamedTuple

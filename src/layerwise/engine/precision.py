@@ -1,4 +1,5 @@
 """Precision of matrix products: IEEE by default, TF32 tensor cores for float32 on a GPU when asked for."""
+
 from __future__ import annotations
 
 from contextlib import contextmanager, nullcontext
@@ -31,8 +32,10 @@ def precision_scope(ops, precision, dtype):
     if precision != "tf32":
         return nullcontext()
     if host_dtype(dtype) != np.float32:
-        raise ValueError(f"precision='tf32' applies to float32 only (TF32 rounds float32 products), but the model "
-                         f"is {host_dtype(dtype)}; pass dtype='float32' or precision='ieee'")
+        raise ValueError(
+            f"precision='tf32' applies to float32 only (TF32 rounds float32 products), but the model "
+            f"is {host_dtype(dtype)}; pass dtype='float32' or precision='ieee'"
+        )
     if ops.name != "cupy":
         return nullcontext()  # the CPU has no TF32: full float32 products
     return tf32_products()

@@ -19,6 +19,7 @@ of inputs); the two differ in the last bit for about a quarter of inputs (float6
 ``sigmoid`` is the core's form built from the table's own ufuncs, and ``softmax`` sums in the core's
 order, so NumPy, array-api-strict and the core give the same bits after the same logits.
 """
+
 from __future__ import annotations
 
 from .kernels import get_activation, get_output
@@ -71,7 +72,7 @@ def softmax(o, Z, A, T):
 
 _OUTPUTS = {  # by loss name: (o, Z, A, S, T) -> None, A := output activation of the logits Z, Z kept
     "binary_crossentropy": lambda o, Z, A, S, T: sigmoid(o, Z, A, S),
-    "categorical_crossentropy": lambda o, Z, A, S, T: softmax(o, Z, A, T[:, :Z.shape[0]]),
+    "categorical_crossentropy": lambda o, Z, A, S, T: softmax(o, Z, A, T[:, : Z.shape[0]]),
     "mse": lambda o, Z, A, S, T: o.copyto(A, Z),  # linear outputs
 }
 
@@ -97,15 +98,15 @@ def forward(X, params, activations, loss, chunk=CHUNK):
         stop = min(start + c, m)
         A = X[start:stop, ...]
         for l in range(L - 1):
-            Z = bufs[l][:stop - start, ...]
+            Z = bufs[l][: stop - start, ...]
             W, b = params[l]
             o.matmul(A, W.T, out=Z)  # (c, n[l])
             o.add(Z, b.T, out=Z)  # b[l]^T (1, n[l]) broadcasts over the rows
-            g[l](o, Z, zeros[l][:stop - start, ...], S[:stop - start, :dims[l]])
+            g[l](o, Z, zeros[l][: stop - start, ...], S[: stop - start, : dims[l]])
             A = Z
         W, b = params[-1]
         Zc = ZL[start:stop, ...]
         o.matmul(A, W.T, out=Zc)
         o.add(Zc, b.T, out=Zc)  # logits (c, n[L])
-        output(o, Zc, AL[start:stop, ...], S[:stop - start, :dims[-1]], T)
+        output(o, Zc, AL[start:stop, ...], S[: stop - start, : dims[-1]], T)
     return AL, ZL

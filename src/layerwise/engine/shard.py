@@ -16,6 +16,7 @@ A process's share of a shuffled batch varies (about B/N +- sqrt(B/N)); the shard
 per size, at most ``MAX_WORKSPACES`` of them (then they are dropped and rebuilt); the shard holds them.
 ``shard_epoch`` has ``run_epoch``'s signature once the shard is bound (``functools.partial``).
 """
+
 from __future__ import annotations
 
 import math
@@ -32,6 +33,7 @@ from .network import Workspace
 class Shard:
     """This process's part of a data-parallel fit: rows [start, stop) of m; ``allreduce(buf)`` sums a flat
     host buffer over the processes in place; ``lead`` (one process) adds L2; ``mask_rng`` draws its dropout."""
+
     start: int
     stop: int
     m: int
@@ -83,7 +85,7 @@ def local_batches(order, B, shuffle, start, stop):
     local = order[mine] - start
     edges = np.concatenate(([0], np.cumsum(np.add.reduceat(mine, np.arange(0, m, B)))))
     for k in range(len(edges) - 1):
-        yield local[edges[k]:edges[k + 1]]
+        yield local[edges[k] : edges[k + 1]]
 
 
 def _workspace(net, shard, k, dropout):
@@ -121,7 +123,7 @@ def _reduced_gradient(net, X, Y, w, rows, cfg, gain, shard):
     else:
         buf[:] = 0  # (not 0 x buf: a NaN left from an earlier step would survive it)
         if alpha:  # the lead carries the L2 term even with no examples of its own in this batch
-            o.multiply(net.W_flat, gain * alpha, out=buf[:net.n_weights])
+            o.multiply(net.W_flat, gain * alpha, out=buf[: net.n_weights])
             buf[P] = 0.5 * alpha * float(o.dot(net.W_flat, net.W_flat))
     buf[P + 1] = weight
     shard.allreduce(buf)  # the one message of the step: gradients, cost and weight together

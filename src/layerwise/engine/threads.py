@@ -5,6 +5,7 @@ busy machine a product waits for its slowest thread: a 200 x 64 x 256 product ra
 OpenBLAS threads than with one on our shared 2-core machine. Below ``SMALL_MACS`` multiply-adds per
 forward pass of a batch, training runs on one BLAS thread; above, BLAS keeps its own setting.
 """
+
 from __future__ import annotations
 
 from contextlib import nullcontext

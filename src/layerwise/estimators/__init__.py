@@ -5,6 +5,7 @@ X is (n_samples, n_features), scikit-learn's layout; ``params_`` holds the cours
 They state what to train and hand it to ``layerwise.engine.fit``. docs/guide/estimators.md has the
 parameters and formulas.
 """
+
 from .base import BaseNeuralNet
 from .classifier import NeuralNetClassifier
 from .regressor import NeuralNetRegressor
@@ -18,5 +19,4 @@ def from_state(arrays, meta):
     return restore(ESTIMATORS[meta["estimator"]], arrays, meta)
 
 
-__all__ = ["NeuralNetClassifier", "NeuralNetRegressor", "BaseNeuralNet", "ESTIMATORS", "export_state",
-           "from_state"]
+__all__ = ["NeuralNetClassifier", "NeuralNetRegressor", "BaseNeuralNet", "ESTIMATORS", "export_state", "from_state"]

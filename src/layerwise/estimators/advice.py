@@ -1,4 +1,5 @@
 """What a ConvergenceWarning advises, read from the shape of the cost curve."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -10,7 +11,7 @@ def still_falling(costs):
     k = max(2, min(10, len(costs) // 4))
     if len(costs) < 2 * k:
         return True
-    return float(np.mean(costs[-k:])) < float(np.mean(costs[-2 * k:-k]))
+    return float(np.mean(costs[-k:])) < float(np.mean(costs[-2 * k : -k]))
 
 
 def not_converged(name, max_iter, tol, costs):
@@ -18,8 +19,10 @@ def not_converged(name, max_iter, tol, costs):
     head = f"{name}: max_iter={max_iter} reached and the optimization has not converged yet"
     if still_falling(costs):
         return f"{head}; the cost was still falling: increase max_iter or the learning_rate"
-    return (f"{head}: the cost no longer falls on average but keeps changing by more than tol={tol}; a smaller "
-            "learning_rate (or a larger batch_size) lets it settle, or raise tol")
+    return (
+        f"{head}: the cost no longer falls on average but keeps changing by more than tol={tol}; a smaller "
+        "learning_rate (or a larger batch_size) lets it settle, or raise tol"
+    )
 
 
 __all__ = ["still_falling", "not_converged"]

@@ -16,6 +16,7 @@ Training choices (docs/guide/estimators.md has the formulas):
 - L2 as scikit-learn: J += alpha / (2 m) sum ||W[l]||^2, dW[l] += alpha / m W[l] (m: batch size, or the
   batch's sum of sample weights); biases are not penalized.
 """
+
 from __future__ import annotations
 
 import numbers
@@ -51,12 +52,35 @@ class BaseNeuralNet(BaseEstimator):
     _auto_alpha = 1e-4  # alpha="auto" for every solver but gd (scikit-learn's default)
     _auto_relu_init = "he"  # init="auto" for ReLU-like hidden layers
 
-    def __init__(self, hidden_layer_sizes=(100,), activation="relu", init="auto", solver="adam",
-                 learning_rate=0.001, learning_rate_schedule="constant", batch_size="auto", max_iter=200,
-                 shuffle=True, momentum=0.9, nesterovs_momentum=True, beta_1=0.9, beta_2=0.999, epsilon=1e-8,
-                 alpha="auto", dropout=0.0, tol=1e-4, n_iter_no_change=10, early_stopping=False,
-                 validation_fraction=0.1, warm_start=False, random_state=None, verbose=0, dtype=None,
-                 device="cpu", precision="ieee"):
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        init="auto",
+        solver="adam",
+        learning_rate=0.001,
+        learning_rate_schedule="constant",
+        batch_size="auto",
+        max_iter=200,
+        shuffle=True,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        alpha="auto",
+        dropout=0.0,
+        tol=1e-4,
+        n_iter_no_change=10,
+        early_stopping=False,
+        validation_fraction=0.1,
+        warm_start=False,
+        random_state=None,
+        verbose=0,
+        dtype=None,
+        device="cpu",
+        precision="ieee",
+    ):
         self.hidden_layer_sizes, self.activation, self.init, self.solver = hidden_layer_sizes, activation, init, solver
         self.learning_rate, self.learning_rate_schedule = learning_rate, learning_rate_schedule
         self.batch_size, self.max_iter, self.shuffle = batch_size, max_iter, shuffle
@@ -76,8 +100,11 @@ class BaseNeuralNet(BaseEstimator):
         if len(names) != len(sizes):
             raise ValueError(f"activation must be one name or one per hidden layer ({len(sizes)}), got {acts!r}")
         names = [ACTIVATIONS[a].name for a in names]  # scikit-learn's aliases to the core's names
-        inits = self.init if self.init != "auto" else [
-            self._auto_relu_init if g in _RELU_LIKE else "xavier" for g in names] + ["xavier"]  # output: xavier
+        inits = (
+            self.init
+            if self.init != "auto"
+            else [self._auto_relu_init if g in _RELU_LIKE else "xavier" for g in names] + ["xavier"]
+        )  # output: xavier
         return sizes, names, inits
 
     def _float_dtype(self, first):
@@ -95,8 +122,16 @@ class BaseNeuralNet(BaseEstimator):
         if device.is_device_array(X):
             X, y = device.validate_on_device(self, X, y, first, self._float_dtype(first))
         else:
-            X, y = validate_data(self, X, y, reset=first, dtype=self._float_dtype(first), order="C",
-                                 multi_output=True, y_numeric=not is_classifier(self))
+            X, y = validate_data(
+                self,
+                X,
+                y,
+                reset=first,
+                dtype=self._float_dtype(first),
+                order="C",
+                multi_output=True,
+                y_numeric=not is_classifier(self),
+            )
         if X.shape[0] < 2 and not incremental:
             raise ValueError(f"need at least 2 samples to train, got {X.shape[0]} sample(s)")
         dtype = host_dtype(X.dtype)
@@ -111,8 +146,10 @@ class BaseNeuralNet(BaseEstimator):
         if first:
             self._init_network(X.shape[1], Y.shape[1], rs, dtype)  # drawn on the host, moved by the engine
         if self.solver == "lbfgs" and self.dropout:
-            raise ValueError("dropout needs a stochastic solver (sgd, rmsprop, adam); lbfgs minimizes a fixed "
-                             f"function. Got dropout={self.dropout} with solver='lbfgs'")
+            raise ValueError(
+                "dropout needs a stochastic solver (sgd, rmsprop, adam); lbfgs minimizes a fixed "
+                f"function. Got dropout={self.dropout} with solver='lbfgs'"
+            )
         rng = np.random.default_rng(rs.randint(np.iinfo(np.int32).max))
         cfg = self._config(X.shape[0])
         if first or self.train_state_ is None:
@@ -126,12 +163,28 @@ class BaseNeuralNet(BaseEstimator):
             validate = Validation(self.activations_, self.loss_, self._score_outputs, X_val, Y_val, y_val)
         solver, hyper = optimizer(self)
         try:
-            with Progress(self.verbose, total=1 if incremental else cfg.max_iter, tol=self.tol,
-                          patience=self.n_iter_no_change) as progress:
-                result = fit(self.layer_dims_, self.activations_, self.loss_, self.params_, X, Y, w, cfg,
-                             self.train_state_, solver=solver, hyper=hyper, rng=rng,
-                             opt_state=None if first else self.opt_state_, validate=validate, progress=progress,
-                             max_epochs=1 if incremental else None, precision=self.precision)
+            with Progress(
+                self.verbose, total=1 if incremental else cfg.max_iter, tol=self.tol, patience=self.n_iter_no_change
+            ) as progress:
+                result = fit(
+                    self.layer_dims_,
+                    self.activations_,
+                    self.loss_,
+                    self.params_,
+                    X,
+                    Y,
+                    w,
+                    cfg,
+                    self.train_state_,
+                    solver=solver,
+                    hyper=hyper,
+                    rng=rng,
+                    opt_state=None if first else self.opt_state_,
+                    validate=validate,
+                    progress=progress,
+                    max_epochs=1 if incremental else None,
+                    precision=self.precision,
+                )
         except DivergenceError as exc:
             self._store(exc.params)
             raise
@@ -139,12 +192,15 @@ class BaseNeuralNet(BaseEstimator):
         if solver != "lbfgs":
             self.opt_state_ = result.opt_state
         if solver == "lbfgs" and not result.converged:
-            warnings.warn(f"{type(self).__name__}: lbfgs stopped after max_iter={self.max_iter} iterations "
-                          f"without converging ({result.message}); increase max_iter or scale the features",
-                          ConvergenceWarning)
+            warnings.warn(
+                f"{type(self).__name__}: lbfgs stopped after max_iter={self.max_iter} iterations "
+                f"without converging ({result.message}); increase max_iter or scale the features",
+                ConvergenceWarning,
+            )
         elif solver != "lbfgs" and not incremental and not result.converged and self.solver != "gd":
-            warnings.warn(not_converged(type(self).__name__, self.max_iter, self.tol, self.loss_curve_),
-                          ConvergenceWarning)
+            warnings.warn(
+                not_converged(type(self).__name__, self.max_iter, self.tol, self.loss_curve_), ConvergenceWarning
+            )
         return self
 
     def _init_network(self, n_x, n_y, rs, dtype):
@@ -164,8 +220,9 @@ class BaseNeuralNet(BaseEstimator):
         self.validation_scores_ = list(st.history["val_score"]) if "val_score" in st.history else None
         self.best_loss_ = min(self.loss_curve_) if self.loss_curve_ and self.validation_scores_ is None else None
         val_cost = st.history.get("val_cost")  # early stopping keeps the epoch of least validation cost
-        self.best_validation_score_ = (self.validation_scores_[int(np.argmin(val_cost))]
-                                       if self.validation_scores_ else None)
+        self.best_validation_score_ = (
+            self.validation_scores_[int(np.argmin(val_cost))] if self.validation_scores_ else None
+        )
 
     def _alpha(self):
         """L2 strength: ``alpha="auto"`` is scikit-learn's 1e-4, except for ``solver="gd"``, the course's
@@ -179,10 +236,18 @@ class BaseNeuralNet(BaseEstimator):
         batch = m if full else (min(200, m) if self.batch_size == "auto" else int(self.batch_size))
         if not full and self.batch_size != "auto" and batch > m:
             warnings.warn(f"batch_size {batch} is larger than the {m} training samples; using {m}", UserWarning)
-        return FitConfig(batch_size=min(batch, m), max_iter=self.max_iter, learning_rate=float(self.learning_rate),
-                         schedule=self.learning_rate_schedule, shuffle=bool(self.shuffle) and self.solver != "gd",
-                         alpha=self._alpha(), keep_prob=1.0 - float(self.dropout), tol=float(self.tol),
-                         n_iter_no_change=int(self.n_iter_no_change), use_tol=self.solver != "gd")
+        return FitConfig(
+            batch_size=min(batch, m),
+            max_iter=self.max_iter,
+            learning_rate=float(self.learning_rate),
+            schedule=self.learning_rate_schedule,
+            shuffle=bool(self.shuffle) and self.solver != "gd",
+            alpha=self._alpha(),
+            keep_prob=1.0 - float(self.dropout),
+            tol=float(self.tol),
+            n_iter_no_change=int(self.n_iter_no_change),
+            use_tol=self.solver != "gd",
+        )
 
     def _example_weights(self, y, sample_weight, m, dtype):
         if sample_weight is None and getattr(self, "class_weight", None) is None:
@@ -209,8 +274,9 @@ class BaseNeuralNet(BaseEstimator):
             X, _ = device.validate_on_device(self, X, None, False, dtype)
         X = self._preprocess(X, dtype, ops)
         with precision_scope(ops, self.precision, dtype), np.errstate(under="ignore"):  # e^-z -> 0: exact enough
-            return predict_forward(X, [(p.W, p.b) for p in self.params_], self.activations_, self.loss_,
-                                   chunk=PREDICT_CHUNK)
+            return predict_forward(
+                X, [(p.W, p.b) for p in self.params_], self.activations_, self.loss_, chunk=PREDICT_CHUNK
+            )
 
     def _preprocess(self, X, dtype, ops):
         """X through the scaler a model file carried (``preprocessing_``): raw columns in, as the file's

@@ -1,4 +1,5 @@
 """NeuralNetClassifier: encoding the labels, the sigmoid/softmax output layer, decoding, probabilities."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -19,21 +20,64 @@ class NeuralNetClassifier(ClassifierMixin, BaseNeuralNet):
     multilabel: one sigmoid per label). Parameters as scikit-learn's MLPClassifier where it has them;
     see docs/guide/estimators.md."""
 
-    def __init__(self, hidden_layer_sizes=(100,), activation="relu", init="auto", solver="adam",
-                 learning_rate=0.001, learning_rate_schedule="constant", batch_size="auto", max_iter=200,
-                 shuffle=True, momentum=0.9, nesterovs_momentum=True, beta_1=0.9, beta_2=0.999, epsilon=1e-8,
-                 alpha="auto", dropout=0.0, tol=1e-4, n_iter_no_change=10, early_stopping=False,
-                 validation_fraction=0.1, warm_start=False, random_state=None, verbose=0, dtype=None,
-                 device="cpu", precision="ieee", class_weight=None):
-        super().__init__(hidden_layer_sizes=hidden_layer_sizes, activation=activation, init=init,
-                         solver=solver, learning_rate=learning_rate,
-                         learning_rate_schedule=learning_rate_schedule, batch_size=batch_size,
-                         max_iter=max_iter, shuffle=shuffle, momentum=momentum,
-                         nesterovs_momentum=nesterovs_momentum, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon,
-                         alpha=alpha, dropout=dropout, tol=tol, n_iter_no_change=n_iter_no_change,
-                         early_stopping=early_stopping, validation_fraction=validation_fraction,
-                         warm_start=warm_start, random_state=random_state, verbose=verbose, dtype=dtype,
-                         device=device, precision=precision)
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        init="auto",
+        solver="adam",
+        learning_rate=0.001,
+        learning_rate_schedule="constant",
+        batch_size="auto",
+        max_iter=200,
+        shuffle=True,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        alpha="auto",
+        dropout=0.0,
+        tol=1e-4,
+        n_iter_no_change=10,
+        early_stopping=False,
+        validation_fraction=0.1,
+        warm_start=False,
+        random_state=None,
+        verbose=0,
+        dtype=None,
+        device="cpu",
+        precision="ieee",
+        class_weight=None,
+    ):
+        super().__init__(
+            hidden_layer_sizes=hidden_layer_sizes,
+            activation=activation,
+            init=init,
+            solver=solver,
+            learning_rate=learning_rate,
+            learning_rate_schedule=learning_rate_schedule,
+            batch_size=batch_size,
+            max_iter=max_iter,
+            shuffle=shuffle,
+            momentum=momentum,
+            nesterovs_momentum=nesterovs_momentum,
+            beta_1=beta_1,
+            beta_2=beta_2,
+            epsilon=epsilon,
+            alpha=alpha,
+            dropout=dropout,
+            tol=tol,
+            n_iter_no_change=n_iter_no_change,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            warm_start=warm_start,
+            random_state=random_state,
+            verbose=verbose,
+            dtype=dtype,
+            device=device,
+            precision=precision,
+        )
         self.class_weight = class_weight
 
     def __sklearn_tags__(self):
@@ -50,8 +94,10 @@ class NeuralNetClassifier(ClassifierMixin, BaseNeuralNet):
         if self.solver == "lbfgs":
             raise ValueError("partial_fit needs a minibatch solver (gd, sgd, rmsprop, adam), not lbfgs")
         if not hasattr(self, "params_") and classes is None and np.ndim(y) == 1:
-            raise ValueError("classes must be passed on the first call to partial_fit (all labels that "
-                             "will ever appear), for example classes=np.unique(y_all)")
+            raise ValueError(
+                "classes must be passed on the first call to partial_fit (all labels that "
+                "will ever appear), for example classes=np.unique(y_all)"
+            )
         return self._fit(X, y, sample_weight, incremental=True, classes=classes)
 
     def _encode_targets(self, y, first, classes, dtype, sample_weight=None):
@@ -65,21 +111,27 @@ class NeuralNetClassifier(ClassifierMixin, BaseNeuralNet):
                 y = column_or_1d(y, warn=True)  # a column vector y gets scikit-learn's DataConversionWarning
                 self.classes_ = np.unique(y) if classes is None else np.unique(np.asarray(classes))
                 if len(self.classes_) < 2:
-                    raise ValueError(f"the target has only one class ({self.classes_[0]!r}); a classifier needs "
-                                     "samples of at least 2 classes")
+                    raise ValueError(
+                        f"the target has only one class ({self.classes_[0]!r}); a classifier needs "
+                        "samples of at least 2 classes"
+                    )
                 binary = len(self.classes_) == 2
                 self.output_type_ = "binary" if binary else "multiclass"
                 self.loss_ = "binary_crossentropy" if binary else "categorical_crossentropy"
         if self.output_type_ == "multilabel-indicator":
             if np.ndim(y) != 2 or y.shape[1] != len(self.classes_):
-                raise ValueError(f"expected a multilabel indicator matrix with {len(self.classes_)} columns, "
-                                 f"got y of shape {np.shape(y)}")
+                raise ValueError(
+                    f"expected a multilabel indicator matrix with {len(self.classes_)} columns, "
+                    f"got y of shape {np.shape(y)}"
+                )
             return np.ascontiguousarray(y, dtype=dtype)
         y = column_or_1d_labels(y)
         unseen = np.setdiff1d(y, self.classes_)
         if unseen.size:
-            raise ValueError(f"y contains labels {unseen.tolist()} not among the classes {self.classes_.tolist()} "
-                             "seen at the first fit; pass every label in `classes` to the first partial_fit")
+            raise ValueError(
+                f"y contains labels {unseen.tolist()} not among the classes {self.classes_.tolist()} "
+                "seen at the first fit; pass every label in `classes` to the first partial_fit"
+            )
         idx = np.searchsorted(self.classes_, y)
         if self.output_type_ == "binary":
             return (idx == 1).astype(dtype).reshape(-1, 1)  # (m, 1): 1 for classes_[1], as the course's Y

@@ -1,4 +1,5 @@
 """Columns by name: a DataFrame's features picked in the order the model was trained on."""
+
 from __future__ import annotations
 
 
@@ -18,9 +19,11 @@ def by_name(est, X):
     missing = [n for n in names if n not in set(have)]
     if missing:
         shown = ", ".join(map(repr, missing[:10])) + (f" and {len(missing) - 10} more" if len(missing) > 10 else "")
-        raise ValueError(f"X lacks {len(missing)} of the {len(names)} feature column(s) the model was trained on: "
-                         f"{shown}. Pass a table with every column in feature_names_in_ (any order; extra "
-                         "columns are ignored)")
+        raise ValueError(
+            f"X lacks {len(missing)} of the {len(names)} feature column(s) the model was trained on: "
+            f"{shown}. Pass a table with every column in feature_names_in_ (any order; extra "
+            "columns are ignored)"
+        )
     if len(set(have)) != len(have):
         raise ValueError("X has duplicated column names; give each feature column one name")
     return X[list(names)]

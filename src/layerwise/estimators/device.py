@@ -12,6 +12,7 @@
 
 Plain functions of the estimator; CuPy is imported only when a CUDA device is asked for.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -36,16 +37,20 @@ def cuda_ops():
     try:
         import cupy
     except ImportError as exc:
-        raise ImportError(f"device='cuda' needs CuPy, which is not installed: {GPU_EXTRA} (CuPy for your CUDA "
-                          "version), or use device='cpu'") from exc
+        raise ImportError(
+            f"device='cuda' needs CuPy, which is not installed: {GPU_EXTRA} (CuPy for your CUDA "
+            "version), or use device='cpu'"
+        ) from exc
     try:
         count = cupy.cuda.runtime.getDeviceCount()
         why = f"{count} CUDA devices"
     except Exception as exc:  # CUDARuntimeError without a driver or a device
         count, why = 0, f"{type(exc).__name__}: {exc}"
     if count < 1:
-        raise ValueError(f"device='cuda' but CuPy sees no GPU ({why}); run on a machine with an NVIDIA GPU and "
-                         "its driver, or use device='cpu'")
+        raise ValueError(
+            f"device='cuda' but CuPy sees no GPU ({why}); run on a machine with an NVIDIA GPU and "
+            "its driver, or use device='cpu'"
+        )
     return ops_for(cupy.empty(0, dtype=cupy.float32))
 
 
@@ -67,20 +72,27 @@ def fit_ops(est, X):
     if is_device_array(X):
         ops = ops_for(X)
         if est.device == "cuda" and ops.name != "cupy":
-            raise ValueError(f"device='cuda' but X is made of {describe(ops)}; pass NumPy or CuPy arrays, "
-                             "or leave device='cpu' to train where X lives")
+            raise ValueError(
+                f"device='cuda' but X is made of {describe(ops)}; pass NumPy or CuPy arrays, "
+                "or leave device='cpu' to train where X lives"
+            )
         return ops
     return ops_for_device(est.device)
+
 
 def params_ops(est):
     return ops_for(est.params_[0].W)
 
+
 def check_fit_library(est, ops):
     """ValueError when a warm-started or partial fit would train where the parameters are not."""
     if params_ops(est) is not ops:
-        raise ValueError(f"{type(est).__name__}.fit: the model's parameters are {describe(params_ops(est))} but "
-                         f"this fit would run on {describe(ops)}; call model.to_device(...) first, or pass X "
-                         "where the parameters are")
+        raise ValueError(
+            f"{type(est).__name__}.fit: the model's parameters are {describe(params_ops(est))} but "
+            f"this fit would run on {describe(ops)}; call model.to_device(...) first, or pass X "
+            "where the parameters are"
+        )
+
 
 def check_input_library(est, X, method):
     """ValueError unless X lives where the fitted parameters do (NumPy-like input for NumPy ones)."""
@@ -88,12 +100,25 @@ def check_input_library(est, X, method):
     x_ops = ops_for(X) if is_device_array(X) else NUMPY
     if x_ops is ops:
         return ops
-    remedy = ("model.to_device('cpu')" if x_ops.is_numpy else
-              "model.to_device('cuda')" if x_ops.name == "cupy" else "model.to_device(...) with X's device")
-    convert = ("cupy.asarray(X)" if ops.name == "cupy" else "a NumPy array (X.get() for CuPy)" if ops.is_numpy
-               else f"an array of {describe(ops)}")
-    raise ValueError(f"{type(est).__name__}.{method}: the model's parameters are {describe(ops)} but X is "
-                     f"made of {describe(x_ops)}; call {remedy} first, or convert X to {convert}")
+    remedy = (
+        "model.to_device('cpu')"
+        if x_ops.is_numpy
+        else "model.to_device('cuda')"
+        if x_ops.name == "cupy"
+        else "model.to_device(...) with X's device"
+    )
+    convert = (
+        "cupy.asarray(X)"
+        if ops.name == "cupy"
+        else "a NumPy array (X.get() for CuPy)"
+        if ops.is_numpy
+        else f"an array of {describe(ops)}"
+    )
+    raise ValueError(
+        f"{type(est).__name__}.{method}: the model's parameters are {describe(ops)} but X is "
+        f"made of {describe(x_ops)}; call {remedy} first, or convert X to {convert}"
+    )
+
 
 def to_device(est, device):
     """Move the fitted parameters (and the optimizer's state) to ``device``; returns self.
@@ -120,6 +145,7 @@ def to_device(est, device):
         est.device = device
     return est
 
+
 def validate_on_device(est, X, y, reset, dtype):
     """``validate_data`` for X on a device (2-D, finite, n_features; the dtype policy); y goes to the host.
 
@@ -143,15 +169,31 @@ def validate_on_device(est, X, y, reset, dtype):
         if hasattr(est, "feature_names_in_"):
             del est.feature_names_in_
     elif X.shape[1] != est.n_features_in_:
-        raise ValueError(f"X has {X.shape[1]} features, but {type(est).__name__} is expecting "
-                         f"{est.n_features_in_} features as input")
+        raise ValueError(
+            f"X has {X.shape[1]} features, but {type(est).__name__} is expecting {est.n_features_in_} features as input"
+        )
     if y is None:
         return X, None
-    y = check_array(host(y) if is_device_array(y) else y, ensure_2d=False, dtype=None if is_classifier(est)
-                    else "numeric", ensure_all_finite=not is_classifier(est))
+    y = check_array(
+        host(y) if is_device_array(y) else y,
+        ensure_2d=False,
+        dtype=None if is_classifier(est) else "numeric",
+        ensure_all_finite=not is_classifier(est),
+    )
     check_consistent_length(np.empty((X.shape[0], 0)), y)
     return X, y
 
 
-__all__ = ["GPU_EXTRA", "is_device_array", "cuda_ops", "ops_for_device", "describe", "fit_ops", "params_ops",
-           "check_fit_library", "check_input_library", "to_device", "validate_on_device"]
+__all__ = [
+    "GPU_EXTRA",
+    "is_device_array",
+    "cuda_ops",
+    "ops_for_device",
+    "describe",
+    "fit_ops",
+    "params_ops",
+    "check_fit_library",
+    "check_input_library",
+    "to_device",
+    "validate_on_device",
+]

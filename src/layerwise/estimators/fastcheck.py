@@ -8,6 +8,7 @@ without feature names. For anything else (pandas, lists, sparse matrices, featur
 and every input that fails a check) it returns None and the caller runs ``validate_data``, so each error
 is scikit-learn's own: the same type and the same message, whichever path the input took first.
 """
+
 from __future__ import annotations
 
 import numpy as np

@@ -3,6 +3,7 @@
 Each failure is a ValueError (TypeError for a wrong type) saying what was expected, what came, and
 what to do. No private scikit-learn machinery: its signatures change between releases.
 """
+
 from __future__ import annotations
 
 import numbers
@@ -26,7 +27,9 @@ def _integer(v):
 def _between(low, high, closed):
     """A check that v is a real number in the interval (low, high) with the ends ``closed`` says."""
     lo_ok = (lambda v: v >= low) if closed in ("left", "both") else (lambda v: v > low)
-    hi_ok = (lambda v: high is None or v <= high) if closed in ("right", "both") else (lambda v: high is None or v < high)
+    hi_ok = (
+        (lambda v: high is None or v <= high) if closed in ("right", "both") else (lambda v: high is None or v < high)
+    )
     left, right = "[" if closed in ("left", "both") else "(", "]" if closed in ("right", "both") else ")"
     text = f"a float in the range {left}{float(low)}, {'inf' if high is None else float(high)}{right}"
     return (lambda v: _real(v) and lo_ok(v) and hi_ok(v)), text
@@ -54,8 +57,7 @@ def _hidden_sizes(v):
 
 def _activation(v):
     names = [v] if isinstance(v, str) else v
-    return isinstance(names, (list, tuple, str)) and all(isinstance(a, str) and a in HIDDEN_ACTIVATIONS
-                                                          for a in names)
+    return isinstance(names, (list, tuple, str)) and all(isinstance(a, str) and a in HIDDEN_ACTIVATIONS for a in names)
 
 
 def _random_state(v):
@@ -108,18 +110,19 @@ def check_params(estimator):
     for name, value in estimator.get_params(deep=False).items():
         ok, expected = RULES[name]
         if name == "hidden_layer_sizes" and not ok(value):
-            raise ValueError(f"hidden_layer_sizes must be positive integers (one per hidden layer), got {value!r}; "
-                             "use () for logistic or linear regression")
+            raise ValueError(
+                f"hidden_layer_sizes must be positive integers (one per hidden layer), got {value!r}; "
+                "use () for logistic or linear regression"
+            )
         if not ok(value):
-            raise ValueError(f"The {name!r} parameter of {type(estimator).__name__} must be {expected}. Got {value!r} "
-                             f"instead; pass a valid value (the default is {name}={_default(estimator, name)!r})")
+            raise ValueError(
+                f"The {name!r} parameter of {type(estimator).__name__} must be {expected}. Got {value!r} "
+                f"instead; pass a valid value (the default is {name}={_default(estimator, name)!r})"
+            )
 
 
 def _default(estimator, name):
     return type(estimator)().get_params(deep=False)[name]
-
-
-
 
 
 def check_sample_weight(sample_weight, m, dtype):
@@ -141,4 +144,6 @@ def check_sample_weight(sample_weight, m, dtype):
     if not np.any(w):
         raise ValueError("Sample weights must contain at least one non-zero number; give some samples weight")
     return w
+
+
 __all__ = ["check_params", "check_sample_weight", "RULES", "SOLVERS", "INITS"]

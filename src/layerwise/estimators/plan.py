@@ -14,16 +14,19 @@ network from the same draws:
     store(est, params)                                params_, n_iter_, loss_curve_, validation scores
     score = score_outputs(est, AL, y)                 the estimator's metric of outputs AL (m, n[L])
 """
+
 from __future__ import annotations
 
 
 def optimizer(est):
     """The engine optimizer's name and hyperparameters for ``est.solver``: (name, {hyper})."""
-    return {"gd": ("gd", {}),
-            "sgd": ("momentum", {"beta": est.momentum, "nesterov": bool(est.nesterovs_momentum)}),
-            "rmsprop": ("rmsprop", {"beta": est.beta_2, "epsilon": est.epsilon}),
-            "adam": ("adam", {"beta_1": est.beta_1, "beta_2": est.beta_2, "epsilon": est.epsilon}),
-            "lbfgs": ("lbfgs", {})}[est.solver]
+    return {
+        "gd": ("gd", {}),
+        "sgd": ("momentum", {"beta": est.momentum, "nesterov": bool(est.nesterovs_momentum)}),
+        "rmsprop": ("rmsprop", {"beta": est.beta_2, "epsilon": est.epsilon}),
+        "adam": ("adam", {"beta_1": est.beta_1, "beta_2": est.beta_2, "epsilon": est.epsilon}),
+        "lbfgs": ("lbfgs", {}),
+    }[est.solver]
 
 
 def float_dtype(est, first=True):
@@ -61,5 +64,13 @@ def score_outputs(est, AL, y):
     return est._score_outputs(AL, y)
 
 
-__all__ = ["optimizer", "float_dtype", "init_network", "fit_config", "encode_targets", "example_weights",
-           "store", "score_outputs"]
+__all__ = [
+    "optimizer",
+    "float_dtype",
+    "init_network",
+    "fit_config",
+    "encode_targets",
+    "example_weights",
+    "store",
+    "score_outputs",
+]

@@ -7,6 +7,7 @@ scikit-learn's ``TransformedTargetRegressor(transformer=StandardScaler())`` does
 (``loss_curve_``, the validation cost) are then in standardized units. The scaling is fitted once, by
 the first ``fit`` (or the first ``partial_fit`` batch); warm starts keep it.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -28,21 +29,64 @@ class NeuralNetRegressor(RegressorMixin, BaseNeuralNet):
     _auto_alpha = 2.0
     _auto_relu_init = "xavier"
 
-    def __init__(self, hidden_layer_sizes=(100,), activation="relu", init="auto", solver="adam",
-                 learning_rate=0.001, learning_rate_schedule="constant", batch_size="auto", max_iter=200,
-                 shuffle=True, momentum=0.9, nesterovs_momentum=True, beta_1=0.9, beta_2=0.999, epsilon=1e-8,
-                 alpha="auto", dropout=0.0, tol=1e-4, n_iter_no_change=10, early_stopping=False,
-                 validation_fraction=0.1, warm_start=False, random_state=None, verbose=0, dtype=None,
-                 device="cpu", precision="ieee", standardize_target=True):
-        super().__init__(hidden_layer_sizes=hidden_layer_sizes, activation=activation, init=init,
-                         solver=solver, learning_rate=learning_rate,
-                         learning_rate_schedule=learning_rate_schedule, batch_size=batch_size,
-                         max_iter=max_iter, shuffle=shuffle, momentum=momentum,
-                         nesterovs_momentum=nesterovs_momentum, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon,
-                         alpha=alpha, dropout=dropout, tol=tol, n_iter_no_change=n_iter_no_change,
-                         early_stopping=early_stopping, validation_fraction=validation_fraction,
-                         warm_start=warm_start, random_state=random_state, verbose=verbose, dtype=dtype,
-                         device=device, precision=precision)
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        init="auto",
+        solver="adam",
+        learning_rate=0.001,
+        learning_rate_schedule="constant",
+        batch_size="auto",
+        max_iter=200,
+        shuffle=True,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        alpha="auto",
+        dropout=0.0,
+        tol=1e-4,
+        n_iter_no_change=10,
+        early_stopping=False,
+        validation_fraction=0.1,
+        warm_start=False,
+        random_state=None,
+        verbose=0,
+        dtype=None,
+        device="cpu",
+        precision="ieee",
+        standardize_target=True,
+    ):
+        super().__init__(
+            hidden_layer_sizes=hidden_layer_sizes,
+            activation=activation,
+            init=init,
+            solver=solver,
+            learning_rate=learning_rate,
+            learning_rate_schedule=learning_rate_schedule,
+            batch_size=batch_size,
+            max_iter=max_iter,
+            shuffle=shuffle,
+            momentum=momentum,
+            nesterovs_momentum=nesterovs_momentum,
+            beta_1=beta_1,
+            beta_2=beta_2,
+            epsilon=epsilon,
+            alpha=alpha,
+            dropout=dropout,
+            tol=tol,
+            n_iter_no_change=n_iter_no_change,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            warm_start=warm_start,
+            random_state=random_state,
+            verbose=verbose,
+            dtype=dtype,
+            device=device,
+            precision=precision,
+        )
         self.standardize_target = standardize_target
 
     def __sklearn_tags__(self):
@@ -86,6 +130,7 @@ class NeuralNetRegressor(RegressorMixin, BaseNeuralNet):
 
     def _score_outputs(self, AL, y):
         from sklearn.metrics import r2_score
+
         AL = self._unscale(AL)
         return float(r2_score(y, AL[:, 0] if AL.shape[1] == 1 and np.ndim(y) == 1 else AL))
 

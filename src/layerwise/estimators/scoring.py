@@ -1,4 +1,5 @@
 """Helpers the classifier and regressor share: scores of device arrays on the host, stacking, 1-D labels."""
+
 from __future__ import annotations
 
 import numpy as np

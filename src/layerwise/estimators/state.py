@@ -5,6 +5,7 @@ orientation) and a description of the estimator (its parameters, layer_dims, act
 classes, ...); ``restore(cls, arrays, meta)`` rebuilds an estimator that predicts bit-identically,
 reading nothing but that pair. layerwise.io turns the pair into a file and back.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -29,8 +30,17 @@ def summary(est, m=None):
     for l, n in enumerate(dims):
         count = n * dims[l - 1] + n if l else 0
         total += count
-        rows.append((str(l), str(n), acts[l], f"({n}, {dims[l - 1]})" if l else "-", f"({n}, 1)" if l else "-",
-                     f"({n}, {mm})", f"{count:,}"))
+        rows.append(
+            (
+                str(l),
+                str(n),
+                acts[l],
+                f"({n}, {dims[l - 1]})" if l else "-",
+                f"({n}, 1)" if l else "-",
+                f"({n}, {mm})",
+                f"{count:,}",
+            )
+        )
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(c.ljust(wd) for c, wd in zip(r, widths)).rstrip() for r in rows]
     lines.insert(1, "-" * len(lines[0]))
@@ -83,8 +93,12 @@ def restore(cls, arrays, meta):
     est.device = "cpu"  # the file's weights are host arrays; layerwise.load(path, device=...) moves them
     dtype = np.dtype(meta["dtype"])
     L = len(meta["layer_dims"]) - 1
-    est.params_ = tuple(LayerParams(np.ascontiguousarray(arrays[f"W{l}"], dtype=dtype),
-                                    np.ascontiguousarray(arrays[f"b{l}"], dtype=dtype)) for l in range(1, L + 1))
+    est.params_ = tuple(
+        LayerParams(
+            np.ascontiguousarray(arrays[f"W{l}"], dtype=dtype), np.ascontiguousarray(arrays[f"b{l}"], dtype=dtype)
+        )
+        for l in range(1, L + 1)
+    )
     est.layer_dims_ = [int(n) for n in meta["layer_dims"]]
     est.activations_ = list(meta["activations"])
     est.loss_ = meta["loss"]

@@ -1,4 +1,5 @@
 """Early stopping's held-out rows: the split of the training data and the score on the validation part."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -18,8 +19,10 @@ def split(est, X, y, Y, w, rs):
     idx = np.arange(X.shape[0])
     tr, va = train_test_split(idx, random_state=rs, test_size=est.validation_fraction, stratify=stratify)
     if len(va) < 2:
-        raise ValueError(f"validation_fraction={est.validation_fraction} leaves {len(va)} validation sample(s) "
-                         f"of {X.shape[0]}; use a larger validation_fraction or early_stopping=False")
+        raise ValueError(
+            f"validation_fraction={est.validation_fraction} leaves {len(va)} validation sample(s) "
+            f"of {X.shape[0]}; use a larger validation_fraction or early_stopping=False"
+        )
     tr.sort()
     if is_device_array(X):  # rows gathered on the device (y, for scoring, stays on the host)
         o = ops_for(X)
@@ -28,8 +31,14 @@ def split(est, X, y, Y, w, rs):
             return o.take_rows(A, o.from_host(i), out=o.empty((len(i), *A.shape[1:]), A.dtype))
 
         return rows(X, tr), rows(X, va), rows(Y, tr), rows(Y, va), y[va], None if w is None else rows(w, tr)
-    return (np.ascontiguousarray(X[tr]), X[va], np.ascontiguousarray(Y[tr]), Y[va], y[va],
-            None if w is None else np.ascontiguousarray(w[tr]))
+    return (
+        np.ascontiguousarray(X[tr]),
+        X[va],
+        np.ascontiguousarray(Y[tr]),
+        Y[va],
+        y[va],
+        None if w is None else np.ascontiguousarray(w[tr]),
+    )
 
 
 class Validation:

@@ -2,12 +2,25 @@
 
 Named ``layerwise.io``; inside the package ``import io`` still means the standard library's.
 """
+
 from .atomic import write_atomically
 from .modelcheck import ModelFileError
 from .modelfile import FORMAT, FORMAT_VERSION, METADATA_KEY, build, load, read, save
 
-__all__ = ["write_atomically", "ModelFileError", "save", "load", "read", "build", "FORMAT", "FORMAT_VERSION",
-           "METADATA_KEY", "export_onnx", "to_onnx", "load_table"]
+__all__ = [
+    "write_atomically",
+    "ModelFileError",
+    "save",
+    "load",
+    "read",
+    "build",
+    "FORMAT",
+    "FORMAT_VERSION",
+    "METADATA_KEY",
+    "export_onnx",
+    "to_onnx",
+    "load_table",
+]
 
 
 def __getattr__(name):  # ONNX and the table readers load their optional dependencies only when asked

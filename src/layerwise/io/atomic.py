@@ -1,4 +1,5 @@
 """The one atomic writer: a temporary file in the same folder, fsync, then os.replace."""
+
 from __future__ import annotations
 
 import os

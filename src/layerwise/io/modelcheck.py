@@ -1,4 +1,5 @@
 """ModelFileError, and the checks that a model file's metadata agrees with itself and with its tensors."""
+
 from __future__ import annotations
 
 import os
@@ -35,8 +36,11 @@ def check_tensors(path, doc, arrays):
     """W1, b1, ..., WL, bL with the shapes ``layer_dims`` says, in its dtype, the scaler's; nothing else."""
     dims, dtype = doc.get("layer_dims"), doc.get("dtype")
     if not isinstance(dims, list) or len(dims) < 2 or not all(type(n) is int and n > 0 for n in dims):
-        raise ModelFileError(path, f"metadata has invalid layer_dims {dims!r}: expected a list of at least 2 "
-                             "positive integers (n_x, hidden sizes, output units)")
+        raise ModelFileError(
+            path,
+            f"metadata has invalid layer_dims {dims!r}: expected a list of at least 2 "
+            "positive integers (n_x, hidden sizes, output units)",
+        )
     if dtype not in DTYPES:
         raise ModelFileError(path, f"metadata has dtype {dtype!r}; expected one of {list(DTYPES)}")
     expected = {}
@@ -54,8 +58,10 @@ def check_tensors(path, doc, arrays):
     for name, (shape, dt) in expected.items():
         a = arrays[name]
         if a.shape != shape or (dt is not None and a.dtype != dt) or a.dtype.name not in DTYPES:
-            raise ModelFileError(path, f"tensor {name!r} is {a.dtype}{list(a.shape)}, "
-                                 f"expected {dt or 'float'}{list(shape)} from the metadata")
+            raise ModelFileError(
+                path,
+                f"tensor {name!r} is {a.dtype}{list(a.shape)}, expected {dt or 'float'}{list(shape)} from the metadata",
+            )
 
 
 def check_metadata(path, doc):
@@ -74,8 +80,11 @@ def check_metadata(path, doc):
         raise ModelFileError(path, f"loss {loss!r} does not fit output_type {output_type!r}; expected {owner_loss!r}")
     acts = doc.get("activations")
     if not isinstance(acts, list) or len(acts) != L - 1:
-        raise ModelFileError(path, f"activations {acts!r} do not match layer_dims {dims}: expected a list of "
-                             f"{L - 1} hidden activation(s), one per hidden layer")
+        raise ModelFileError(
+            path,
+            f"activations {acts!r} do not match layer_dims {dims}: expected a list of "
+            f"{L - 1} hidden activation(s), one per hidden layer",
+        )
     unknown = [a for a in acts if not isinstance(a, str) or a not in ACTIVATIONS]
     if unknown:
         raise ModelFileError(path, f"unknown activation(s) {unknown}; expected names from {sorted(ACTIVATIONS)}")
@@ -91,11 +100,15 @@ def check_metadata(path, doc):
         if output_type == "binary" and len(classes) != 2 or output_type == "multiclass" and len(classes) < 3:
             raise ModelFileError(path, f"{len(classes)} classes do not fit output_type {output_type!r}")
         if n_y != units(len(classes)):
-            raise ModelFileError(path, f"{n_y} output unit(s) do not match the {len(classes)} classes of a "
-                                 f"{output_type} model (expected {units(len(classes))})")
+            raise ModelFileError(
+                path,
+                f"{n_y} output unit(s) do not match the {len(classes)} classes of a "
+                f"{output_type} model (expected {units(len(classes))})",
+            )
     if doc.get("n_features_in") != n_x:
-        raise ModelFileError(path, f"n_features_in {doc.get('n_features_in')!r} does not match W1, which takes "
-                             f"{n_x} features")
+        raise ModelFileError(
+            path, f"n_features_in {doc.get('n_features_in')!r} does not match W1, which takes {n_x} features"
+        )
     if doc.get("n_outputs") != n_y:
         raise ModelFileError(path, f"n_outputs {doc.get('n_outputs')!r} does not match the {n_y} output units")
     names = doc.get("feature_names_in")
@@ -106,14 +119,20 @@ def check_metadata(path, doc):
     if not isinstance(doc.get("params"), dict):
         raise ModelFileError(path, f"params {doc.get('params')!r} is not a JSON object of estimator parameters")
     columns = doc.get("columns")
-    if columns is not None and not (isinstance(columns, dict) and all(
-            isinstance(v, list) and all(isinstance(c, str) for c in v) for v in columns.values())):
-        raise ModelFileError(path, f"columns {columns!r}: expected null or lists of column names "
-                             '({"features": [...], "target": [...]})')
+    if columns is not None and not (
+        isinstance(columns, dict)
+        and all(isinstance(v, list) and all(isinstance(c, str) for c in v) for v in columns.values())
+    ):
+        raise ModelFileError(
+            path,
+            f'columns {columns!r}: expected null or lists of column names ({{"features": [...], "target": [...]}})',
+        )
     pre = doc.get("preprocessing")
     if pre is not None and pre.get("n_features_in") != n_x:
-        raise ModelFileError(path, f"the {pre['kind']} scaler was fitted on {pre.get('n_features_in')!r} features, "
-                             f"the network takes {n_x}")
+        raise ModelFileError(
+            path,
+            f"the {pre['kind']} scaler was fitted on {pre.get('n_features_in')!r} features, the network takes {n_x}",
+        )
 
 
 __all__ = ["ModelFileError", "check_tensors", "check_metadata", "ESTIMATORS", "OUTPUT_TYPES"]

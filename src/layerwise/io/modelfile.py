@@ -15,6 +15,7 @@ Layer order comes from ``layer_dims`` in the metadata, never from the order of t
 through safetensors' own reader (``safe_open``); then the metadata is checked against itself and the
 tensors (io.modelcheck) before any estimator is built. No code from the file runs.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -63,8 +64,14 @@ def save(model, path, preprocessing=None, columns=None):
         raise TypeError(f"save expects a fitted layerwise estimator, got {type(model).__name__}")
     arrays, meta = export_state(model)
     arrays = {name: np.ascontiguousarray(a) for name, a in arrays.items()}  # safetensors needs C order
-    doc = {"format": FORMAT, "format_version": FORMAT_VERSION, "library_version": __version__,
-           **to_json(meta), "preprocessing": None, "columns": to_json(columns)}
+    doc = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "library_version": __version__,
+        **to_json(meta),
+        "preprocessing": None,
+        "columns": to_json(columns),
+    }
     if preprocessing is None:
         preprocessing = getattr(model, "preprocessing_", None)
     if preprocessing is not None:
@@ -87,9 +94,12 @@ def _open(path):
     with open(path, "rb") as f:
         head = f.read(512)
     if not looks_like_safetensors(head, size) and head[8:9] != b"{":  # (a truncated one is named below)
-        raise ModelFileError(path, f"looks like {describe(head)}, not a layerwise model file (safetensors, as "
-                             "written by 'layerwise train' or layerwise.save); check the file name and the "
-                             "order of the arguments (layerwise predict MODEL DATA)")
+        raise ModelFileError(
+            path,
+            f"looks like {describe(head)}, not a layerwise model file (safetensors, as "
+            "written by 'layerwise train' or layerwise.save); check the file name and the "
+            "order of the arguments (layerwise predict MODEL DATA)",
+        )
     try:
         with safe_open(os.fspath(path), framework="numpy") as f:
             meta = f.metadata()
@@ -110,15 +120,21 @@ def _document(path, meta):
     except (ValueError, RecursionError):
         doc = None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
-        raise ModelFileError(path, "the layerwise metadata is not a JSON document of format "
-                             f"{FORMAT!r}: corrupted, or written by another program")
+        raise ModelFileError(
+            path,
+            "the layerwise metadata is not a JSON document of format "
+            f"{FORMAT!r}: corrupted, or written by another program",
+        )
     version = doc.get("format_version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise ModelFileError(path, f"format_version {version!r} is not a positive integer: corrupted file")
     if version > FORMAT_VERSION:
-        raise ModelFileError(path, f"written by layerwise {doc.get('library_version')} in model file format "
-                             f"version {version}; this layerwise reads up to version {FORMAT_VERSION}: "
-                             "upgrade layerwise (pip install -U layerwise)")
+        raise ModelFileError(
+            path,
+            f"written by layerwise {doc.get('library_version')} in model file format "
+            f"version {version}; this layerwise reads up to version {FORMAT_VERSION}: "
+            "upgrade layerwise (pip install -U layerwise)",
+        )
     return doc
 
 
@@ -154,8 +170,12 @@ def build(path, doc, arrays):
 
 def _named(names, n):
     """True for n real column names; x0, x1, ... are what the table readers call unnamed columns (.npy)."""
-    return (isinstance(names, list) and len(names) == n and all(isinstance(c, str) for c in names)
-            and names != [f"x{j}" for j in range(n)])
+    return (
+        isinstance(names, list)
+        and len(names) == n
+        and all(isinstance(c, str) for c in names)
+        and names != [f"x{j}" for j in range(n)]
+    )
 
 
 def load(path, device="cpu"):
@@ -172,5 +192,4 @@ def load(path, device="cpu"):
     return model if device == "cpu" else model.to_device(device)
 
 
-__all__ = ["save", "load", "read", "build", "digest", "ModelFileError", "FORMAT", "FORMAT_VERSION",
-           "METADATA_KEY"]
+__all__ = ["save", "load", "read", "build", "digest", "ModelFileError", "FORMAT", "FORMAT_VERSION", "METADATA_KEY"]

@@ -12,6 +12,7 @@ for the samples-as-rows layout. Outputs follow the estimator's methods:
 
 Built from ``layerwise.estimators.export_state(model)`` only, with ``onnx.helper``; needs the ``onnx`` extra.
 """
+
 from __future__ import annotations
 
 import os
@@ -35,8 +36,13 @@ def _leaky_relu(g, Z, out):
 
 
 # the core's activation name (aliases resolved through core.ACTIVATIONS) -> builder (graph, input, output)
-_BUILDERS = {"relu": _op("Relu"), "tanh": _op("Tanh"), "sigmoid": _op("Sigmoid"), "leaky_relu": _leaky_relu,
-             "linear": _op("Identity")}
+_BUILDERS = {
+    "relu": _op("Relu"),
+    "tanh": _op("Tanh"),
+    "sigmoid": _op("Sigmoid"),
+    "leaky_relu": _leaky_relu,
+    "linear": _op("Identity"),
+}
 
 
 def _onnx():
@@ -75,8 +81,9 @@ def _scaled_input(g, step):
     A = g.add("Add", [g.add("Mul", ["X", c("scale")], "X_times_scale"), c("min")], "X_scaled")  # MinMaxScaler
     if params.get("clip"):
         low, high = (np.asarray(v, g.np_dtype) for v in params["feature_range"])
-        A = g.add("Min", [g.add("Max", [A, g.const("clip_low", low)], "X_above_low"), g.const("clip_high", high)],
-                  "X_clipped")
+        A = g.add(
+            "Min", [g.add("Max", [A, g.const("clip_low", low)], "X_above_low"), g.const("clip_high", high)], "X_clipped"
+        )
     return A
 
 
@@ -110,8 +117,10 @@ def _classifier_outputs(g, Z, meta):
     p = g.add("Sigmoid", [Z], "p")  # (N, n[L])
     positive = g.add("Greater", [p, g.const("half", np.array(0.5, g.np_dtype))], "positive")  # the course's 0.5
     if meta["output_type"] == "multilabel-indicator":
-        return [(g.add("Identity", [p], "probabilities"), g.np_dtype, ["N", k]),
-                (g.add("Cast", [positive], "label", to=7), np.dtype(np.int64), ["N", k])]
+        return [
+            (g.add("Identity", [p], "probabilities"), g.np_dtype, ["N", k]),
+            (g.add("Cast", [positive], "label", to=7), np.dtype(np.int64), ["N", k]),
+        ]
     one_minus_p = g.add("Sub", [g.const("one", np.ones((), g.np_dtype)), p], "one_minus_p")
     proba = g.add("Concat", [one_minus_p, p], "probabilities", axis=1)  # (N, 2)
     flat = g.add("Reshape", [positive, g.const("flat", np.array([-1], dtype=np.int64))], "positive_flat")  # (N,)
@@ -128,8 +137,9 @@ def _regressor_outputs(g, Z, meta):
         mean = g.const("target_mean", np.array(ts["mean"], g.np_dtype).reshape(1, k))
         Z = g.add("Add", [g.add("Mul", [Z, scale], "Z_scaled"), mean], "Z_target")  # (N, k)
     if k == 1:
-        return [(g.add("Reshape", [Z, g.const("flat", np.array([-1], dtype=np.int64))], "predictions"),
-                 g.np_dtype, ["N"])]
+        return [
+            (g.add("Reshape", [Z, g.const("flat", np.array([-1], dtype=np.int64))], "predictions"), g.np_dtype, ["N"])
+        ]
     return [(g.add("Identity", [Z], "predictions"), g.np_dtype, ["N", k])]
 
 
@@ -150,8 +160,9 @@ def to_onnx(model):
     inputs = [helper.make_tensor_value_info("X", elem(dtype), ["N", meta["layer_dims"][0]])]
     outputs = [helper.make_tensor_value_info(n, elem(dt), shape) for n, dt, shape in outs]
     graph = helper.make_graph(g.nodes, f"layerwise_{meta['estimator']}", inputs, outputs, g.inits)
-    proto = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)],
-                              producer_name="layerwise", ir_version=8)
+    proto = helper.make_model(
+        graph, opset_imports=[helper.make_opsetid("", OPSET)], producer_name="layerwise", ir_version=8
+    )
     onnx.checker.check_model(proto)
     return proto
 

@@ -1,4 +1,5 @@
 """The scalers a model file may carry: one table (kind -> class, fitted attributes), export and import."""
+
 from __future__ import annotations
 
 from importlib import import_module
@@ -34,8 +35,12 @@ def export_scaler(step):
     for kind, (_, attrs) in SCALERS.items():
         if type(step) is scaler_class(kind):
             arrays = {name: _float_array(getattr(step, a)) for name, a in zip(tensor_names(kind), attrs)}
-            desc = {"kind": kind, "params": to_json(step.get_params()), "n_features_in": int(step.n_features_in_),
-                    "tensors": sorted(arrays)}
+            desc = {
+                "kind": kind,
+                "params": to_json(step.get_params()),
+                "n_features_in": int(step.n_features_in_),
+                "tensors": sorted(arrays),
+            }
             return arrays, desc
     known = ", ".join(v[0].rpartition(".")[2] for v in SCALERS.values())
     raise TypeError(f"preprocessing must be a fitted {known} (or None), got {type(step).__name__}")

@@ -1,4 +1,5 @@
 """What a file that is not a model file looks like, told from its first bytes (for one clear error line)."""
+
 from __future__ import annotations
 
 import struct

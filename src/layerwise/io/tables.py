@@ -1,9 +1,11 @@
 """Table loaders: CSV, Parquet (pyarrow), .npy, .npz and HDF5 files -> (X (m, n_x), y, feature names)."""
+
 from __future__ import annotations
 
 import os
 
 import numpy as np
+
 
 def _need(module, what):
     try:
@@ -31,12 +33,19 @@ def _columns(path, columns, target, features):
         raise ValueError(f"{path}: no feature columns left besides the target {targets}")
     bad = [f"{n} ({columns[n].dtype})" for n in feats if columns[n].dtype.kind not in "biuf"]
     if bad:
-        raise ValueError(f"{path}: feature columns must be numeric, but {', '.join(bad)} are not; "
-                         "encode them as numbers or drop them")
+        raise ValueError(
+            f"{path}: feature columns must be numeric, but {', '.join(bad)} are not; "
+            "encode them as numbers or drop them"
+        )
     X = np.column_stack([columns[n] for n in feats])
     X = X if X.dtype in (np.float32, np.float64) else X.astype(np.float64)
-    y = None if not targets else columns[targets[0]] if len(targets) == 1 else np.column_stack(
-        [columns[t] for t in targets])
+    y = (
+        None
+        if not targets
+        else columns[targets[0]]
+        if len(targets) == 1
+        else np.column_stack([columns[t] for t in targets])
+    )
     return X, y, feats
 
 
@@ -119,13 +128,18 @@ def _read_hdf5(path, target, features):
             sets = {k: f[k] for k in f if isinstance(f[k], h5py.Dataset)}
             m = None if target is None or target not in sets else sets[target].shape[:1]
             images = [k for k, d in sets.items() if d.ndim >= 2 and (m is None or d.shape[:1] == m)]
-            key = features[0] if features else next((k for k in images if target and k == _twin(target)),
-                                                   images[0] if len(images) == 1 else None)
+            key = (
+                features[0]
+                if features
+                else next((k for k in images if target and k == _twin(target)), images[0] if len(images) == 1 else None)
+            )
             if target is not None and target not in sets:
                 raise ValueError(f"{path}: no dataset {target!r}; the datasets are: {', '.join(sets)}")
             if key not in sets:
-                raise ValueError(f"{path}: cannot tell which dataset holds the images: name one of "
-                                 f"{images or list(sets)} as the features")
+                raise ValueError(
+                    f"{path}: cannot tell which dataset holds the images: name one of "
+                    f"{images or list(sets)} as the features"
+                )
             X, y = np.asarray(sets[key]), None if target is None else np.asarray(sets[target])
     except OSError as exc:
         raise ValueError(f"{path}: not a readable HDF5 file ({exc})") from None
@@ -139,8 +153,15 @@ def _twin(target):
     return "X" if target == "y" else target[:-1] + "x" if target.endswith("y") else None
 
 
-_READERS = {".csv": _read_csv, ".parquet": _read_parquet, ".pq": _read_parquet, ".npy": _read_npy,
-            ".npz": _read_npz, ".h5": _read_hdf5, ".hdf5": _read_hdf5}
+_READERS = {
+    ".csv": _read_csv,
+    ".parquet": _read_parquet,
+    ".pq": _read_parquet,
+    ".npy": _read_npy,
+    ".npz": _read_npz,
+    ".h5": _read_hdf5,
+    ".hdf5": _read_hdf5,
+}
 
 
 def load_table(path, target=None, features=None):
@@ -155,8 +176,9 @@ def load_table(path, target=None, features=None):
     path = os.fspath(path)
     suffix = os.path.splitext(path)[1].lower()
     if suffix not in _READERS:
-        raise ValueError(f"{path}: unknown data format {suffix or '(no suffix)'!r}; "
-                         f"expected one of {', '.join(_READERS)}")
+        raise ValueError(
+            f"{path}: unknown data format {suffix or '(no suffix)'!r}; expected one of {', '.join(_READERS)}"
+        )
     if not os.path.isfile(path):
         raise FileNotFoundError(f"{path}: no such data file")
     return _READERS[suffix](path, target, features)

@@ -7,6 +7,7 @@ goes on. Training runs in ONE worker thread shared by all pages (at most one cor
 binary message: a 4-byte little-endian length, that many bytes of JSON, then the heatmaps. Closing
 the page cancels its training.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -32,8 +33,11 @@ from .settings import BY_NAME, DEFAULTS, parse, schema
 STATIC = Path(__file__).parent / "static"
 MAX_MESSAGE = 2 * MAX_CSV_BYTES  # characters of one text message (a CSV travels JSON-escaped)
 FRAME_SECONDS = 1 / 50  # the play loop's pace: at most 50 frames a second
-HEADERS = {"Content-Security-Policy": "default-src 'self'; img-src 'self' data: blob:; frame-ancestors 'none'",
-           "X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"}
+HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data: blob:; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-store",
+}
 
 
 def same_origin(websocket):
@@ -106,8 +110,15 @@ class Page:
     async def on_export(self, msg):
         data = await self.run_compute(export.model_bytes, self.session)
         name = f"playground-{self.values['dataset']}-epoch{self.session.epoch}"
-        await self.send_json({"type": "export", "filename": f"{name}.safetensors", "snippet_name": f"{name}.py",
-                              "model": base64.b64encode(data).decode(), "snippet": export.snippet(self.session)})
+        await self.send_json(
+            {
+                "type": "export",
+                "filename": f"{name}.safetensors",
+                "snippet_name": f"{name}.py",
+                "model": base64.b64encode(data).decode(),
+                "snippet": export.snippet(self.session),
+            }
+        )
 
     async def on_csv(self, msg):
         text = msg.get("text")
@@ -170,8 +181,16 @@ class Page:
         await handler(self, msg)
 
 
-HANDLERS = {"settings": Page.on_settings, "play": Page.on_play, "pause": Page.on_pause, "step": Page.on_step,
-            "reset": Page.on_reset, "gradcheck": Page.on_gradcheck, "export": Page.on_export, "csv": Page.on_csv}
+HANDLERS = {
+    "settings": Page.on_settings,
+    "play": Page.on_play,
+    "pause": Page.on_pause,
+    "step": Page.on_step,
+    "reset": Page.on_reset,
+    "gradcheck": Page.on_gradcheck,
+    "export": Page.on_export,
+    "csv": Page.on_csv,
+}
 
 
 async def websocket_endpoint(websocket: WebSocket):
@@ -214,9 +233,15 @@ def create_app(allowed_hosts=None):
     """The playground app. ``allowed_hosts`` (names the Host header may carry) guards against DNS
     rebinding when serving on the loopback interface; None accepts any Host."""
     middleware = [Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))] if allowed_hosts else []
-    app = Starlette(routes=[Route("/", index), Route("/schema.json", schema_json),
-                            Mount("/static", StaticFiles(directory=STATIC), name="static"),
-                            WebSocketRoute("/ws", websocket_endpoint)], middleware=middleware)
+    app = Starlette(
+        routes=[
+            Route("/", index),
+            Route("/schema.json", schema_json),
+            Mount("/static", StaticFiles(directory=STATIC), name="static"),
+            WebSocketRoute("/ws", websocket_endpoint),
+        ],
+        middleware=middleware,
+    )
     app.state.compute = ThreadPoolExecutor(max_workers=1, thread_name_prefix="playground-compute")
     app.state.pages = set()
     return app

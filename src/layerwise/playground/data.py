@@ -6,6 +6,7 @@ test and maps the two coordinates to the chosen features (x1, x2, x1^2, ...), so
 input is X_features (m, n[0]) in scikit-learn's layout, exactly what the exported snippet feeds the
 estimator.
 """
+
 from __future__ import annotations
 
 import csv
@@ -71,22 +72,30 @@ def _plane(m, noise, rng):
 
 def _bump(m, noise, rng):
     X = rng.uniform(-5, 5, (m, 2))
-    return X, np.exp(-(X ** 2).sum(axis=1) / 8) + rng.standard_normal(m) * noise * 0.5
+    return X, np.exp(-(X**2).sum(axis=1) / 8) + rng.standard_normal(m) * noise * 0.5
 
 
 # name -> (generator, task)
 DATASETS = {
-    "flower": (_flower, "classification"), "circles": (_circles, "classification"),
-    "xor": (_xor, "classification"), "blobs": (_blobs, "classification"),
-    "spiral": (_spiral, "classification"), "moons": (_moons, "classification"),
-    "plane": (_plane, "regression"), "bump": (_bump, "regression"),
+    "flower": (_flower, "classification"),
+    "circles": (_circles, "classification"),
+    "xor": (_xor, "classification"),
+    "blobs": (_blobs, "classification"),
+    "spiral": (_spiral, "classification"),
+    "moons": (_moons, "classification"),
+    "plane": (_plane, "regression"),
+    "bump": (_bump, "regression"),
 }
 
 # feature name -> function of the two coordinates x1, x2 (arrays)
 FEATURES = {
-    "x1": lambda x1, x2: x1, "x2": lambda x1, x2: x2,
-    "x1^2": lambda x1, x2: x1 * x1, "x2^2": lambda x1, x2: x2 * x2, "x1x2": lambda x1, x2: x1 * x2,
-    "sin_x1": lambda x1, x2: np.sin(x1), "sin_x2": lambda x1, x2: np.sin(x2),
+    "x1": lambda x1, x2: x1,
+    "x2": lambda x1, x2: x2,
+    "x1^2": lambda x1, x2: x1 * x1,
+    "x2^2": lambda x1, x2: x2 * x2,
+    "x1x2": lambda x1, x2: x1 * x2,
+    "sin_x1": lambda x1, x2: np.sin(x1),
+    "sin_x2": lambda x1, x2: np.sin(x2),
 }
 
 
@@ -106,8 +115,9 @@ class Data(NamedTuple):
     extent: float  # the heatmap covers [-extent, extent]^2
 
 
-def make_dataset(dataset="flower", points=400, noise=0.2, train_ratio=0.5, data_seed=1, features_=("x1", "x2"),
-                 csv_data=None):
+def make_dataset(
+    dataset="flower", points=400, noise=0.2, train_ratio=0.5, data_seed=1, features_=("x1", "x2"), csv_data=None
+):
     """The page's data: drawn with ``data_seed`` (NumPy's legacy RandomState), split, featurized.
 
     With ``train_ratio`` 1 every point trains, in the generator's order (the course's flower, exactly).

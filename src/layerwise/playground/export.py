@@ -4,6 +4,7 @@ retrains the same run with the scikit-learn estimator, to the same numbers.
 The model's inputs are the page's features (x1, x2, x1^2, ...), in the page's order; the snippet
 rebuilds them with ``layerwise.playground.make_dataset``.
 """
+
 from __future__ import annotations
 
 import os
@@ -21,12 +22,26 @@ def estimator_params(values, epochs, task="classification"):
     v = values
     acts = list(v["activations"]) or v["activation"]
     extra = {"standardize_target": False} if task == "regression" else {}
-    return {**extra, "hidden_layer_sizes": tuple(v["hidden"]),
-            "activation": tuple(acts) if isinstance(acts, list) else acts, "init": v["init"], "solver": v["optimizer"], "learning_rate": v["learning_rate"],
-            "batch_size": v["batch_size"], "alpha": v["l2"], "dropout": v["dropout"],
-            "momentum": 0.9, "nesterovs_momentum": False, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-8,
-            "max_iter": max(1, epochs), "tol": 0.0, "n_iter_no_change": max(1, epochs) + 1,
-            "random_state": v["seed"]}
+    return {
+        **extra,
+        "hidden_layer_sizes": tuple(v["hidden"]),
+        "activation": tuple(acts) if isinstance(acts, list) else acts,
+        "init": v["init"],
+        "solver": v["optimizer"],
+        "learning_rate": v["learning_rate"],
+        "batch_size": v["batch_size"],
+        "alpha": v["l2"],
+        "dropout": v["dropout"],
+        "momentum": 0.9,
+        "nesterovs_momentum": False,
+        "beta_1": 0.9,
+        "beta_2": 0.999,
+        "epsilon": 1e-8,
+        "max_iter": max(1, epochs),
+        "tol": 0.0,
+        "n_iter_no_change": max(1, epochs) + 1,
+        "random_state": v["seed"],
+    }
 
 
 def estimator_class(task):
@@ -52,17 +67,20 @@ def snippet(session):
     """Python source that retrains the page's run with the estimator (same data, seed, epochs)."""
     v, kind = session.values, estimator_class(session.task).__name__
     args = ",\n    ".join(f"{k}={r!r}" for k, r in estimator_params(v, session.epoch, session.task).items())
-    data = ("# the uploaded CSV: put its two feature columns in P (m, 2) and its labels in y, then\n"
-            "# X = features(P, FEATURES) with `from layerwise.playground.data import features`\n"
-            if v["dataset"] == "csv" else "")
-    return f'''"""The playground's run as a script: {v['dataset']}, layers {list(v['hidden'])}, {session.epoch} epochs."""
+    data = (
+        "# the uploaded CSV: put its two feature columns in P (m, 2) and its labels in y, then\n"
+        "# X = features(P, FEATURES) with `from layerwise.playground.data import features`\n"
+        if v["dataset"] == "csv"
+        else ""
+    )
+    return f'''"""The playground's run as a script: {v["dataset"]}, layers {list(v["hidden"])}, {session.epoch} epochs."""
 import warnings
 from layerwise import {kind}
 from layerwise.playground import make_dataset
 
-FEATURES = {list(v['features'])!r}
-{data}data = make_dataset({v['dataset']!r}, points={v['points']}, noise={v['noise']!r}, train_ratio={v['train_ratio']!r},
-                    data_seed={v['data_seed']}, features_=FEATURES)
+FEATURES = {list(v["features"])!r}
+{data}data = make_dataset({v["dataset"]!r}, points={v["points"]}, noise={v["noise"]!r}, train_ratio={v["train_ratio"]!r},
+                    data_seed={v["data_seed"]}, features_=FEATURES)
 model = {kind}(
     {args},
 )

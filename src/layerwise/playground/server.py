@@ -1,4 +1,5 @@
 """Serve the playground with uvicorn: on 127.0.0.1 unless told otherwise, with a warning when not."""
+
 from __future__ import annotations
 
 import ipaddress
@@ -23,8 +24,10 @@ def host_warning(host):
     """The warning printed when serving beyond the loopback interface, else None."""
     if is_loopback(host):
         return None
-    return (f"warning: serving on {host}, not the loopback interface: anyone who can reach this machine can use "
-            "the playground (and its CPU). Use --host 127.0.0.1 to keep it local.")
+    return (
+        f"warning: serving on {host}, not the loopback interface: anyone who can reach this machine can use "
+        "the playground (and its CPU). Use --host 127.0.0.1 to keep it local."
+    )
 
 
 def url_of(host, port):
@@ -38,8 +41,15 @@ def config(host="127.0.0.1", port=8000, log_level="warning"):
     from .app import create_app
 
     allowed = [*LOOPBACK_NAMES, host] if is_loopback(host) else None
-    return uvicorn.Config(create_app(allowed_hosts=allowed), host=host, port=port, log_level=log_level,
-                          ws_max_size=MAX_WEBSOCKET_BYTES, ws_ping_interval=20, lifespan="off")
+    return uvicorn.Config(
+        create_app(allowed_hosts=allowed),
+        host=host,
+        port=port,
+        log_level=log_level,
+        ws_max_size=MAX_WEBSOCKET_BYTES,
+        ws_ping_interval=20,
+        lifespan="off",
+    )
 
 
 def serve(host="127.0.0.1", port=8000, open_browser=True):

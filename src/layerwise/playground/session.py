@@ -7,6 +7,7 @@ the shuffling generator from the same stream), so the exported snippet retrains 
 the heatmaps: the output and every hidden unit's activation A[l] over a RES x RES grid, one byte a pixel
 (-1 -> 0, 0 -> 127.5, 1 -> 255).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -20,9 +21,12 @@ from .settings import layer_activations
 RES = 100  # heatmap pixels per side
 GRADCHECK_EXAMPLES = 100  # the gradient check runs on the first examples of the training set
 # the page's optimizer -> (engine rule, hyperparameters), as the estimators map their solvers
-OPTIMIZER_RULES = {"gd": ("gd", {}), "sgd": ("momentum", {"beta": 0.9}),
-                   "rmsprop": ("rmsprop", {"beta": 0.999, "epsilon": 1e-8}),
-                   "adam": ("adam", {"beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-8})}
+OPTIMIZER_RULES = {
+    "gd": ("gd", {}),
+    "sgd": ("momentum", {"beta": 0.9}),
+    "rmsprop": ("rmsprop", {"beta": 0.999, "epsilon": 1e-8}),
+    "adam": ("adam", {"beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-8}),
+}
 
 
 def _number(x):
@@ -40,8 +44,9 @@ class Session:
 
     def __init__(self, values, csv_data=None):
         v = self.values = values
-        self.data = make_dataset(v["dataset"], v["points"], v["noise"], v["train_ratio"], v["data_seed"],
-                                 v["features"], csv_data)
+        self.data = make_dataset(
+            v["dataset"], v["points"], v["noise"], v["train_ratio"], v["data_seed"], v["features"], csv_data
+        )
         self.task = self.data.task
         self.loss = "binary_crossentropy" if self.task == "classification" else "mse"
         self.X = np.ascontiguousarray(self.data.X_train)  # (m, n[0]) rows, the engine's layout
@@ -68,9 +73,15 @@ class Session:
         rule, hyper = OPTIMIZER_RULES[v["optimizer"]]
         self.opt = make_optimizer(rule, self.net.size, self.net.dtype, **hyper)
         full = v["optimizer"] == "gd"
-        self.cfg = FitConfig(batch_size=m if full else min(v["batch_size"], m), max_iter=1,
-                             learning_rate=v["learning_rate"], shuffle=not full, alpha=v["l2"],
-                             keep_prob=1.0 - v["dropout"], use_tol=False)
+        self.cfg = FitConfig(
+            batch_size=m if full else min(v["batch_size"], m),
+            max_iter=1,
+            learning_rate=v["learning_rate"],
+            shuffle=not full,
+            alpha=v["l2"],
+            keep_prob=1.0 - v["dropout"],
+            use_tol=False,
+        )
         self.state = TrainState(v["learning_rate"])
         self.order = np.arange(m)  # the shuffled order, kept across epochs as engine.train keeps it
 
@@ -82,8 +93,7 @@ class Session:
         """n epochs; raises engine.DivergenceError (parameters restored) when the cost blows up."""
         for _ in range(n):
             with np.errstate(all="ignore"):  # run_epoch detects a non-finite cost itself
-                cost = run_epoch(self.net, self.opt, self.X, self.Y, None, self.cfg, self.state, self.rng,
-                                 self.order)
+                cost = run_epoch(self.net, self.opt, self.X, self.Y, None, self.cfg, self.state, self.rng, self.order)
             self.state.n_iter += 1
             self.state.history["cost"].append(cost)
 
@@ -112,9 +122,16 @@ class Session:
             out = self.net.forward(ws, self.grid)  # (RES^2, 1)
         out = 2 * out - 1 if self.task == "classification" else out  # probability 0..1 -> -1..1
         maps = [_to_bytes(out[:, 0])] + [_to_bytes(ws.A[l].T) for l in range(self.net.L - 1)]  # (n[l], RES^2)
-        info = {"type": "frame", "epoch": self.epoch, "train_loss": _number(train_loss),
-                "test_loss": _number(test_loss), "train_accuracy": train_acc, "test_accuracy": test_acc,
-                "W": [W.tolist() for W in self.net.W], "b": [b[:, 0].tolist() for b in self.net.b]}
+        info = {
+            "type": "frame",
+            "epoch": self.epoch,
+            "train_loss": _number(train_loss),
+            "test_loss": _number(test_loss),
+            "train_accuracy": train_acc,
+            "test_accuracy": test_acc,
+            "W": [W.tolist() for W in self.net.W],
+            "b": [b[:, 0].tolist() for b in self.net.b],
+        }
         return info, b"".join(a.tobytes() for a in maps)
 
     def network(self):
@@ -125,24 +142,41 @@ class Session:
         feats = {f: _to_bytes(plane[:, j] / scale[f]).tolist() for j, f in enumerate(FEATURES)}
         m = self.X.shape[0]
         batch = m if self.values["optimizer"] == "gd" else self.cfg.batch_size
-        return {"type": "network", "layer_dims": self.layer_dims, "activations": self.activations,
-                "output": "sigmoid" if self.task == "classification" else "linear", "task": self.task,
-                "features": self.values["features"], "feature_maps": feats, "extent": e, "res": RES,
-                "train": {"x": d.P_train.tolist(), "y": d.y_train.tolist()},
-                "test": {"x": d.P_test.tolist(), "y": d.y_test.tolist()},
-                "dimensions": dimension_table(self.layer_dims, batch, self.activations), "batch": batch}
+        return {
+            "type": "network",
+            "layer_dims": self.layer_dims,
+            "activations": self.activations,
+            "output": "sigmoid" if self.task == "classification" else "linear",
+            "task": self.task,
+            "features": self.values["features"],
+            "feature_maps": feats,
+            "extent": e,
+            "res": RES,
+            "train": {"x": d.P_train.tolist(), "y": d.y_train.tolist()},
+            "test": {"x": d.P_test.tolist(), "y": d.y_test.tolist()},
+            "dimensions": dimension_table(self.layer_dims, batch, self.activations),
+            "batch": batch,
+        }
 
     def gradient_check(self):
         """The course's relative error of backprop against central differences, on the current weights
         and the first GRADCHECK_EXAMPLES training examples (data loss: no L2, no dropout)."""
         k = min(GRADCHECK_EXAMPLES, self.X.shape[0])
-        return core.check_network(self.X[:k].T, self.Y[:k].T, self.params(), self.activations or "relu",
-                                  self.loss)
+        return core.check_network(self.X[:k].T, self.Y[:k].T, self.params(), self.activations or "relu", self.loss)
 
 
 def dimension_table(layer_dims, m, activations):
     """The course's shapes per layer l = 1..L: W[l], b[l], Z[l], A[l] for a batch of m examples."""
     L = len(layer_dims) - 1
     names = list(activations) + ["output"]
-    return [{"l": l, "g": names[l - 1], "W": [layer_dims[l], layer_dims[l - 1]], "b": [layer_dims[l], 1],
-             "Z": [layer_dims[l], m], "A": [layer_dims[l], m]} for l in range(1, L + 1)]
+    return [
+        {
+            "l": l,
+            "g": names[l - 1],
+            "W": [layer_dims[l], layer_dims[l - 1]],
+            "b": [layer_dims[l], 1],
+            "Z": [layer_dims[l], m],
+            "A": [layer_dims[l], m],
+        }
+        for l in range(1, L + 1)
+    ]

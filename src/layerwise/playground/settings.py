@@ -5,6 +5,7 @@ A setting is a ``Field``; ``parse(raw)`` turns the page's JSON object into check
 ``ValueError`` with one sentence naming the setting, what came and what is allowed. Lists travel as
 comma-separated text (``hidden`` "8,8", ``features`` "x1,x2"), so a URL holds them as they are typed.
 """
+
 from __future__ import annotations
 
 import math
@@ -54,23 +55,54 @@ DEFAULTS = {f.name: f.default for f in FIELDS}
 
 # presets: partial settings over the defaults; "course" is the course's week 3 flower (about 90%)
 PRESETS = {
-    "course": {"dataset": "flower", "points": 400, "noise": 0.2, "train_ratio": 1.0, "data_seed": 1,
-               "features": "x1,x2", "hidden": "4", "activation": "tanh", "activations": "", "init": "random",
-               "optimizer": "gd", "learning_rate": 1.2, "l2": 0.0, "dropout": 0.0, "seed": 2,
-               "epochs_per_frame": 50},
+    "course": {
+        "dataset": "flower",
+        "points": 400,
+        "noise": 0.2,
+        "train_ratio": 1.0,
+        "data_seed": 1,
+        "features": "x1,x2",
+        "hidden": "4",
+        "activation": "tanh",
+        "activations": "",
+        "init": "random",
+        "optimizer": "gd",
+        "learning_rate": 1.2,
+        "l2": 0.0,
+        "dropout": 0.0,
+        "seed": 2,
+        "epochs_per_frame": 50,
+    },
     "logistic": {"dataset": "flower", "train_ratio": 1.0, "hidden": "", "init": "zeros", "learning_rate": 1.2},
     "zeros": {"dataset": "blobs", "hidden": "4", "init": "zeros", "activation": "sigmoid", "learning_rate": 1.0},
-    "spiral": {"dataset": "spiral", "features": "x1,x2,sin_x1,sin_x2", "hidden": "8,8,8", "activation": "tanh",
-               "init": "xavier", "optimizer": "adam", "learning_rate": 0.01, "batch_size": 32, "noise": 0.0},
-    "deep-relu": {"dataset": "circles", "hidden": "8,8", "activation": "relu", "init": "he", "optimizer": "adam",
-                  "learning_rate": 0.01, "noise": 0.1},
+    "spiral": {
+        "dataset": "spiral",
+        "features": "x1,x2,sin_x1,sin_x2",
+        "hidden": "8,8,8",
+        "activation": "tanh",
+        "init": "xavier",
+        "optimizer": "adam",
+        "learning_rate": 0.01,
+        "batch_size": 32,
+        "noise": 0.0,
+    },
+    "deep-relu": {
+        "dataset": "circles",
+        "hidden": "8,8",
+        "activation": "relu",
+        "init": "he",
+        "optimizer": "adam",
+        "learning_rate": 0.01,
+        "noise": 0.1,
+    },
 }
 
 
 def _number(f, value, integer):
     if isinstance(value, bool) or not isinstance(value, (int, float)) or (integer and value != int(value)):
-        raise ValueError(f"{f.name}: expected {'an integer' if integer else 'a number'} from {f.low} to "
-                         f"{f.high}, got {value!r}")
+        raise ValueError(
+            f"{f.name}: expected {'an integer' if integer else 'a number'} from {f.low} to {f.high}, got {value!r}"
+        )
     if not (math.isfinite(value) and f.low <= value <= f.high):
         raise ValueError(f"{f.name}: {value!r} is out of range; use a value from {f.low} to {f.high}")
     return int(value) if integer else float(value)
@@ -130,8 +162,10 @@ def parse(raw):
     values = {name: check(BY_NAME[name], raw.get(name, BY_NAME[name].default)) for name in BY_NAME}
     n_layers = len(values["hidden"])
     if values["activations"] and len(values["activations"]) != n_layers:
-        raise ValueError(f"activations: give one per hidden layer ({n_layers}), or none to use "
-                         f"'{values['activation']}' everywhere; got {len(values['activations'])}")
+        raise ValueError(
+            f"activations: give one per hidden layer ({n_layers}), or none to use "
+            f"'{values['activation']}' everywhere; got {len(values['activations'])}"
+        )
     return values
 
 
@@ -142,5 +176,8 @@ def layer_activations(values):
 
 def schema():
     """The schema as JSON for the page: fields (with defaults and limits) and presets."""
-    return {"fields": [f._asdict() for f in FIELDS], "presets": PRESETS,
-            "limits": {"layers": MAX_LAYERS, "units": MAX_UNITS, "points": MAX_POINTS}}
+    return {
+        "fields": [f._asdict() for f in FIELDS],
+        "presets": PRESETS,
+        "limits": {"layers": MAX_LAYERS, "units": MAX_UNITS, "points": MAX_POINTS},
+    }

@@ -1,5 +1,6 @@
 """``search(estimator, space, X, y, ...)``: the public entry point, tying space, sampler, runner,
 results table, refit, model file and plot together."""
+
 from __future__ import annotations
 
 import json
@@ -33,15 +34,18 @@ class SearchResult:
     def frame(self):
         """The results as a pandas DataFrame, one row per trial, ordered by trial number."""
         import pandas as pd
+
         return pd.DataFrame(sorted(self.rows, key=lambda r: r["number"]), columns=self.columns or None)
 
     def plot(self, param=None, ax=None, score="score"):
         """Score against one hyperparameter (``param``), or a Figure with one Axes per hyperparameter."""
         from ..plotting import plot_search_results
+
         rows = [r for r in self.rows if r["status"] == "ok"]
         if param is not None:
             return plot_search_results(rows, param, score=score, ax=ax)
         from matplotlib.figure import Figure
+
         fig = Figure(figsize=(4 * len(self.param_names), 3.5), layout="constrained")
         for ax_i, name in zip(np.atleast_1d(fig.subplots(1, len(self.param_names))), self.param_names):
             plot_search_results(rows, name, score=score, ax=ax_i)
@@ -58,8 +62,9 @@ def make_folds(estimator, X, y, cv=None, validation_fraction=0.2, random_state=0
         if not (isinstance(validation_fraction, numbers.Real) and 0 < validation_fraction < 1):
             raise ValueError(f"validation_fraction must be in (0, 1), got {validation_fraction!r}")
         labels = y if stratify and np.unique(y, return_counts=True)[1].min() >= 2 else None
-        train, val = train_test_split(np.arange(m), test_size=validation_fraction,
-                                      random_state=random_state, stratify=labels)
+        train, val = train_test_split(
+            np.arange(m), test_size=validation_fraction, random_state=random_state, stratify=labels
+        )
         return [(train, val)]
     if isinstance(cv, numbers.Integral) and not isinstance(cv, bool):
         if cv < 2:
@@ -74,8 +79,9 @@ def _check(estimator, dims, X, y):
     known = estimator.get_params()
     unknown = [name for name in dims if name not in known]
     if unknown:
-        raise ValueError(f"{type(estimator).__name__} has no parameter(s) {unknown}; "
-                         f"its parameters are {sorted(known)}")
+        raise ValueError(
+            f"{type(estimator).__name__} has no parameter(s) {unknown}; its parameters are {sorted(known)}"
+        )
     X, y = np.asarray(X), np.asarray(y)
     if X.ndim != 2 or len(X) != len(y):
         raise ValueError(f"expected X (n_samples, n_features) and y with as many rows, got {X.shape}, {y.shape}")
@@ -87,9 +93,30 @@ def _plan(default_iter, rungs, params):
     return rung_plan(int(params.get("max_iter", default_iter)), rungs)
 
 
-def search(estimator, space, X, y, *, sampler="random", n_trials=None, cv=None, validation_fraction=0.2,
-           scoring=None, prune=None, rungs=4, results=None, out=None, refit=True, random_state=0,
-           address=None, client=None, n_workers=None, retries=2, progress=True, callback=None):
+def search(
+    estimator,
+    space,
+    X,
+    y,
+    *,
+    sampler="random",
+    n_trials=None,
+    cv=None,
+    validation_fraction=0.2,
+    scoring=None,
+    prune=None,
+    rungs=4,
+    results=None,
+    out=None,
+    refit=True,
+    random_state=0,
+    address=None,
+    client=None,
+    n_workers=None,
+    retries=2,
+    progress=True,
+    callback=None,
+):
     """Search ``space`` for the parameters of ``estimator`` that score best on held-out data.
 
     X (n_samples, n_features), y (n_samples,) or (n_samples, n_outputs). ``space``: a dict (or TOML
@@ -111,16 +138,18 @@ def search(estimator, space, X, y, *, sampler="random", n_trials=None, cv=None, 
     plan = None
     if prune:
         if not hasattr(estimator, "partial_fit"):
-            raise ValueError(f"pruning trains in chunks with partial_fit, which {type(estimator).__name__} "
-                             "lacks; pass prune=False")
+            raise ValueError(
+                f"pruning trains in chunks with partial_fit, which {type(estimator).__name__} lacks; pass prune=False"
+            )
         default_iter = estimator.get_params().get("max_iter", 200)
         plan = partial(_plan, default_iter, rungs)
     smp = make_sampler(sampler, dims, n_trials, random_state, prune)
     table = ResultsTable(results, list(dims))
     smp.resume(table.finished())
     with connect(address, client, n_workers) as c:
-        run_trials(c, smp, table, estimator, X, y, folds, scoring, plan, retries=retries,
-                   progress=progress, callback=callback)
+        run_trials(
+            c, smp, table, estimator, X, y, folds, scoring, plan, retries=retries, progress=progress, callback=callback
+        )
     best = table.best()
     best_params = json.loads(best["params"]) if best else None
     model = None
@@ -128,7 +157,14 @@ def search(estimator, space, X, y, *, sampler="random", n_trials=None, cv=None, 
         model = clone(estimator).set_params(**{k: to_estimator(v) for k, v in best_params.items()}).fit(X, y)
         if out is not None:
             from ..io.modelfile import save
+
             save(model, out)
-    return SearchResult(rows=list(table.rows), best_params=best_params, best_score=best and best["score"],
-                        best_estimator=model, results_path=table.path, param_names=list(dims),
-                        columns=table.columns)
+    return SearchResult(
+        rows=list(table.rows),
+        best_params=best_params,
+        best_score=best and best["score"],
+        best_estimator=model,
+        results_path=table.path,
+        param_names=list(dims),
+        columns=table.columns,
+    )

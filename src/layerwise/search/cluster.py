@@ -2,6 +2,7 @@
 
 ``connect`` yields a Client whose workers all import the same layerwise version as this process.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -19,9 +20,11 @@ class ClusterError(RuntimeError):
 
 def guard_message():
     script = getattr(sys.modules.get("__main__"), "__file__", None) or "your script"
-    return (f"{os.path.basename(script)} starts a search when it is imported: the local Dask cluster's worker "
-            "processes import the script again (as multiprocessing does), so put the search under "
-            "`if __name__ == \"__main__\":` (docs/guide/search.md, From Python)")
+    return (
+        f"{os.path.basename(script)} starts a search when it is imported: the local Dask cluster's worker "
+        "processes import the script again (as multiprocessing does), so put the search under "
+        '`if __name__ == "__main__":` (docs/guide/search.md, From Python)'
+    )
 
 
 def _in_reimporting_worker():
@@ -56,6 +59,7 @@ def distributed_module():
 
 def _expected_version():
     import layerwise
+
     return layerwise.__version__
 
 
@@ -64,8 +68,10 @@ def check_versions(client, timeout=60):
     try:
         client.wait_for_workers(1, timeout=timeout)
     except TimeoutError:
-        raise ClusterError(f"no Dask worker joined {client.scheduler.address} within {timeout} s; "
-                           "start workers with `dask worker ADDRESS`") from None
+        raise ClusterError(
+            f"no Dask worker joined {client.scheduler.address} within {timeout} s; "
+            "start workers with `dask worker ADDRESS`"
+        ) from None
 
     def probe():  # defined here so that it travels by value: it must run where layerwise is missing
         try:
@@ -79,8 +85,10 @@ def check_versions(client, timeout=60):
     bad = {worker: v for worker, v in found.items() if v != expected}
     if bad:
         listing = ", ".join(f"{w}: {v}" for w, v in sorted(bad.items()))
-        raise ClusterError(f"this process runs layerwise {expected}, but Dask workers have {listing}; "
-                           "install the same layerwise version on every worker")
+        raise ClusterError(
+            f"this process runs layerwise {expected}, but Dask workers have {listing}; "
+            "install the same layerwise version on every worker"
+        )
 
 
 @contextlib.contextmanager
@@ -100,13 +108,22 @@ def connect(address=None, client=None, n_workers=None):
         return
     n = n_workers or os.cpu_count() or 1
     import dask
+
     # Our own scheduler keeps every broadcast copy of the data (the active memory manager would drop
     # copies nobody waits on, so a worker would fetch the data again for its next trial).
-    with _unguarded_script_named(), \
-            dask.config.set({"distributed.scheduler.active-memory-manager.start": False}), \
-            distributed.LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
-                                  silence_logs=logging.ERROR, env=BLAS_ENV) as cluster, \
-            distributed.Client(cluster) as c:
+    with (
+        _unguarded_script_named(),
+        dask.config.set({"distributed.scheduler.active-memory-manager.start": False}),
+        distributed.LocalCluster(
+            n_workers=n,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+            env=BLAS_ENV,
+        ) as cluster,
+        distributed.Client(cluster) as c,
+    ):
         check_versions(c)
         c.run(_quiet_convergence)
         yield c
@@ -117,4 +134,5 @@ def _quiet_convergence():
     import warnings
 
     from sklearn.exceptions import ConvergenceWarning
+
     warnings.filterwarnings("ignore", category=ConvergenceWarning)

@@ -6,6 +6,7 @@ cost_first, cost_last, cost_min), fit_time (s, on the worker), worker, finished_
 (the whole parameter set as canonical JSON, the trial's identity when a search resumes).
 CSV needs nothing beyond the standard library; Parquet needs pyarrow (``layerwise[io]``).
 """
+
 from __future__ import annotations
 
 import csv
@@ -38,6 +39,7 @@ def _csv_bytes(rows, columns):
 def _parquet_bytes(rows, columns):
     import pyarrow as pa
     import pyarrow.parquet as pq
+
     data = {}
     for c in columns:
         values = [row.get(c) for row in rows]
@@ -85,12 +87,15 @@ class ResultsTable:
                 found, raw = reader.fieldnames or [], list(reader)
         else:
             import pyarrow.parquet as pq
+
             table = pq.read_table(self.path)
             found, raw = table.column_names, table.to_pylist()
             raw = [{k: ("" if v is None else v) for k, v in r.items()} for r in raw]
         if list(found) != self.columns:
-            raise ValueError(f"{self.path}: columns {list(found)} do not match this search's {self.columns}; "
-                             "use a new results file or the same space")
+            raise ValueError(
+                f"{self.path}: columns {list(found)} do not match this search's {self.columns}; "
+                "use a new results file or the same space"
+            )
         return [_parse(r, self.param_names) for r in raw]
 
     def finished(self):
@@ -111,4 +116,5 @@ class ResultsTable:
     def frame(self):
         """The rows as a pandas DataFrame, ordered by trial number."""
         import pandas as pd
+
         return pd.DataFrame(sorted(self.rows, key=lambda r: r["number"]), columns=self.columns)

@@ -3,6 +3,7 @@
 arrives. With pruning, a trial runs as a chain of rungs (a few epochs each); between rungs the main
 process reports the validation score to the sampler, which may stop the trial.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -24,13 +25,18 @@ def rung_plan(max_iter, rungs):
 
 def _row(proposal, status, out, spent, workers):
     scores = out.get("scores") or []
-    row = {"number": proposal.number, "status": status,
-           "score": float(np.mean(scores)) if scores else None,
-           "score_std": float(np.std(scores)) if scores else None,
-           **{name: display(value) for name, value in proposal.params.items()},
-           "fit_time": spent, "worker": ",".join(dict.fromkeys(workers)),
-           "finished_at": datetime.datetime.now().isoformat(timespec="seconds"),
-           "error": out.get("error"), "params": canonical(proposal.params)}
+    row = {
+        "number": proposal.number,
+        "status": status,
+        "score": float(np.mean(scores)) if scores else None,
+        "score_std": float(np.std(scores)) if scores else None,
+        **{name: display(value) for name, value in proposal.params.items()},
+        "fit_time": spent,
+        "worker": ",".join(dict.fromkeys(workers)),
+        "finished_at": datetime.datetime.now().isoformat(timespec="seconds"),
+        "error": out.get("error"),
+        "params": canonical(proposal.params),
+    }
     for key in ("n_iter", "cost_first", "cost_last", "cost_min"):
         row[key] = out.get(key)
     return row
@@ -52,16 +58,20 @@ class _Loop:
 
     def __init__(self, client, sampler, table, job, max_in_flight, retries, plan, bar, callback):
         self.client, self.sampler, self.table, self.job = client, sampler, table, job
-        self.max_in_flight, self.retries, self.plan, self.bar, self.callback = \
-            max_in_flight, retries, plan, bar, callback
+        self.max_in_flight, self.retries, self.plan, self.bar, self.callback = (
+            max_in_flight,
+            retries,
+            plan,
+            bar,
+            callback,
+        )
         self.pending = {}  # future -> _Task
         self.done = distributed_module().as_completed()
         self.scatter()
 
     def scatter(self):
         """Send the data to every worker once (again only if every copy of it was lost)."""
-        self.data = self.client.scatter([self.job["X"], self.job["y"], self.job["folds"]], broadcast=True,
-                                        hash=False)
+        self.data = self.client.scatter([self.job["X"], self.job["y"], self.job["folds"]], broadcast=True, hash=False)
 
     def data_lost(self):
         """True when no worker holds a copy of the data any more (Dask's active memory manager may
@@ -82,8 +92,17 @@ class _Loop:
         return {k: to_estimator(v) for k, v in proposal.params.items()}
 
     def submit(self, task):
-        fut = self.client.submit(run_trial, self.job["estimator"], self.params(task.proposal), *self.data,
-                                 self.job["scoring"], self.epochs(task)[task.rung], task.states, 1, pure=False)
+        fut = self.client.submit(
+            run_trial,
+            self.job["estimator"],
+            self.params(task.proposal),
+            *self.data,
+            self.job["scoring"],
+            self.epochs(task)[task.rung],
+            task.states,
+            1,
+            pure=False,
+        )
         self.pending[fut] = task
         self.done.add(fut)
 
@@ -126,7 +145,7 @@ class _Loop:
             return self.finish(task, "failed", out)
         plan = self.epochs(task)
         if self.plan:
-            out["n_iter"] = sum(plan[:task.rung + 1])  # partial_fit epochs so far (n_iter_ counts per call)
+            out["n_iter"] = sum(plan[: task.rung + 1])  # partial_fit epochs so far (n_iter_ counts per call)
         if task.rung + 1 < len(plan):
             if self.sampler.report(task.proposal, out["n_iter"], float(np.mean(out["scores"]))):
                 return self.finish(task, "pruned", out)
@@ -148,8 +167,21 @@ class _Loop:
                 f.release()
 
 
-def run_trials(client, sampler, table, estimator, X, y, folds, scoring=None, plan=None,
-               max_in_flight=None, retries=2, progress=True, callback=None):
+def run_trials(
+    client,
+    sampler,
+    table,
+    estimator,
+    X,
+    y,
+    folds,
+    scoring=None,
+    plan=None,
+    max_in_flight=None,
+    retries=2,
+    progress=True,
+    callback=None,
+):
     """Run the sampler's trials on ``client`` until it has none left; rows go to ``table`` as they finish.
 
     ``plan(params) -> [epochs per rung]`` turns on rung-wise training with pruning (None: one full fit).

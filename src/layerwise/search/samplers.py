@@ -8,6 +8,7 @@ study sees them as ordinary trials); TPE lets Optuna propose.
 Interface: ``ask() -> Proposal | None``, ``report(proposal, step, score) -> prune?``,
 ``tell(proposal, score, state)``, ``resume(rows)`` with the finished rows of an earlier run.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -37,6 +38,7 @@ def _optuna():
 
 def _distribution(dim):
     from optuna.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
+
     if dim.kind in ("values", "choice"):
         return CategoricalDistribution([display(v) for v in dim.spec])
     if dim.kind == "int":
@@ -51,10 +53,10 @@ class Sampler:
         optuna = _optuna()
         self.space, self.n_trials, self.seed = space, n_trials, seed
         self.dists = {name: _distribution(dim) for name, dim in space.items()}
-        pruner = (optuna.pruners.MedianPruner(n_startup_trials=3, n_warmup_steps=0) if prune
-                  else optuna.pruners.NopPruner())
-        self.study = optuna.create_study(direction="maximize", sampler=self._optuna_sampler(optuna),
-                                         pruner=pruner)
+        pruner = (
+            optuna.pruners.MedianPruner(n_startup_trials=3, n_warmup_steps=0) if prune else optuna.pruners.NopPruner()
+        )
+        self.study = optuna.create_study(direction="maximize", sampler=self._optuna_sampler(optuna), pruner=pruner)
         self.done = set()  # trial numbers finished in an earlier run
         self.issued = 0  # proposals handed out in this run
 
@@ -77,9 +79,11 @@ class Sampler:
             encoded = {k: display(params[k]) for k in self.dists}
             state = optuna.trial.TrialState.PRUNED if row["status"] == "pruned" else optuna.trial.TrialState.COMPLETE
             inter = {int(row["n_iter"]): row["score"]} if state == optuna.trial.TrialState.PRUNED else None
-            self.study.add_trial(optuna.trial.create_trial(
-                params=encoded, distributions=self.dists, value=row["score"], state=state,
-                intermediate_values=inter))
+            self.study.add_trial(
+                optuna.trial.create_trial(
+                    params=encoded, distributions=self.dists, value=row["score"], state=state, intermediate_values=inter
+                )
+            )
             self.done.add(int(row["number"]))
 
     def _next(self):
@@ -104,8 +108,11 @@ class Sampler:
 
     def tell(self, proposal, score, status):
         optuna = _optuna()
-        states = {"ok": optuna.trial.TrialState.COMPLETE, "pruned": optuna.trial.TrialState.PRUNED,
-                  "failed": optuna.trial.TrialState.FAIL}
+        states = {
+            "ok": optuna.trial.TrialState.COMPLETE,
+            "pruned": optuna.trial.TrialState.PRUNED,
+            "failed": optuna.trial.TrialState.FAIL,
+        }
         self.study.tell(proposal.handle, score if status == "ok" else None, state=states[status])
 
 
@@ -122,9 +129,11 @@ class _ListSampler(Sampler):
         for row in rows:
             i = int(row["number"])
             if i >= len(listed) or canonical(listed[i]) != canonical(json.loads(row["params"])):
-                raise ValueError(f"results table row {i} has params {row['params']}, but this space and seed give "
-                                 f"{canonical(listed[i]) if i < len(listed) else 'no such trial'}; "
-                                 "use a new results file (or the same space, sampler and seed)")
+                raise ValueError(
+                    f"results table row {i} has params {row['params']}, but this space and seed give "
+                    f"{canonical(listed[i]) if i < len(listed) else 'no such trial'}; "
+                    "use a new results file (or the same space, sampler and seed)"
+                )
         super().resume([r for r in rows if int(r["number"]) < self.n_trials])
 
     def _next(self):

@@ -16,6 +16,7 @@ A space maps each parameter name to exactly one table::
 The Python form is the same as a dict: ``{"learning_rate": {"loguniform": [1e-4, 0.3]}, ...}``.
 Each table becomes a ``Dimension``; samplers draw from them and the results table stores their values.
 """
+
 from __future__ import annotations
 
 import json
@@ -45,8 +46,9 @@ class Dimension(NamedTuple):
         if self.kind == "int":
             return [int(v) for v in range(self.spec[0], self.spec[1] + 1)]
         if not self.finite:
-            raise ValueError(f"{self.name}: a {self.kind} range has no grid; give `values = [...]` "
-                             "or use the random or tpe sampler")
+            raise ValueError(
+                f"{self.name}: a {self.kind} range has no grid; give `values = [...]` or use the random or tpe sampler"
+            )
         return list(self.spec)
 
     def sample(self, rng):
@@ -80,9 +82,11 @@ def _range(name, kind, spec):
 
 def _dimension(name, table):
     if not isinstance(table, dict) or len(table) != 1 or next(iter(table)) not in KINDS:
-        raise ValueError(f"{name}: expected a table with exactly one of {', '.join(KINDS)} "
-                         f"(e.g. {{'loguniform': [1e-4, 0.3]}}), got {table!r}")
-    (kind, spec), = table.items()
+        raise ValueError(
+            f"{name}: expected a table with exactly one of {', '.join(KINDS)} "
+            f"(e.g. {{'loguniform': [1e-4, 0.3]}}), got {table!r}"
+        )
+    ((kind, spec),) = table.items()
     if kind in ("values", "choice"):
         if not isinstance(spec, (list, tuple)) or not spec:
             raise ValueError(f"{name}: `{kind}` expects a non-empty list of values, got {spec!r}")
@@ -101,8 +105,10 @@ def parse_space(space):
         return load_space(space)
     if not isinstance(space, dict) or not space:
         raise TypeError(f"space must be a non-empty dict of parameter -> table (or a TOML path), got {space!r}")
-    return {str(name): table if isinstance(table, Dimension) else _dimension(str(name), table)
-            for name, table in space.items()}
+    return {
+        str(name): table if isinstance(table, Dimension) else _dimension(str(name), table)
+        for name, table in space.items()
+    }
 
 
 def load_space(path):
@@ -115,8 +121,9 @@ def load_space(path):
         except ImportError:
             raise ImportError("reading a space file on Python 3.10 needs tomli: pip install tomli") from None
     if not os.path.isfile(path):
-        raise FileNotFoundError(f"{path}: no such space file; expected TOML tables like [learning_rate] "
-                                "loguniform = [1e-4, 0.3]")
+        raise FileNotFoundError(
+            f"{path}: no such space file; expected TOML tables like [learning_rate] loguniform = [1e-4, 0.3]"
+        )
     with open(path, "rb") as f:
         try:
             data = tomllib.load(f)

@@ -3,6 +3,7 @@
 This module must stay importable without Dask: the sequential baseline and the tests call
 ``run_trial`` directly.
 """
+
 from __future__ import annotations
 
 import inspect
@@ -15,6 +16,7 @@ from sklearn.base import clone, is_classifier
 def _worker_name():
     try:
         from distributed import get_worker
+
         return get_worker().address
     except (ImportError, ValueError):  # not inside a Dask worker
         return "local"
@@ -24,6 +26,7 @@ def _score(est, X, y, scoring):
     if scoring is None:
         return float(est.score(X, y))
     from sklearn.metrics import get_scorer
+
     scorer = get_scorer(scoring) if isinstance(scoring, str) else scoring
     return float(scorer(est, X, y))
 
@@ -51,9 +54,11 @@ def _summary(models, scores, fit_time):
     n_iter = [getattr(est, "n_iter_", len(c)) for est, c in zip(models, curves)]
     row = {"scores": scores, "n_iter": int(np.mean(n_iter)), "fit_time": fit_time, "worker": _worker_name()}
     if all(curves):
-        row.update(cost_first=float(np.mean([c[0] for c in curves])),
-                   cost_last=float(np.mean([c[-1] for c in curves])),
-                   cost_min=float(np.mean([min(c) for c in curves])))
+        row.update(
+            cost_first=float(np.mean([c[0] for c in curves])),
+            cost_last=float(np.mean([c[-1] for c in curves])),
+            cost_min=float(np.mean([min(c) for c in curves])),
+        )
     return row
 
 
@@ -69,6 +74,7 @@ def run_trial(estimator, params, X, y, folds, scoring=None, epochs=None, states=
     states (the fold estimators, when ``epochs`` is given) or error (text, when fitting raised).
     """
     from threadpoolctl import threadpool_limits
+
     start = time.perf_counter()
     try:
         with threadpool_limits(limits=blas_threads):
@@ -86,8 +92,11 @@ def run_trial(estimator, params, X, y, folds, scoring=None, epochs=None, states=
                 models.append(est)
                 scores.append(_score(est, X[val], y[val], scoring))
     except Exception as exc:  # a trial that cannot train is a result ("failed"), not a crash of the search
-        return {"error": f"{type(exc).__name__}: {exc}", "fit_time": time.perf_counter() - start,
-                "worker": _worker_name()}
+        return {
+            "error": f"{type(exc).__name__}: {exc}",
+            "fit_time": time.perf_counter() - start,
+            "worker": _worker_name(),
+        }
     row = _summary(models, scores, time.perf_counter() - start)
     if epochs is not None:
         row["states"] = models
