@@ -9,6 +9,7 @@ time on these shared machines is noise; ratios measured side by side are the sig
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import platform
@@ -106,7 +107,7 @@ def mlp_flop(layer_dims, m):
     Forward 2 m n[l-1] n[l] per layer (Z = W A); backward dW for every layer (2 m n[l-1] n[l]) and dA
     for layers 2..L only (dA[0] is never computed). Elementwise work is not counted.
     """
-    per_layer = [2.0 * m * a * b for a, b in zip(layer_dims[:-1], layer_dims[1:])]
+    per_layer = [2.0 * m * a * b for a, b in itertools.pairwise(layer_dims)]
     return 2 * sum(per_layer) + sum(per_layer[1:])
 
 

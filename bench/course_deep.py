@@ -9,7 +9,6 @@ The images are found by layerwise.datasets.find_cat_dir's one rule ($LAYERWISE_C
 
 from __future__ import annotations
 
-
 import numpy as np
 
 from . import layerwise_side, torch_side

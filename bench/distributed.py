@@ -13,6 +13,7 @@ scaling to clusters is worked out on paper in docs/guide/distributed.md.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import statistics
@@ -74,7 +75,7 @@ def _worker(rows, epochs):
     times = np.diff([t0, *stamps])[1:]  # the first epoch builds the workspaces
     bare = 0.0
     if comm is not None:
-        buf = np.zeros(sum(a * b + b for a, b in zip(LAYERS[:-1], LAYERS[1:])) + 2, np.float32)
+        buf = np.zeros(sum(a * b + b for a, b in itertools.pairwise(LAYERS)) + 2, np.float32)
         reduce = reduce_for(comm)
         comm.Barrier()
         t = time.perf_counter()

@@ -21,6 +21,7 @@ them to $OUT when that is set).
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import platform
@@ -53,7 +54,7 @@ def section(name):
                 out = fn(*a, **k)
                 RESULTS["sections"][name] = {"ok": True, "seconds": round(time.perf_counter() - t, 1)}
                 return out
-            except Exception as exc:  # noqa: BLE001 -- report and go on with the next section
+            except Exception as exc:  # report and go on with the next section
                 traceback.print_exc()
                 RESULTS["errors"].append(f"{name}: {type(exc).__name__}: {exc}")
                 RESULTS["sections"][name] = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
@@ -79,7 +80,7 @@ def environment():
     for mod in ("torch", "sklearn", "array_api_compat"):
         try:
             env[mod] = __import__(mod).__version__
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             env[mod] = f"missing ({type(exc).__name__})"
     RESULTS["env"] = env
     for k, v in env.items():
@@ -283,7 +284,7 @@ def speed():
             )
             for fn in runners[cfg]:
                 fn()  # warm-up epoch (compiles, captures, autotunes)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             traceback.print_exc()
             RESULTS["errors"].append(f"speed {cfg}: {type(exc).__name__}: {exc}")
     times = {cfg: ([], []) for cfg in runners}
@@ -294,7 +295,7 @@ def speed():
     for cfg, (t_ours, t_torch) in times.items():
         name, dims, B, prec, solver = cfg
         a, b = statistics.median(t_ours), statistics.median(t_torch)
-        flops = 6 * M * sum(p * n for p, n in zip(dims[:-1], dims[1:]))
+        flops = 6 * M * sum(p * n for p, n in itertools.pairwise(dims))
         large = dims[1] == 4096
         if large:  # throughput ratio: ours / PyTorch's (higher is better)
             ratio, target = b / a, TARGETS["large_f32" if prec == "float32" else "large_tf32"]

@@ -12,6 +12,8 @@ ceiling for ``fit``, whatever runs around the products.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 from .common import mlp_flop
@@ -20,7 +22,7 @@ from .common import mlp_flop
 def _operands(dims, m, dtype, rng):
     """Per layer: (A_prev (m, n[l-1]), W (n[l], n[l-1]), dZ (m, n[l])) with values of the job's scale."""
     out = []
-    for n_prev, n in zip(dims[:-1], dims[1:]):
+    for n_prev, n in itertools.pairwise(dims):
         out.append(
             (
                 rng.standard_normal((m, n_prev)).astype(dtype),

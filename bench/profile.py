@@ -20,9 +20,8 @@ import time
 import numpy as np
 
 from .common import epoch_flop, teacher_data
-from .train import LEARNING_RATES
 from .peak import matmul_contender
-
+from .train import LEARNING_RATES
 
 CLOCK = time.perf_counter  # --cpu: time.process_time, steadier on a busy machine with one BLAS thread
 

@@ -12,7 +12,6 @@ import time
 import warnings
 
 import numpy as np
-
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
 

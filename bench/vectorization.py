@@ -18,6 +18,7 @@ import time
 import numpy as np
 
 from layerwise.core import network, reference
+
 from .common import Row, interleaved, median, ratio, timing_rows
 from .rows import at_least
 

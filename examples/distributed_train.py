@@ -19,11 +19,11 @@ from pathlib import Path
 if str(Path(__file__).resolve().parents[1] / "src") not in sys.path:  # run from a checkout without installing
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-import numpy as np  # noqa: E402
-from sklearn.datasets import load_digits  # noqa: E402
+import numpy as np
+from sklearn.datasets import load_digits
 
-import layerwise  # noqa: E402
-from layerwise import distributed  # noqa: E402
+import layerwise
+from layerwise import distributed
 
 
 def main(argv=None):

@@ -16,9 +16,8 @@ sums. The same rule adds b[l] (n[l], 1) to W[l] A[l-1] (n[l], m) in every layer.
 
 from __future__ import annotations
 
-import numpy as np
-
 import _common
+import numpy as np
 
 FOODS = ["apples", "beef", "eggs", "potatoes"]
 SOURCES = ["carbs", "protein", "fat"]

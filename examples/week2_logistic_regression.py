@@ -10,9 +10,8 @@ too large and the cost oscillates, too small and it barely moves.
 
 from __future__ import annotations
 
-import numpy as np
-
 import _common
+import numpy as np
 
 
 def accuracy(w, b, X, Y):

@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import time
 
-import numpy as np
-
 import _common
+import numpy as np
 
 
 def timed(fn, *args, repeat=1):

@@ -13,9 +13,8 @@ Z[3] equals W X + b for every input. Depth buys nothing without a non-linearity.
 
 from __future__ import annotations
 
-import numpy as np
-
 import _common
+import numpy as np
 
 NAMES = ("sigmoid", "tanh", "relu", "leaky_relu")
 
@@ -62,7 +61,7 @@ def main(argv=None):
         axes[0, col].plot(z, g.forward(z), color="tab:blue")
         axes[0, col].set_title(f"{name}: g(z)", fontsize=9)
         axes[1, col].plot(z, g.derivative(z), color="tab:orange")
-        axes[1, col].set_title(f"g'(z)", fontsize=9)
+        axes[1, col].set_title("g'(z)", fontsize=9)
         axes[1, col].set_xlabel("z")
         for ax in axes[:, col]:
             ax.axhline(0, color="grey", lw=0.5)

@@ -13,9 +13,8 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 import _common
+import numpy as np
 
 SCALES = (0.01, 1.0, 10.0, 100.0)
 

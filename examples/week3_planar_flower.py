@@ -13,9 +13,8 @@ depend on the BLAS).
 
 from __future__ import annotations
 
-import numpy as np
-
 import _common
+import numpy as np
 
 HIDDEN_SIZES = (1, 2, 3, 4, 5, 20, 50)
 

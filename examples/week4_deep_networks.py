@@ -12,9 +12,8 @@ printed costs are 0.6930497356599888 and 0.7717493284237686 (iteration 0), 0.646
 
 from __future__ import annotations
 
-import numpy as np
-
 import _common
+import numpy as np
 
 MODELS = {  # name: (course function, layer_dims)
     "two-layer": ("two_layer_model", [12288, 7, 1]),
@@ -26,11 +25,11 @@ def dimension_table(layer_dims, m):
     """One row per layer l = 1..L: the shapes of W[l], b[l], Z[l] = A[l] and the parameter count."""
     rows = [
         f"    {'layer':<7}{'W[l]':>14}{'b[l]':>10}{'Z[l], A[l]':>14}{'parameters':>12}",
-        f"    {'0 (X)':<7}{'':>14}{'':>10}{str((layer_dims[0], m)):>14}{'':>12}",
+        f"    {'0 (X)':<7}{'':>14}{'':>10}{(layer_dims[0], m)!s:>14}{'':>12}",
     ]
     for l in range(1, len(layer_dims)):
         n, n_prev = layer_dims[l], layer_dims[l - 1]
-        rows.append(f"    {l:<7}{str((n, n_prev)):>14}{str((n, 1)):>10}{str((n, m)):>14}{n * n_prev + n:>12}")
+        rows.append(f"    {l:<7}{(n, n_prev)!s:>14}{(n, 1)!s:>10}{(n, m)!s:>14}{n * n_prev + n:>12}")
     return "\n".join(rows)
 
 

@@ -11,9 +11,8 @@ hidden layer size on the flower data, training on 300 points and scoring on 100 
 
 from __future__ import annotations
 
-import numpy as np
-
 import _common
+import numpy as np
 
 LEARNING_RATES = (0.01, 0.1, 0.5, 1.2, 5.0)
 HIDDEN_UNITS = (1, 2, 4, 8, 20)

@@ -18,9 +18,8 @@ from __future__ import annotations
 import itertools
 import math
 
-import numpy as np
-
 import _common
+import numpy as np
 
 BIG = 10.0  # output scale: sigmoid(BIG * (parity - 1/2)) is 0.007 or 0.993
 

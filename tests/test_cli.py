@@ -8,9 +8,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from flower_reference import FLIPS, tanh_network_accuracy
 from sklearn.metrics import accuracy_score, f1_score, mean_absolute_error, r2_score
 from sklearn.preprocessing import StandardScaler
-from flower_reference import FLIPS, tanh_network_accuracy
 
 import layerwise
 from layerwise.cli import COMMANDS, build_parser, main
@@ -43,7 +43,7 @@ def run(*args, cwd=None):
 def _write_csv(path, columns):
     names = list(columns)
     rows = zip(*(columns[n] for n in names))
-    fmt = lambda v: repr(float(v)) if isinstance(v, (float, np.floating)) else str(v)  # noqa: E731  exact
+    fmt = lambda v: repr(float(v)) if isinstance(v, (float, np.floating)) else str(v)
     path.write_text(",".join(names) + "\n" + "".join(",".join(map(fmt, r)) + "\n" for r in rows))
     return path
 
@@ -101,7 +101,7 @@ def test_classification_end_to_end(tmp_path, capsys):
     pred = expected.predict(scaler.transform(A))
     assert f"Accuracy:   {accuracy_score(LABELS, pred):.4f}" in r.stdout
     assert f"F1 (macro): {f1_score(LABELS, pred, average='macro'):.4f}" in r.stdout
-    true_down = [line for line in r.stdout.splitlines() if line.split()[:1] == ["down"]][0]
+    true_down = next(line for line in r.stdout.splitlines() if line.split()[:1] == ["down"])
     assert [int(v) for v in true_down.split()[1:]] == [np.sum((LABELS == "down") & (pred == c)) for c in ("down", "up")]
 
     r = run("info", model_path)

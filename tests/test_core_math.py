@@ -1,6 +1,7 @@
 """The core's math against independent references: numerical gradients, hand-worked values,
 the loop version, the generic dA[L] path."""
 
+import itertools
 import math
 
 import numpy as np
@@ -269,7 +270,7 @@ def test_every_optimizer_decreases_a_convex_cost(name, lr):
     X = rng.randn(3, 100)
     Y = (X[0:1] - X[1:2] + 0.3 * rng.randn(1, 100) > 0).astype(float)
     _, costs = core.train(X, Y, [3, 1], (), learning_rate=lr, num_iterations=300, init="zeros", optimizer=name)
-    assert all(b <= a + 1e-12 for a, b in zip(costs, costs[1:]))
+    assert all(b <= a + 1e-12 for a, b in itertools.pairwise(costs))
     assert costs[-1] < 0.5 * costs[0]
 
 

@@ -94,15 +94,15 @@ class RecordingCupy:
     """Stands in for ``cupy``: each kernel constructor returns what it was given."""
 
     @staticmethod
-    def ElementwiseKernel(in_params, out_params, operation, name, **kwargs):  # noqa: N802 -- CuPy's name
+    def ElementwiseKernel(in_params, out_params, operation, name, **kwargs):  # CuPy's name
         return dict(in_params=in_params, out_params=out_params, operation=operation, name=name, **kwargs)
 
     @staticmethod
-    def RawKernel(code, name, **kwargs):  # noqa: N802
+    def RawKernel(code, name, **kwargs):
         return dict(code=code, name=name, **kwargs)
 
     @staticmethod
-    def RawModule(code, **kwargs):  # noqa: N802
+    def RawModule(code, **kwargs):
         return dict(code=code, **kwargs)
 
 
@@ -339,5 +339,5 @@ def test_gather_copies_the_batchs_rows(libs, dtype):
     for k in range(3):
         ctr = np.array([k, 7], np.int64)  # [batch k, step t]: the batch number is read from the device
         out = np.empty((B, n), dtype)
-        getattr(libs[dtype], "gather")(_p(X), _p(order), _p(ctr), _ll(B), _ll(n), _p(out), _ll(out.size))
+        libs[dtype].gather(_p(X), _p(order), _p(ctr), _ll(B), _ll(n), _p(out), _ll(out.size))
         np.testing.assert_array_equal(out, X[order[k * B : (k + 1) * B]])

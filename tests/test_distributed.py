@@ -297,7 +297,7 @@ def test_command_line_distributed_equals_one_process(tmp_path, fmt):
     )
     assert one.returncode == 0 and two.returncode == 0, two.stderr[-3000:]
     assert two.stdout.count("Trained ") == 1 and two.stdout.count("Saved the model") == 1  # rank 0 alone speaks
-    pick = lambda out: [ln for ln in out.splitlines() if "accuracy" in ln or "examples x" in ln]  # noqa: E731
+    pick = lambda out: [ln for ln in out.splitlines() if "accuracy" in ln or "examples x" in ln]
     assert pick(two.stdout) == pick(one.stdout)  # the same data size, epochs, training and validation accuracy
     a, b = load(tmp_path / "one.st"), load(tmp_path / "two.st")
     assert rel(flat(b), flat(a)) < 1e-9

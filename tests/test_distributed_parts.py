@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
-from layerwise.io.tables import load_table
 from layerwise.distributed import SELF, LaunchError, count_rows, fit_scaler, read_rows, row_range, world
 from layerwise.distributed import checkpoint as ckpt
 from layerwise.engine.shard import local_batches
+from layerwise.io.tables import load_table
 
 
 @pytest.mark.parametrize("m,size", [(10, 3), (7, 7), (1000, 4), (5, 8)])
 def test_row_ranges_tile_the_rows(m, size):
     ranges = [row_range(m, r, size) for r in range(size)]
     assert ranges[0][0] == 0 and ranges[-1][1] == m
-    assert all(a[1] == b[0] for a, b in zip(ranges, ranges[1:]))  # contiguous, no overlap
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(ranges))  # contiguous, no overlap
     sizes = [b - a for a, b in ranges]
     assert max(sizes) - min(sizes) <= 1
 
@@ -174,7 +176,7 @@ def test_shard_epochs_on_four_threads_equal_one_process(shuffle):
     X, Y = rs.standard_normal((m, 3)), rs.standard_normal((m, 2))
     w = rs.uniform(0, 2, m)
     w[:6] = 0  # a batch of zero weights, and a lead whose share of some batches weighs nothing
-    theta0 = rs.standard_normal(sum(a * b + b for a, b in zip(dims[:-1], dims[1:])))
+    theta0 = rs.standard_normal(sum(a * b + b for a, b in itertools.pairwise(dims)))
     cfg = FitConfig(batch_size=5, max_iter=3, learning_rate=0.01, shuffle=shuffle, alpha=1e-2)
 
     def setup():

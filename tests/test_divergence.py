@@ -12,12 +12,12 @@ import numpy as np
 import pytest
 from sklearn.datasets import load_digits
 from sklearn.exceptions import ConvergenceWarning
+from userland import digits_files, layerwise_cmd
 
 from layerwise import NeuralNetClassifier, NeuralNetRegressor
 from layerwise.engine import DivergenceError
 from layerwise.engine.loop import GROWTH_LIMIT
 from layerwise.estimators.advice import not_converged, still_falling
-from userland import digits_files, layerwise_cmd
 
 X_ALL, Y_ALL = load_digits(return_X_y=True)
 X, Y = X_ALL[:400] / 16, Y_ALL[:400]
@@ -132,5 +132,5 @@ def test_an_early_stop_says_so_and_why(capsys, monkeypatch, early_stopping, why)
     err = capsys.readouterr().err
     n = est.n_iter_
     last_bar = err.replace("\r", "\n").strip().splitlines()[-2]
-    assert "(stopped early)" in last_bar and f"100%" in last_bar and f"{n}/{n}" in last_bar, err[-400:]
+    assert "(stopped early)" in last_bar and "100%" in last_bar and f"{n}/{n}" in last_bar, err[-400:]
     assert re.match(rf"Stopped at epoch {n} {why}", err.strip().splitlines()[-1])

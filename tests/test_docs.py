@@ -19,17 +19,14 @@ one folder per page, which starts with: data.csv / train.csv (digits, a ``label`
 rent), space.toml and model.safetensors.
 """
 
-import os
 import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 import numpy as np
-
+import pytest
 from userland import digits_files, env, layerwise_cmd, write_csv
 
 ROOT = Path(__file__).resolve().parents[1]

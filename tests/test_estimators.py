@@ -3,8 +3,6 @@
 import numpy as np
 import pytest
 
-from layerwise import core
-from layerwise.datasets import make_flower
 from layerwise.estimators import NeuralNetClassifier, NeuralNetRegressor, export_state, from_state
 
 

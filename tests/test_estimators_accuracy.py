@@ -72,7 +72,7 @@ def test_classifier_accuracy_beside_scikit_learn(name):
 def test_diabetes_r2_beside_scikit_learn():
     X, y = load_diabetes(return_X_y=True)
     settings = dict(hidden_layer_sizes=(8,), alpha=1.0, max_iter=200)
-    y_scaled = lambda p: TransformedTargetRegressor(p, transformer=StandardScaler())  # noqa: E731
+    y_scaled = lambda p: TransformedTargetRegressor(p, transformer=StandardScaler())
     ours, theirs, linear = [], [], []
     for seed in range(10):
         Xtr, Xte, ytr, yte = train_test_split(X, y, test_size=0.2, random_state=seed)

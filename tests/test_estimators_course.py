@@ -4,17 +4,13 @@ The deep recipe is written exactly as the issue gives it (``alpha="auto"`` means
 runs exactly ``max_iter`` iterations; ``history_["cost"][i]`` is the cost before update i, as the course.
 """
 
-import os
-from pathlib import Path
-
 import numpy as np
 import pytest
+from conftest import find_cat_dir
+from flower_reference import FLIPS, tanh_network_accuracy
 from threadpoolctl import threadpool_limits
 
 from layerwise import core
-from conftest import find_cat_dir
-from flower_reference import FLIPS, tanh_network_accuracy
-
 from layerwise.datasets import load_catvnoncat, make_flower
 from layerwise.estimators import NeuralNetClassifier
 

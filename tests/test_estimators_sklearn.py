@@ -31,10 +31,10 @@ _DROPOUT_REASONS = {
 # These three checks fit on features of size ~100 (unscaled on purpose). At the learning rate the other
 # checks need, full-batch gd's cost grows past 10x its start there, which layerwise stops with
 # DivergenceError (docs/guide/estimators.md, "Divergence"); test_divergence.py tests that rule itself.
-_GD_REASONS = {
-    name: "gd's cost grows past 10x its start on this check's unscaled features: DivergenceError"
-    for name in ("check_fit_idempotent", "check_fit_check_is_fitted", "check_n_features_in")
-}
+_GD_REASONS = dict.fromkeys(
+    ("check_fit_idempotent", "check_fit_check_is_fitted", "check_n_features_in"),
+    "gd's cost grows past 10x its start on this check's unscaled features: DivergenceError",
+)
 
 
 def expected_failed_checks(est):

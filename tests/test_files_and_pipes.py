@@ -6,9 +6,9 @@ import stat
 
 import numpy as np
 import pytest
+from userland import digits_files, layerwise_cmd, shell
 
 from layerwise.cli import main
-from userland import digits_files, layerwise_cmd, shell
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 

@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 from sklearn.preprocessing import StandardScaler
+from userland import digits_files, layerwise_cmd
 
 import layerwise
-from userland import digits_files, layerwise_cmd
 
 pytestmark = [
     pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning"),
@@ -113,7 +113,7 @@ def test_python_save_with_a_scaler_round_trips_raw_columns(tmp_path):
     loaded = layerwise.load(tmp_path / "m.safetensors")
     X_new = X * 1.5  # partly outside the training range: the clip matters
     np.testing.assert_array_equal(loaded.predict_proba(X_new), net.predict_proba(scaler.transform(X_new)))
-    onnx = pytest.importorskip("onnx")
+    pytest.importorskip("onnx")
     from onnx.reference import ReferenceEvaluator
 
     proto = layerwise.io.to_onnx(loaded)

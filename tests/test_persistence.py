@@ -18,9 +18,9 @@ from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
 import layerwise
 from layerwise import persistence
-from layerwise.io.modelfile import digest
 from layerwise.core import LayerParams
 from layerwise.estimators import NeuralNetClassifier, NeuralNetRegressor
+from layerwise.io.modelfile import digest
 from layerwise.persistence import ModelFileError
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")

@@ -3,7 +3,6 @@ export, and the WebSocket's safety rules (origin, validation, a closed page stop
 
 import io
 import json
-import time
 import warnings
 from contextlib import redirect_stdout
 
@@ -28,7 +27,7 @@ def test_defaults_parse_and_schema_is_json():
     v = parse({})
     assert v["hidden"] == [4] and v["features"] == ["x1", "x2"] and v["activation"] == "tanh"
     assert json.loads(json.dumps(schema()))["fields"][0]["name"] == "dataset"
-    for name, preset in PRESETS.items():
+    for _name, preset in PRESETS.items():
         parse({**DEFAULTS, **preset})  # every preset is a valid setting
 
 

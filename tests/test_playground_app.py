@@ -11,11 +11,11 @@ pytest.importorskip("starlette", reason="the playground needs the web extra: pip
 pytest.importorskip("httpx", reason="Starlette's TestClient needs httpx")
 with warnings.catch_warnings():  # newer Starlette prefers httpx2 and says so on import; httpx works
     warnings.simplefilter("ignore")
-    from starlette.testclient import TestClient  # noqa: E402
-from starlette.websockets import WebSocketDisconnect  # noqa: E402
+    from starlette.testclient import TestClient
+from starlette.websockets import WebSocketDisconnect
 
-from layerwise.cli import main  # noqa: E402
-from layerwise.playground.app import create_app  # noqa: E402
+from layerwise.cli import main
+from layerwise.playground.app import create_app
 
 SAME = {"origin": "http://testserver"}
 

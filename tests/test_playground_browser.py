@@ -12,7 +12,6 @@ import time
 import warnings
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 pytest.importorskip("starlette", reason="the playground needs the web extra: pip install 'layerwise[web]'")
@@ -21,10 +20,10 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need
 
 import layerwise  # noqa: E402
 from layerwise import core  # noqa: E402
+from layerwise.playground.data import make_dataset  # noqa: E402
 from layerwise.playground.export import estimator_class, estimator_params  # noqa: E402
 from layerwise.playground.server import config  # noqa: E402
 from layerwise.playground.settings import DEFAULTS, parse  # noqa: E402
-from layerwise.playground.data import make_dataset  # noqa: E402
 
 CHROMIUM = next(
     (

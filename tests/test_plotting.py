@@ -7,11 +7,11 @@ import numpy as np
 import pytest
 
 pytest.importorskip("matplotlib")
-import matplotlib  # noqa: E402
+import matplotlib
 
 matplotlib.use("Agg")
 
-from layerwise import plotting  # noqa: E402
+from layerwise import plotting
 
 
 def _legend(ax):
@@ -57,7 +57,7 @@ def test_decision_boundary_has_contours_and_points():
     scatter = [c for c in ax.collections if isinstance(c, PathCollection)][-1]
     np.testing.assert_array_equal(scatter.get_offsets(), X)
     np.testing.assert_array_equal(scatter.get_array(), (y == "yes").astype(int))  # "no" -> 0, "yes" -> 1
-    contour = [c for c in ax.collections if c is not scatter][0]
+    contour = next(c for c in ax.collections if c is not scatter)
     assert len(contour.get_paths()) >= 1
     lo, hi = X.min(axis=0) - 0.5, X.max(axis=0) + 0.5
     np.testing.assert_allclose(ax.get_xlim(), (lo[0], hi[0]))

@@ -12,8 +12,8 @@ from sklearn.utils.validation import validate_data
 
 import layerwise.estimators.base as base
 from layerwise import core
-from layerwise.estimators import NeuralNetClassifier, NeuralNetRegressor
 from layerwise.engine.ops import all_finite
+from layerwise.estimators import NeuralNetClassifier, NeuralNetRegressor
 from layerwise.estimators.fastcheck import quick_rows
 
 

@@ -112,7 +112,7 @@ def test_interrupted_search_resumes_and_skips_finished_trials(client, data, tmp_
     )
     assert sorted(rerun) == sorted(set(range(6)) - set(seen))  # nothing finished is run twice
     fresh = search(make_net(), SPACE, X, y, n_trials=6, client=client, progress=False, refit=False)
-    key = lambda rows: sorted((r["number"], r["params"], r["score"]) for r in rows)  # noqa: E731
+    key = lambda rows: sorted((r["number"], r["params"], r["score"]) for r in rows)
     assert key(result.rows) == key(fresh.rows)  # resuming gives what one uninterrupted run gives
 
 

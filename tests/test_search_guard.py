@@ -1,7 +1,6 @@
 """`import layerwise` exposes `layerwise.search` lazily; a script without the __main__ guard gets one line."""
 
 import pytest
-
 from userland import python
 
 SCRIPT = """

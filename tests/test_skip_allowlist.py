@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from skip_allowlist import ALLOWED, allowed
 
 HERE = Path(__file__).resolve().parent

@@ -51,7 +51,7 @@ def python(code, cwd=None, timeout=300):
 def write_csv(path, columns):
     """{name: values} -> a CSV file with a header line; floats written exactly."""
     names = list(columns)
-    fmt = lambda v: repr(float(v)) if isinstance(v, (float, np.floating)) else str(v)  # noqa: E731
+    fmt = lambda v: repr(float(v)) if isinstance(v, (float, np.floating)) else str(v)
     rows = zip(*(columns[n] for n in names))
     Path(path).write_text(",".join(names) + "\n" + "".join(",".join(map(fmt, r)) + "\n" for r in rows))
     return Path(path)
@@ -65,7 +65,7 @@ def digits_files(folder, n_train=700, n_test=300):
     X, y = load_digits(return_X_y=True)
     names = [f"p{j}" for j in range(X.shape[1])]
     table = lambda rows, label=True: {
-        **{n: X[rows, j] for j, n in enumerate(names)},  # noqa: E731
+        **{n: X[rows, j] for j, n in enumerate(names)},
         **({"label": y[rows]} if label else {}),
     }
     train, test = np.arange(n_train), np.arange(n_train, n_train + n_test)

@@ -11,7 +11,8 @@ Only array-API operations are used, so the functions run on any namespace.
 
 from __future__ import annotations
 
-from typing import Callable, NamedTuple
+from collections.abc import Callable
+from typing import NamedTuple
 
 from .._backend import namespace
 from .registry import lookup

@@ -12,10 +12,12 @@ device afterwards, so every backend starts from bitwise the same weights.
 from __future__ import annotations
 
 import math
-from typing import Callable, NamedTuple
+from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 from sklearn.utils import check_random_state
+
 from .registry import lookup
 
 

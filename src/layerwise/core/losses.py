@@ -14,7 +14,8 @@ Costs are computed from logits (softplus, log-sum-exp), so no finite input overf
 
 from __future__ import annotations
 
-from typing import Callable, NamedTuple
+from collections.abc import Callable
+from typing import NamedTuple
 
 from .._backend import namespace
 from .registry import lookup

@@ -18,7 +18,8 @@ neither is mutated. The formulas are the course's (Improving Deep Neural Network
 
 from __future__ import annotations
 
-from typing import Callable, NamedTuple
+from collections.abc import Callable
+from typing import NamedTuple
 
 from .._backend import namespace
 from .network import LayerParams

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import math
 
-from .._backend import namespace
 from .initializers import check_layer_dims
 from .losses import get_loss
-from .network import check_finite, init_params, model_backward, model_forward, compute_cost
+from .network import check_finite, compute_cost, init_params, model_backward, model_forward
 from .optimizers import get_optimizer
 
 

@@ -136,7 +136,7 @@ def nn_model(X, Y, n_h, num_iterations=10000, print_cost=False, *, init_seed=Non
     n_x = layer_sizes(X, Y)[0]
     n_y = layer_sizes(X, Y)[2]
     parameters = initialize_parameters(n_x, n_h, n_y, seed=init_seed)
-    for i in range(0, num_iterations):
+    for i in range(num_iterations):
         A2, cache = forward_propagation(X, parameters)
         cost = compute_cost(A2, Y)
         grads = backward_propagation(parameters, cache, X, Y)

@@ -18,10 +18,6 @@ from .week4_steps import (
     linear_activation_forward,
     linear_backward,
     linear_forward,
-    relu,
-    relu_backward,
-    sigmoid,
-    sigmoid_backward,
     update_parameters,
 )
 

@@ -40,8 +40,8 @@ def initialize_parameters_deep(layer_dims, *, seed=1):
 
 
 def _record(i, cost, num_iterations, print_cost, costs):
-    if print_cost and i % 100 == 0 or i == num_iterations - 1:  # the notebook's precedence, kept
-        print("Cost after iteration {}: {}".format(i, np.squeeze(cost)))
+    if (print_cost and i % 100 == 0) or i == num_iterations - 1:  # the notebook's precedence, kept
+        print(f"Cost after iteration {i}: {np.squeeze(cost)}")
     if i % 100 == 0 or i == num_iterations:  # the notebook's condition: the second half never holds
         costs.append(cost)
 
@@ -57,7 +57,7 @@ def two_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000
     costs = []
     (n_x, n_h, n_y) = layers_dims
     parameters = initialize_parameters(n_x, n_h, n_y)
-    for i in range(0, num_iterations):
+    for i in range(num_iterations):
         W1, b1, W2, b2 = parameters["W1"], parameters["b1"], parameters["W2"], parameters["b2"]
         A1, cache1 = linear_activation_forward(X, W1, b1, "relu")
         A2, cache2 = linear_activation_forward(A1, W2, b2, "sigmoid")
@@ -78,7 +78,7 @@ def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, 
     np.random.seed(1)
     costs = []
     parameters = initialize_parameters_deep(layers_dims)
-    for i in range(0, num_iterations):
+    for i in range(num_iterations):
         AL, caches = L_model_forward(X, parameters)
         cost = compute_cost(AL, Y)
         grads = L_model_backward(AL, Y, caches)

@@ -16,8 +16,6 @@ import os
 
 import numpy as np
 
-from ..io import write_atomically
-
 FORMAT = "layerwise-checkpoint"
 VERSION = 1
 _STATE_KEYS = ("n_iter", "learning_rate", "history", "best_loss", "best_score", "no_improve", "stopped")

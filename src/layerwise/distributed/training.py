@@ -25,10 +25,10 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import validate_data
 
 from .. import core
-from ..estimators import plan
-from ..estimators.params import check_params
 from ..engine import DivergenceError, Network, Shard, TrainState, make_optimizer, run_epoch, shard_epoch, train
 from ..engine.threads import blas_threads_for
+from ..estimators import plan
+from ..estimators.params import check_params
 from ..io import write_atomically
 from ..progress import Progress
 from . import checkpoint as ckpt
@@ -125,6 +125,7 @@ def _fit(est, X, y, sample_weight, comm, checkpoint, checkpoint_every, resume):
             f"{type(est).__name__}: max_iter={est.max_iter} reached and the optimization has not "
             "converged yet; increase max_iter or the learning_rate",
             ConvergenceWarning,
+            stacklevel=2,
         )
     plan.store(est, net.get_params())
     return est

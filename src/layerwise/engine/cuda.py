@@ -31,7 +31,7 @@ import numpy as np
 
 from . import cuda_kernels as K
 from .loop import current_learning_rate, diverged
-from .precision import tf32_products  # noqa: F401 (its old home; bench/gpu.py imports it from here)
+from .precision import tf32_products
 
 _BLOCK = 256
 
@@ -57,7 +57,7 @@ def graph_epoch(net, opt, X, Y, w, cfg):
         return None
     try:
         return GraphEpoch(net, opt, X, Y, cfg)
-    except Exception as exc:  # noqa: BLE001 -- any capture problem: the ordinary loop is always correct
+    except Exception as exc:  # any capture problem: the ordinary loop is always correct
         warnings.warn(
             f"the training step could not be captured in a CUDA graph ({type(exc).__name__}: {exc}); "
             "training runs the ordinary loop on the GPU instead",

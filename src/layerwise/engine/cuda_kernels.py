@@ -160,7 +160,7 @@ def _ctype(dtype):
     return {"float32": "float", "float64": "double"}[str(dtype)]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def bias_act(activation):
     """ElementwiseKernel(b, n, Z): Z (m, n) := g(Z + b) with b (n,) broadcast over the rows."""
     g, _ = ACTIVATIONS[activation]
@@ -169,7 +169,7 @@ def bias_act(activation):
     )
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def act_grad(activation):
     """ElementwiseKernel(A, dZ): dZ := dZ * g'(Z), g' written in terms of A = g(Z); None for linear."""
     _, dg = ACTIVATIONS[activation]
@@ -178,7 +178,7 @@ def act_grad(activation):
     return _cupy().ElementwiseKernel("T a", "T dZ", f"dZ = dZ * ({dg});", f"lw_grad_{activation}", options=_OPTIONS)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def gather():
     """ElementwiseKernel(src, order, ctr, B, n, dst): dst[r] = src[order[ctr[0] B + r]] for rows of n values."""
     return _cupy().ElementwiseKernel(
@@ -189,14 +189,14 @@ def gather():
     )
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def output(loss, dtype):
     """RawKernel lw_output(ZL, b, Y, dZ, acc, scale, m, n) for ``loss``; one thread per row."""
     src = f"typedef {_ctype(dtype)} real_t;\n" + _OUTPUT.replace("BODY", _OUTPUT_BODY[loss])
     return _cupy().RawKernel(src, "lw_output", options=_OPTIONS)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def step_module(rule, dtype):
     """RawModule with lw_step (the optimizer ``rule``), lw_step_end and lw_colsum1, for ``dtype``."""
     src = f"typedef {_ctype(dtype)} real_t;\n" + _STEP.replace("RULE", _RULES[rule])

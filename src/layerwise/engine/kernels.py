@@ -18,11 +18,12 @@ The output layers (``OUTPUTS``, by loss name: activation, cost and dZ[L]) are in
 
 from __future__ import annotations
 
-from typing import Callable, NamedTuple
+from collections.abc import Callable
+from typing import NamedTuple
 
-from .outputs import OUTPUTS, Output, get_output  # noqa: F401 (the output layers, by loss name)
-from ..core.registry import lookup
 from ..core.activations import ALIASES
+from ..core.registry import lookup
+from .outputs import OUTPUTS, Output, get_output  # noqa: F401 (the output layers, by loss name)
 
 
 class InPlaceActivation(NamedTuple):

@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-
 GROWTH_LIMIT = 10.0  # a cost above this many times its starting value means divergence (see ``diverging``)
 
 

@@ -30,9 +30,8 @@ import math
 
 import numpy as np
 
-from .ops import NUMPY
 from ..core.registry import lookup
-
+from .ops import NUMPY
 
 BLOCK = 32_768  # elements per block of a multi-pass update: five float64 blocks (1.3 MB) stay in a 2 MB L2
 

@@ -18,7 +18,9 @@ and the row sum is a product with ``ones_n`` (one BLAS gemv, 1 us).
 
 from __future__ import annotations
 
-from typing import Callable, NamedTuple
+from collections.abc import Callable
+from typing import NamedTuple
+
 from ..core.registry import lookup
 
 

@@ -20,8 +20,8 @@ per size, at most ``MAX_WORKSPACES`` of them (then they are dropped and rebuilt)
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 

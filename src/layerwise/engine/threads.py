@@ -8,6 +8,7 @@ forward pass of a batch, training runs on one BLAS thread; above, BLAS keeps its
 
 from __future__ import annotations
 
+import itertools
 from contextlib import nullcontext
 
 SMALL_MACS = 8_000_000  # forward multiply-adds per batch; 784-256-256-10 at batch 256 is 69 M
@@ -15,7 +16,7 @@ SMALL_MACS = 8_000_000  # forward multiply-adds per batch; 784-256-256-10 at bat
 
 def forward_macs(layer_dims, batch_size):
     """Multiply-adds of one forward pass: m * sum_l n[l] n[l-1]."""
-    return batch_size * sum(a * b for a, b in zip(layer_dims[:-1], layer_dims[1:]))
+    return batch_size * sum(a * b for a, b in itertools.pairwise(layer_dims))
 
 
 def blas_threads_for(layer_dims, batch_size):

@@ -196,10 +196,13 @@ class BaseNeuralNet(BaseEstimator):
                 f"{type(self).__name__}: lbfgs stopped after max_iter={self.max_iter} iterations "
                 f"without converging ({result.message}); increase max_iter or scale the features",
                 ConvergenceWarning,
+                stacklevel=2,
             )
         elif solver != "lbfgs" and not incremental and not result.converged and self.solver != "gd":
             warnings.warn(
-                not_converged(type(self).__name__, self.max_iter, self.tol, self.loss_curve_), ConvergenceWarning
+                not_converged(type(self).__name__, self.max_iter, self.tol, self.loss_curve_),
+                ConvergenceWarning,
+                stacklevel=2,
             )
         return self
 
@@ -235,7 +238,9 @@ class BaseNeuralNet(BaseEstimator):
         full = self.solver in ("gd", "lbfgs")
         batch = m if full else (min(200, m) if self.batch_size == "auto" else int(self.batch_size))
         if not full and self.batch_size != "auto" and batch > m:
-            warnings.warn(f"batch_size {batch} is larger than the {m} training samples; using {m}", UserWarning)
+            warnings.warn(
+                f"batch_size {batch} is larger than the {m} training samples; using {m}", UserWarning, stacklevel=2
+            )
         return FitConfig(
             batch_size=min(batch, m),
             max_iter=self.max_iter,

@@ -51,7 +51,7 @@ def check_tensors(path, doc, arrays):
         if not isinstance(pre, dict) or not isinstance(pre.get("kind"), str) or pre["kind"] not in SCALERS:
             kind = pre.get("kind") if isinstance(pre, dict) else pre
             raise ModelFileError(path, f"unknown preprocessing {kind!r}; known kinds: {sorted(SCALERS)}")
-        expected.update({name: ((dims[0],), None) for name in tensor_names(pre["kind"])})  # either float dtype
+        expected.update(dict.fromkeys(tensor_names(pre["kind"]), ((dims[0],), None)))  # either float dtype
     if set(arrays) != set(expected):
         missing, extra = sorted(set(expected) - set(arrays)), sorted(set(arrays) - set(expected))
         raise ModelFileError(path, f"tensors do not match layer_dims {dims}: missing {missing}, unexpected {extra}")
@@ -97,7 +97,7 @@ def check_metadata(path, doc):
     else:
         if not isinstance(classes, list) or len(set(map(repr, classes))) != len(classes) or len(classes) < 2:
             raise ModelFileError(path, f"classes {classes!r}: expected a list of at least 2 distinct labels")
-        if output_type == "binary" and len(classes) != 2 or output_type == "multiclass" and len(classes) < 3:
+        if (output_type == "binary" and len(classes) != 2) or (output_type == "multiclass" and len(classes) < 3):
             raise ModelFileError(path, f"{len(classes)} classes do not fit output_type {output_type!r}")
         if n_y != units(len(classes)):
             raise ModelFileError(

@@ -24,8 +24,8 @@ import os
 
 import numpy as np
 
-from .atomic import write_atomically
 from ..jsonable import to_json
+from .atomic import write_atomically
 from .modelcheck import ModelFileError, check_metadata, check_tensors
 from .preprocessing import export_scaler, import_scaler
 from .sniff import describe, looks_like_safetensors

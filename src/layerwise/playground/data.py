@@ -132,7 +132,7 @@ def make_dataset(
         make, task = DATASETS[dataset]
         P, y = make(int(points), float(noise), rng)
     m = len(y)
-    m_train = m if train_ratio >= 1 else max(1, min(m - 1, int(round(m * train_ratio))))
+    m_train = m if train_ratio >= 1 else max(1, min(m - 1, round(m * train_ratio)))
     order = np.arange(m) if m_train == m else rng.permutation(m)
     tr, te = order[:m_train], order[m_train:]
     extent = float(np.ceil(np.abs(P).max() * 1.1 * 2) / 2) if m else 1.0

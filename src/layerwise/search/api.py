@@ -14,7 +14,7 @@ from sklearn.model_selection import KFold, StratifiedKFold, train_test_split
 
 from .cluster import connect
 from .results import ResultsTable
-from .runner import rung_plan, run_trials
+from .runner import run_trials, rung_plan
 from .samplers import make_sampler
 from .space import parse_space, to_estimator
 
