@@ -6,9 +6,8 @@ import os
 import warnings
 from contextlib import contextmanager
 
+from ..io.tables import TABULAR  # formats whose columns have names
 from .errors import UsageError
-
-TABULAR = (".csv", ".parquet", ".pq")  # formats whose columns have names
 
 
 def load_model(path):

@@ -1,7 +1,8 @@
-"""What a file that is not a model file looks like, told from its first bytes (for one clear error line)."""
+"""What a path holds when it is not what was expected, told from its kind or first bytes (for one clear error line)."""
 
 from __future__ import annotations
 
+import stat
 import struct
 
 # leading bytes -> what the file is
@@ -14,6 +15,21 @@ _MAGIC = (
     (b"\x89PNG", "a PNG picture"),
     (b"%PDF", "a PDF document"),
 )
+
+
+# a path's kind (its stat mode) -> what it is, for what is not a regular file
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
+
+
+def path_kind(mode: int) -> str:
+    """What a path whose ``os.stat(...).st_mode`` is ``mode`` is: 'a folder', 'a named pipe (FIFO)', ..."""
+    return next((what for test, what in _KINDS if test(mode)), "a regular file" if stat.S_ISREG(mode) else "not a file")
 
 
 def looks_like_safetensors(head, size):
@@ -39,9 +55,9 @@ def describe(head):
         text = None
     if text is not None and text.strip() and all(c.isprintable() or c in "\r\n\t" for c in text):
         first = text.splitlines()[0][:60]
-        kind = "a CSV table" if "," in first else "a text file"
+        kind = "a CSV table" if any(sep in first for sep in ",;\t") else "a text file"
         return f"{kind} (first line: {first!r})"
     return "binary data of an unknown kind"
 
 
-__all__ = ["describe", "looks_like_safetensors"]
+__all__ = ["describe", "looks_like_safetensors", "path_kind"]

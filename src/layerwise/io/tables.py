@@ -1,57 +1,127 @@
-"""Table loaders: CSV, Parquet (pyarrow), .npy, .npz and HDF5 files -> (X (m, n_x), y, feature names)."""
+"""Table loaders: a data file's suffix picks the reader; CSV/TSV/Parquet give named raw columns, all give (X, y, names).
+
+Two views of a file. ``read_columns`` gives a table's raw columns by name, for preprocessing that
+imputes and encodes (numbers as int64, or float64 with NaN where missing; booleans; text as ``str``
+with None where missing: see ``layerwise.io.delimited``). ``load_table`` gives the numeric view a
+network trains on, ``(X (m, n_x), y, feature names)``, refusing missing values and text features.
+"""
 
 from __future__ import annotations
 
 import os
+import stat
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
+from .arrays import read_hdf5, read_npy, read_npz
+from .columns import check_finite, check_unique, need, select, target_names
+from .delimited import decode, line_of, parse, sniff, typed
+from .sniff import path_kind
 
-def _need(module, what):
+TEXT = (".csv", ".tsv")  # read with the standard library: no extra needed
+PARQUET = (".parquet", ".pq")  # read with pyarrow (layerwise[io])
+TABULAR = TEXT + PARQUET  # formats whose columns have names
+_ARRAYS = {".npy": read_npy, ".npz": read_npz, ".h5": read_hdf5, ".hdf5": read_hdf5}
+SUFFIXES = TABULAR + tuple(_ARRAYS)
+
+
+def data_file(path: str | os.PathLike[str]) -> str:
+    """``path`` as a string, once it is a readable kind of data file; else an error saying what it is."""
+    path = os.fspath(path)
+    suffix = os.path.splitext(path)[1].lower()
     try:
-        return __import__(module, fromlist=["_"])
-    except ImportError:
-        raise ImportError(f"reading {what} needs {module.split('.')[0]}: pip install 'layerwise[io]'") from None
-
-
-def target_names(target):
-    """None, one column name, or several (a list, or one string with commas) -> list of names."""
-    if target is None:
-        return []
-    names = target.split(",") if isinstance(target, str) else [str(t) for t in target]
-    return [n.strip() for n in names if n.strip()]
-
-
-def _columns(path, columns, target, features):
-    """{name: 1-D array} -> (X, y, feature_names), checking names, emptiness and feature types."""
-    names, targets = list(columns), target_names(target)
-    for name in targets + list(features or []):
-        if name not in columns:
-            raise ValueError(f"{path}: no column {name!r}; the columns are: {', '.join(names)}")
-    feats = list(features) if features is not None else [n for n in names if n not in targets]
-    if not feats:
-        raise ValueError(f"{path}: no feature columns left besides the target {targets}")
-    bad = [f"{n} ({columns[n].dtype})" for n in feats if columns[n].dtype.kind not in "biuf"]
-    if bad:
-        raise ValueError(
-            f"{path}: feature columns must be numeric, but {', '.join(bad)} are not; "
-            "encode them as numbers or drop them"
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise ValueError(f"{path}: cannot be read ({exc.strerror})") from None
+    if mode is not None and not stat.S_ISREG(mode) and not (stat.S_ISFIFO(mode) and suffix in TEXT):
+        remedy = (
+            f"{suffix} files are read by seeking, which a pipe cannot do: save the data to a file first"
+            if stat.S_ISFIFO(mode)
+            else f"give the path of a data file ({', '.join(SUFFIXES)})"
         )
-    X = np.column_stack([columns[n] for n in feats])
-    X = X if X.dtype in (np.float32, np.float64) else X.astype(np.float64)
-    y = (
-        None
-        if not targets
-        else columns[targets[0]]
-        if len(targets) == 1
-        else np.column_stack([columns[t] for t in targets])
-    )
-    return X, y, feats
+        raise ValueError(f"{path} is {path_kind(mode)}, not a data file; {remedy}")
+    if suffix not in SUFFIXES:
+        raise ValueError(
+            f"{path}: unknown data format {suffix or '(no suffix)'!r}; expected one of {', '.join(SUFFIXES)}"
+        )
+    if mode is None:
+        raise FileNotFoundError(f"{path}: no such data file")
+    return path
 
 
-def read_arrow(path, target, features, read):
-    """(X, y, feature names) from the Arrow table ``read(path)`` gives (CSV, Parquet, or a slice of one)."""
-    pa = _need("pyarrow", "CSV and Parquet")
+def read_columns(
+    path: str | os.PathLike[str], *, sep: str | None = None, encoding: str | None = None
+) -> dict[str, np.ndarray]:
+    """A CSV, TSV or Parquet table's raw columns by name, in the file's order: {name: (m,) array}.
+
+    Numbers are int64 (whole, none missing) or float64 (NaN where missing; an infinite value is refused
+    with its column and line); booleans a bool array (an object array of True/False/None with missing
+    values); anything else an object array of ``str``, None where missing. ``sep`` forces the delimiter
+    (default: sniffed among ``,`` ``;`` and tab; tab for .tsv; ``;`` allows decimal commas), ``encoding`` the text's (default UTF-8,
+    with or without a byte-order mark). Duplicate column names are refused, naming them.
+    """
+    path = data_file(path)
+    suffix = os.path.splitext(path)[1].lower()
+    if suffix in PARQUET:
+        return arrow_columns(path, _arrow_table(path, lambda p: need("pyarrow.parquet", "Parquet").read_table(p)))
+    if suffix not in TEXT:
+        raise ValueError(f"{path}: a {suffix} file has no named columns; tables are {', '.join(TABULAR)} files")
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as exc:
+        raise ValueError(f"{path}: cannot be read ({exc.strerror})") from None
+    text = decode(path, data, encoding)
+    sep = sep or ("\t" if suffix == ".tsv" else sniff(text))
+    header, fields = parse(path, text, sep)
+    names = column_names(path, header)
+    columns = {name: typed(values, decimal_comma=sep == ";") for name, values in zip(names, fields)}
+    for name, A in columns.items():
+        check_finite(path, [name], A, line=lambda row: line_of(text, sep, row))
+    return columns
+
+
+def column_names(path: str, header: Sequence[str]) -> list[str]:
+    """A header's names, stripped; an empty one becomes 'Unnamed: j' (as pandas says); duplicates refused."""
+    names = [str(n).strip() or f"Unnamed: {j}" for j, n in enumerate(header)]
+    check_unique(path, names)
+    return names
+
+
+def arrow_columns(path: str, table: Any) -> dict[str, np.ndarray]:
+    """A pyarrow Table -> raw columns by the same rules as a CSV's (see ``read_columns``)."""
+    pa = need("pyarrow", "Parquet")
+    names = column_names(path, table.column_names)
+    columns = {name: _from_arrow(pa, path, name, col) for name, col in zip(names, table.columns)}
+    for name, A in columns.items():
+        check_finite(path, [name], A)
+    return columns
+
+
+def _from_arrow(pa: Any, path: str, name: str, col: Any) -> np.ndarray:
+    t = col.type
+    if pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_decimal(t):
+        if col.null_count == 0 and not pa.types.is_decimal(t):
+            a = col.to_numpy()
+            return a if a.dtype != np.float16 else a.astype(np.float32)
+        return col.cast(pa.float64()).to_numpy(zero_copy_only=False)  # nulls -> NaN
+    if pa.types.is_boolean(t):
+        return col.to_numpy() if col.null_count == 0 else np.array(col.to_pylist(), dtype=object)
+    try:
+        values = col.cast(pa.string()).to_pylist()
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        raise ValueError(f"{path}: column {name!r} holds {t} values, which are not numbers or text") from None
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+def _arrow_table(path: str, read: Callable[[str], Any]) -> Any:
+    pa = need("pyarrow", "Parquet")
     try:
         table = read(path)
     except (pa.ArrowInvalid, OSError) as exc:
@@ -59,129 +129,45 @@ def read_arrow(path, target, features, read):
         raise ValueError(f"{path}: cannot be read as a table ({first})") from None
     if table.num_rows == 0:
         raise ValueError(f"{path}: the file has no rows of data")
-    nulls = [n for n, c in zip(table.column_names, table.columns) if c.null_count]
-    if nulls:
-        raise ValueError(f"{path}: column(s) {', '.join(nulls)} have missing values; fill or drop them first")
-    columns = {}
-    for name, col in zip(table.column_names, table.columns):
-        a = col.to_numpy()
-        columns[name] = a if a.dtype != object else a.astype(str)
-    return _columns(path, columns, target, features)
+    return table
 
 
-def _read_csv(path, target, features):
-    return read_arrow(path, target, features, lambda p: _need("pyarrow.csv", "CSV").read_csv(p))
+def read_arrow(path: str, target: Any, features: Sequence[str] | None, read: Callable[[str], Any]) -> tuple:
+    """(X, y, feature names) from the Arrow table ``read(path)`` gives (a Parquet table, or a slice of one)."""
+    return select(path, arrow_columns(path, _arrow_table(path, read)), target, features)
 
 
-def _read_parquet(path, target, features):
-    return read_arrow(path, target, features, lambda p: _need("pyarrow.parquet", "Parquet").read_table(p))
-
-
-def _numeric_array(path, A, what):
-    if A.dtype.kind not in "biuf" or A.ndim not in (1, 2) or A.shape[0] == 0:
-        raise ValueError(f"{path}: expected a non-empty numeric array (m, n) for {what}, got {A.dtype}{list(A.shape)}")
-    return A if A.ndim == 2 else A.reshape(-1, 1)
-
-
-def _read_npy(path, target, features):
-    """A 2-D array; columns are named x0, x1, ...; memory-mapped, so X stays a view when it can."""
-    try:
-        A = np.load(path, mmap_mode="r", allow_pickle=False)
-    except ValueError as exc:
-        raise ValueError(f"{path}: not a readable .npy array ({exc})") from None
-    A = _numeric_array(path, A, "the data")
-    names = [f"x{j}" for j in range(A.shape[1])]
-    targets = [f"x{int(t) % A.shape[1]}" if t.lstrip("-").isdigit() else t for t in target_names(target)]
-    if not targets and features is None and A.dtype in (np.float32, np.float64):
-        return A, None, names  # the memory map itself: nothing is read until it is used
-    if targets == [names[-1]] and features is None and A.dtype in (np.float32, np.float64):
-        return A[:, :-1], np.asarray(A[:, -1]), names[:-1]  # a view of the map
-    return _columns(path, {n: A[:, j] for j, n in enumerate(names)}, targets, features)
-
-
-def _read_npz(path, target, features):
-    """Arrays X (m, n) and, optionally, y (or the array named by ``target``)."""
-    try:
-        with np.load(path, allow_pickle=False) as f:
-            arrays = {k: f[k] for k in f.files}
-    except (ValueError, OSError) as exc:
-        raise ValueError(f"{path}: not a readable .npz archive ({exc})") from None
-    key = target or ("y" if "y" in arrays else None)
-    for k in ("X", key):
-        if k is not None and k not in arrays:
-            raise ValueError(f"{path}: no array {k!r}; the arrays are: {', '.join(arrays)}")
-    X = _numeric_array(path, arrays["X"], "X")
-    y = None if key is None else arrays[key]
-    if y is not None and y.shape[0] != X.shape[0]:
-        raise ValueError(f"{path}: X has {X.shape[0]} rows but {key} has {y.shape[0]}")
-    names = [f"x{j}" for j in range(X.shape[1])]
-    if features is not None:
-        X, _, names = _columns(path, {n: X[:, j] for j, n in enumerate(names)}, None, features)
-    return (X if X.dtype.kind == "f" else X.astype(np.float64)), y, names
-
-
-def _read_hdf5(path, target, features):
-    """An image set like the course's: images (m, ...) flattened to (m, n); uint8 pixels / 255."""
-    h5py = _need("h5py", "HDF5")
-    try:
-        with h5py.File(path, "r") as f:
-            sets = {k: f[k] for k in f if isinstance(f[k], h5py.Dataset)}
-            m = None if target is None or target not in sets else sets[target].shape[:1]
-            images = [k for k, d in sets.items() if d.ndim >= 2 and (m is None or d.shape[:1] == m)]
-            key = (
-                features[0]
-                if features
-                else next((k for k in images if target and k == _twin(target)), images[0] if len(images) == 1 else None)
-            )
-            if target is not None and target not in sets:
-                raise ValueError(f"{path}: no dataset {target!r}; the datasets are: {', '.join(sets)}")
-            if key not in sets:
-                raise ValueError(
-                    f"{path}: cannot tell which dataset holds the images: name one of "
-                    f"{images or list(sets)} as the features"
-                )
-            X, y = np.asarray(sets[key]), None if target is None else np.asarray(sets[target])
-    except OSError as exc:
-        raise ValueError(f"{path}: not a readable HDF5 file ({exc})") from None
-    X = _numeric_array(path, X.reshape(X.shape[0], -1), key)
-    X = X / 255.0 if X.dtype == np.uint8 else X.astype(np.float64) if X.dtype.kind != "f" else X
-    return X, y, [f"x{j}" for j in range(X.shape[1])]
-
-
-def _twin(target):
-    """The image dataset's name for a label dataset's: train_set_y -> train_set_x, y -> X."""
-    return "X" if target == "y" else target[:-1] + "x" if target.endswith("y") else None
-
-
-_READERS = {
-    ".csv": _read_csv,
-    ".parquet": _read_parquet,
-    ".pq": _read_parquet,
-    ".npy": _read_npy,
-    ".npz": _read_npz,
-    ".h5": _read_hdf5,
-    ".hdf5": _read_hdf5,
-}
-
-
-def load_table(path, target=None, features=None):
+def load_table(
+    path: str | os.PathLike[str],
+    target: Any = None,
+    features: Sequence[str] | None = None,
+    *,
+    sep: str | None = None,
+    encoding: str | None = None,
+) -> tuple:
     """Read a data file -> (X (m, n_x) float, y (m,) or (m, k) or None, feature_names).
 
-    The format comes from the suffix: .csv, .parquet (pyarrow), .npy (memory-mapped; columns x0, x1,
-    ..., ``target`` a name or a column number), .npz (arrays X and y), .h5/.hdf5 (an image set like
-    the course's: ``target`` names the label dataset; images are flattened, uint8 divided by 255).
-    ``target`` may name several columns (a list, or "a,b") for multi-output data; ``features``
-    selects and orders the feature columns (by default all but the target).
+    The format comes from the suffix: .csv and .tsv (no extra needed; ``sep`` and ``encoding`` as in
+    ``read_columns``), .parquet (pyarrow), .npy (memory-mapped; columns x0, x1, ..., ``target`` a
+    name or a column number), .npz (arrays X and y), .h5/.hdf5 (an image set like the course's:
+    ``target`` names the label dataset; images are flattened, uint8 divided by 255). ``target`` may
+    name several columns (a list, or "a,b") for multi-output data; ``features`` selects and orders
+    the feature columns (by default all but the target). Missing values and text features are refused.
     """
-    path = os.fspath(path)
+    path = data_file(path)
     suffix = os.path.splitext(path)[1].lower()
-    if suffix not in _READERS:
-        raise ValueError(
-            f"{path}: unknown data format {suffix or '(no suffix)'!r}; expected one of {', '.join(_READERS)}"
-        )
-    if not os.path.isfile(path):
-        raise FileNotFoundError(f"{path}: no such data file")
-    return _READERS[suffix](path, target, features)
+    if suffix in TABULAR:
+        return select(path, read_columns(path, sep=sep, encoding=encoding), target, features)
+    return _ARRAYS[suffix](path, target, features)
 
 
-__all__ = ["load_table", "target_names"]
+__all__ = [
+    "SUFFIXES",
+    "TABULAR",
+    "arrow_columns",
+    "data_file",
+    "load_table",
+    "read_arrow",
+    "read_columns",
+    "target_names",
+]
