@@ -2,38 +2,59 @@
 
 from __future__ import annotations
 
+import argparse
+
+import numpy as np
+
 from .errors import UsageError
 from .inputs import columns_matched, features, load_model
+from .options import add_read_options, read_options
 
 
-def configure(p):
+def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("model", metavar="MODEL", help="model file")
     p.add_argument("data", metavar="DATA", help="data file with features and the target")
     p.add_argument("--target", metavar="COL", help="target column (default: the one the model was trained on)")
+    add_read_options(p)
 
 
-def _classification_report(model, y, pred, multilabel):
+def unseen_labels(classes: np.ndarray, y: np.ndarray) -> tuple[list, int]:
+    """(the labels of y (m,) that are not among the model's classes, in order, how many rows hold them)."""
+    unseen = ~np.isin(y, classes)
+    return list(np.unique(y[unseen])), int(unseen.sum())
+
+
+def _classification_report(model: object, y: np.ndarray, pred: np.ndarray, multilabel: bool) -> None:
     from sklearn.metrics import accuracy_score, confusion_matrix, f1_score
 
     print(f"Accuracy:   {accuracy_score(y, pred):.4f}")
     print(f"F1 (macro): {f1_score(y, pred, average='macro'):.4f}")
     if multilabel:
         return
-    labels = [str(c) for c in model.classes_]
-    C = confusion_matrix(y, pred, labels=model.classes_)  # rows: true class, columns: predicted
-    width = max(len(s) for s in labels + [str(C.max()), "true\\pred"])
+    classes = list(model.classes_)
+    unseen, n_unseen = unseen_labels(model.classes_, y)
+    if unseen:
+        names = ", ".join(repr(str(label)) for label in unseen)
+        print(
+            f"{n_unseen} of {len(y)} rows have a label the model never saw in training ({names}): "
+            "they count as wrong, and have their own rows in the confusion matrix"
+        )
+    # rows: every true label (the model's classes, then the unseen ones); columns: the classes it predicts
+    C = confusion_matrix(y, pred, labels=classes + unseen)[:, : len(classes)]
+    rows = [str(c) for c in classes] + [f"{label} (unseen)" for label in unseen]
+    width = max(len(s) for s in rows + [str(c) for c in classes] + [str(C.max()), "true\\pred"])
     print("Confusion matrix (rows: true class, columns: predicted class):")
-    print(" ".join(s.rjust(width) for s in ["true\\pred"] + labels))
-    for label, row in zip(labels, C):
+    print(" ".join(s.rjust(width) for s in ["true\\pred"] + [str(c) for c in classes]))
+    for label, row in zip(rows, C):
         print(" ".join(s.rjust(width) for s in [label] + [str(n) for n in row]))
 
 
-def run(args):
+def run(args: argparse.Namespace) -> int:
     doc, model = load_model(args.model)
     target = args.target or ",".join((doc.get("columns") or {}).get("target") or []) or None
     if target is None:
         raise UsageError(f"{args.model} does not record its target column: give --target COL")
-    X, y = features(args.data, doc, model, target=target)
+    X, y = features(args.data, doc, model, target=target, **read_options(args))
     with columns_matched():
         pred = model.predict(X)
     print(f"{type(model).__name__} from {args.model} on {len(y)} examples of {args.data}:")

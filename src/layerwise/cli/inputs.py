@@ -18,13 +18,13 @@ def load_model(path):
     return doc, build(path, doc, arrays)
 
 
-def features(path, doc, model, target=None):
+def features(path, doc, model, target=None, sep=None, encoding=None):
     """The data file's feature columns (by name for CSV/Parquet, in the model's order) and its target."""
     from ..io.tables import load_table
 
     columns = doc.get("columns") or {}
     names = columns.get("features") if os.path.splitext(path)[1].lower() in TABULAR else None
-    X, y, _ = load_table(path, target=target, features=names)
+    X, y, _ = load_table(path, target=target, features=names, sep=sep, encoding=encoding)
     if X.shape[1] != doc["n_features_in"]:
         raise UsageError(f"{path} has {X.shape[1]} feature columns but the model was trained on {doc['n_features_in']}")
     return X, y  # raw columns: the model applies the scaler its file carries (as layerwise.load's does)

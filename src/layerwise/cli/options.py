@@ -1,9 +1,12 @@
-"""Options the commands share: value types that say what they expected, and the data/--task/--scale options."""
+"""Options the commands share: value types that say what they expected, the data/--task/--scale options, output checks."""
 
 from __future__ import annotations
 
 import argparse
+import codecs
 import math
+import os
+from typing import Any
 
 from .errors import UsageError
 
@@ -58,10 +61,103 @@ def l2_penalty(text):
     return "auto" if text == "auto" else _parse(text, float, lambda v: 0 <= v < math.inf, "a number >= 0 or auto")
 
 
+def separator(text: str) -> str:
+    """--sep: ',' ';' 'tab' (or '\\t'), or any other single character; 'comma', 'semicolon', 'pipe' by name."""
+    from ..io.delimited import SEP_NAMES
+
+    sep = SEP_NAMES.get(text.lower(), text)
+    if len(sep) != 1 or sep in '"\r\n':
+        raise argparse.ArgumentTypeError(f"expected one delimiter character such as , ; or tab, got {text!r}")
+    return sep
+
+
+def encoding(text: str) -> str:
+    """--encoding: a text encoding Python knows (utf-8, latin-1, cp1252, utf-16, ...)."""
+    try:
+        codecs.lookup(text)
+    except LookupError:
+        raise argparse.ArgumentTypeError(
+            f"expected a text encoding such as utf-8, latin-1 or cp1252, got {text!r}"
+        ) from None
+    return text
+
+
+def add_read_options(p: argparse.ArgumentParser) -> None:
+    """--sep and --encoding, for CSV/TSV data files."""
+    p.add_argument(
+        "--sep",
+        type=separator,
+        default=None,
+        metavar="SEP",
+        help="CSV delimiter: , ; tab or another character (default: sniffed among , ; and tab; tab for .tsv)",
+    )
+    p.add_argument(
+        "--encoding",
+        type=encoding,
+        default=None,
+        metavar="NAME",
+        help="text encoding of a CSV/TSV file, e.g. latin-1 or cp1252 (default UTF-8, with or without BOM)",
+    )
+
+
+def read_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The reading options the command line was given, as ``load_table``/``read_columns`` keywords."""
+    return {"sep": getattr(args, "sep", None), "encoding": getattr(args, "encoding", None)}
+
+
 def add_data_options(p, target_help="target column (for .npy a column number, e.g. -1)"):
-    """DATA and --target COL."""
-    p.add_argument("data", metavar="DATA", help="data file: .csv, .parquet, .npy, .npz, .h5/.hdf5")
+    """DATA and --target COL, and --sep/--encoding for CSV."""
+    p.add_argument("data", metavar="DATA", help="data file: .csv, .tsv, .parquet, .npy, .npz, .h5/.hdf5")
     p.add_argument("--target", required=True, metavar="COL", help=target_help)
+    add_read_options(p)
+
+
+# suffixes that say a file is data, a picture or another program's model: never a layerwise model file
+NOT_A_MODEL = (".csv", ".tsv", ".parquet", ".pq", ".npy", ".npz", ".h5", ".hdf5", ".json", ".jsonl", ".txt")
+NOT_A_MODEL += (".png", ".pdf", ".svg", ".jpg", ".jpeg", ".onnx", ".pkl", ".pickle", ".joblib", ".pt", ".pth")
+
+
+def check_output(option: str, path: str, formats: tuple[str, ...] | None = None) -> None:
+    """Before any work: ``path`` can be written (its folder exists and is writable, it is not a folder)
+    and, when ``formats`` is given, its suffix is one of them. ``option`` ('--out') names it in messages."""
+    suffix = os.path.splitext(path)[1].lower()
+    if formats is not None and suffix not in formats:
+        raise UsageError(
+            f"{option} {path}: unknown format {suffix or '(no suffix)'!r}; the suffix picks it: {', '.join(formats)}"
+        )
+    folder = os.path.dirname(path) or "."
+    if os.path.isdir(path):
+        raise UsageError(f"{option} {path} is a folder; give a file name inside it")
+    if not os.path.isdir(folder):
+        what = "is not a folder" if os.path.exists(folder) else "does not exist"
+        raise UsageError(f"{option} {path}: the folder {folder} {what}; create it first or write elsewhere")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise UsageError(f"{option} {path}: the folder {folder} is not writable; write elsewhere")
+
+
+def check_model_output(args: argparse.Namespace) -> None:
+    """train's --out (a model file) and --plot (a picture), checked before any data is read or trained on."""
+    suffix = os.path.splitext(args.out)[1].lower()
+    if suffix in NOT_A_MODEL:
+        raise UsageError(
+            f"--out {args.out}: a model file is written in safetensors, not {suffix}; e.g. model.safetensors"
+        )
+    check_output("--out", args.out)
+    if os.path.exists(args.data) and os.path.exists(args.out) and os.path.samefile(args.data, args.out):
+        raise UsageError(f"--out {args.out} is the data file: writing the model would overwrite the data")
+    if getattr(args, "plot", None):
+        check_plot(args.plot)
+
+
+def check_plot(path: str) -> None:
+    """--plot: matplotlib installed, a picture format it writes, a writable folder."""
+    import importlib.util
+
+    if importlib.util.find_spec("matplotlib") is None:
+        raise UsageError(f"--plot {path} needs matplotlib: pip install 'layerwise[plot]'")
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    check_output("--plot", path, tuple(f".{k}" for k in FigureCanvasBase.get_supported_filetypes()))
 
 
 def add_task_option(p):
