@@ -12,6 +12,7 @@ from .options import (
     estimator_class,
     open_fraction,
     positive_int,
+    read_options,
     task_of,
 )
 
@@ -74,7 +75,7 @@ def run(args):
     from ..io.tables import load_table
 
     space = load_space(args.space)
-    X, y, features = load_table(args.data, target=args.target)
+    X, y, features = load_table(args.data, target=args.target, **read_options(args))
     if y is None:
         raise UsageError(f"{args.data}: no target column {args.target!r} found")
     scaler = make_scaler(args.scale)

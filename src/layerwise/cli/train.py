@@ -12,12 +12,14 @@ from .options import (
     add_scale_option,
     add_task_option,
     batch_size,
+    check_model_output,
     estimator_class,
     fraction,
     hidden_sizes,
     l2_penalty,
     positive_float,
     positive_int,
+    read_options,
     task_of,
 )
 
@@ -176,12 +178,13 @@ def _fitting(task, args):
 
 
 def run(args):
+    check_model_output(args)  # --out and --plot writable, before any data is read or trained on
     if args.distributed or args.checkpoint_every or args.resume:
         return _run_checkpointed(args)
     from ..io.preprocessing import make_scaler
     from ..io.tables import load_table
 
-    X, y, features = load_table(args.data, target=args.target)
+    X, y, features = load_table(args.data, target=args.target, **read_options(args))
     task = task_of(y, args.task)
     print(_task_line(task, args.task, y))
     scaler = make_scaler(args.scale)
@@ -241,7 +244,7 @@ def _train_shares(args, comm, distributed):
     if args.distributed:
         X, y, features, _ = distributed.read_share(comm, args.data, args.target)  # this process's rows only
     else:
-        X, y, features = load_table(args.data, target=args.target)
+        X, y, features = load_table(args.data, target=args.target, **read_options(args))
     y_all = distributed.gather_rows(comm, y)
     task = task_of(y_all, args.task)  # decided on all rows, the same everywhere
     print(_task_line(task, args.task, y_all))
