@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 import numpy as np
 
@@ -18,13 +19,13 @@ def configure(p: argparse.ArgumentParser) -> None:
     add_read_options(p)
 
 
-def unseen_labels(classes: np.ndarray, y: np.ndarray) -> tuple[list, int]:
+def unseen_labels(classes: np.ndarray, y: np.ndarray) -> tuple[list[Any], int]:
     """(the labels of y (m,) that are not among the model's classes, in order, how many rows hold them)."""
     unseen = ~np.isin(y, classes)
     return list(np.unique(y[unseen])), int(unseen.sum())
 
 
-def _classification_report(model: object, y: np.ndarray, pred: np.ndarray, multilabel: bool) -> None:
+def _classification_report(model: Any, y: np.ndarray, pred: np.ndarray, multilabel: bool) -> None:
     from sklearn.metrics import accuracy_score, confusion_matrix, f1_score
 
     print(f"Accuracy:   {accuracy_score(y, pred):.4f}")

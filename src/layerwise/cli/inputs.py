@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import os
 import warnings
+from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
+
+import numpy as np
 
 from ..io.tables import TABULAR  # formats whose columns have names
 from .errors import UsageError
 
 
-def load_model(path):
+def load_model(path: str) -> tuple[dict[str, Any], Any]:
     """(metadata document, estimator) of the model file at ``path``."""
     from ..io.modelfile import build, read
 
@@ -18,7 +22,14 @@ def load_model(path):
     return doc, build(path, doc, arrays)
 
 
-def features(path, doc, model, target=None, sep=None, encoding=None):
+def features(
+    path: str,
+    doc: dict[str, Any],
+    model: Any,
+    target: str | None = None,
+    sep: str | None = None,
+    encoding: str | None = None,
+) -> tuple[np.ndarray, Any]:
     """The data file's feature columns (by name for CSV/Parquet, in the model's order) and its target."""
     from ..io.tables import load_table
 
@@ -31,7 +42,7 @@ def features(path, doc, model, target=None, sep=None, encoding=None):
 
 
 @contextmanager
-def columns_matched():
+def columns_matched() -> Iterator[None]:
     """Within: no scikit-learn warning that an array lacks column names; ``features`` matched them already."""
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="X does not have valid feature names", category=UserWarning)

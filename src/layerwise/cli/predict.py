@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
+
+import numpy as np
 
 from .errors import UsageError
 from .inputs import columns_matched, features, load_model
@@ -22,7 +25,7 @@ def configure(p: argparse.ArgumentParser) -> None:
     add_read_options(p)
 
 
-def _header(doc: dict, model: object, values, proba: bool) -> list[str]:
+def _header(doc: dict[str, Any], model: Any, values: np.ndarray, proba: bool) -> list[str]:
     """Column names: proba_<class> for --proba, else prediction or prediction_<target> for several outputs."""
     if proba:
         return [f"proba_{c}" for c in model.classes_]

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .columns import check_finite, need, select, target_names
+from .columns import Loaded, check_finite, need, select, target_names
 
 
 def _numeric_array(path: str, A: np.ndarray, what: str) -> np.ndarray:
@@ -16,7 +16,7 @@ def _numeric_array(path: str, A: np.ndarray, what: str) -> np.ndarray:
     return A if A.ndim == 2 else A.reshape(-1, 1)
 
 
-def read_npy(path: str, target: Any, features: Sequence[str] | None) -> tuple:
+def read_npy(path: str, target: Any, features: Sequence[str] | None) -> Loaded:
     """A 2-D array; columns are named x0, x1, ...; memory-mapped, so X stays a view when it can."""
     try:
         A = np.load(path, mmap_mode="r", allow_pickle=False)
@@ -33,7 +33,7 @@ def read_npy(path: str, target: Any, features: Sequence[str] | None) -> tuple:
     return select(path, {n: A[:, j] for j, n in enumerate(names)}, targets, features)
 
 
-def read_npz(path: str, target: Any, features: Sequence[str] | None) -> tuple:
+def read_npz(path: str, target: Any, features: Sequence[str] | None) -> Loaded:
     """Arrays X (m, n) and, optionally, y (or the array named by ``target``)."""
     try:
         with np.load(path, allow_pickle=False) as f:
@@ -55,7 +55,7 @@ def read_npz(path: str, target: Any, features: Sequence[str] | None) -> tuple:
     return (X if X.dtype.kind == "f" else X.astype(np.float64)), y, names
 
 
-def read_hdf5(path: str, target: Any, features: Sequence[str] | None) -> tuple:
+def read_hdf5(path: str, target: Any, features: Sequence[str] | None) -> Loaded:
     """An image set like the course's: images (m, ...) flattened to (m, n); uint8 pixels / 255."""
     h5py = need("h5py", "HDF5")
     try:
@@ -78,7 +78,7 @@ def read_hdf5(path: str, target: Any, features: Sequence[str] | None) -> tuple:
             X, y = np.asarray(sets[key]), None if target is None else np.asarray(sets[target])
     except OSError as exc:
         raise ValueError(f"{path}: not a readable HDF5 file ({exc})") from None
-    X = _numeric_array(path, X.reshape(X.shape[0], -1), key)
+    X = _numeric_array(path, X.reshape(X.shape[0], -1), str(key))
     X = X / 255.0 if X.dtype == np.uint8 else X.astype(np.float64) if X.dtype.kind != "f" else X
     return X, y, [f"x{j}" for j in range(X.shape[1])]
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+Loaded = tuple[np.ndarray, Any, list[str]]  # (X (m, n_x), y (m,) or (m, k) or None, feature names)
 FINITE_BLOCK = 1 << 16  # rows checked at a time, so a memory-mapped array is never copied whole
 
 
@@ -64,7 +65,7 @@ def missing_count(A: np.ndarray) -> int:
     return sum(v is None for v in A) if A.dtype == object else 0
 
 
-def select(path: str, columns: Mapping[str, np.ndarray], target: Any, features: Sequence[str] | None) -> tuple:
+def select(path: str, columns: Mapping[str, np.ndarray], target: Any, features: Sequence[str] | None) -> Loaded:
     """{name: 1-D array} -> (X (m, n_x), y, feature_names), checking names, missing values and feature types."""
     names, targets = list(columns), target_names(target)
     for name in targets + list(features or []):
@@ -96,4 +97,4 @@ def _kind(A: np.ndarray) -> str:
     return "text" if A.dtype == object else str(A.dtype)
 
 
-__all__ = ["FINITE_BLOCK", "check_finite", "check_unique", "missing_count", "need", "select", "target_names"]
+__all__ = ["FINITE_BLOCK", "Loaded", "check_finite", "check_unique", "missing_count", "need", "select", "target_names"]

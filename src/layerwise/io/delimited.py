@@ -21,7 +21,8 @@ import codecs
 import csv
 import gc
 import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -80,7 +81,7 @@ def sniff(text: str) -> str:
     return best
 
 
-def _reader(text: str, sep: str) -> Iterator[list[str]]:
+def _reader(text: str, sep: str) -> Any:  # a csv reader (its type is private to the csv module)
     return csv.reader(io.StringIO(text, newline=""), delimiter=sep, skipinitialspace=True)
 
 
@@ -121,7 +122,7 @@ def line_of(text: str, sep: str, row: int) -> int:
             if k == row:
                 break
             k += 1
-    return reader.line_num
+    return int(reader.line_num)
 
 
 def typed(values: Sequence[str], decimal_comma: bool = False) -> np.ndarray:

@@ -32,7 +32,7 @@ def path_kind(mode: int) -> str:
     return next((what for test, what in _KINDS if test(mode)), "a regular file" if stat.S_ISREG(mode) else "not a file")
 
 
-def looks_like_safetensors(head, size):
+def looks_like_safetensors(head: bytes, size: int) -> bool:
     """True when ``head`` starts as safetensors does: an 8-byte header length that fits, then '{'."""
     if len(head) < 9:
         return False
@@ -40,7 +40,7 @@ def looks_like_safetensors(head, size):
     return 2 <= n <= size - 8 and head[8:9] == b"{"
 
 
-def describe(head):
+def describe(head: bytes) -> str:
     """A few words on what the bytes ``head`` (the file's start) look like."""
     for magic, what in _MAGIC:
         if head.startswith(magic):

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from .arrays import read_hdf5, read_npy, read_npz
-from .columns import check_finite, check_unique, need, select, target_names
+from .columns import Loaded, check_finite, check_unique, need, select, target_names
 from .delimited import decode, line_of, parse, sniff, typed
 from .sniff import path_kind
 
@@ -132,7 +132,7 @@ def _arrow_table(path: str, read: Callable[[str], Any]) -> Any:
     return table
 
 
-def read_arrow(path: str, target: Any, features: Sequence[str] | None, read: Callable[[str], Any]) -> tuple:
+def read_arrow(path: str, target: Any, features: Sequence[str] | None, read: Callable[[str], Any]) -> Loaded:
     """(X, y, feature names) from the Arrow table ``read(path)`` gives (a Parquet table, or a slice of one)."""
     return select(path, arrow_columns(path, _arrow_table(path, read)), target, features)
 
@@ -144,7 +144,7 @@ def load_table(
     *,
     sep: str | None = None,
     encoding: str | None = None,
-) -> tuple:
+) -> Loaded:
     """Read a data file -> (X (m, n_x) float, y (m,) or (m, k) or None, feature_names).
 
     The format comes from the suffix: .csv and .tsv (no extra needed; ``sep`` and ``encoding`` as in
