@@ -3,13 +3,15 @@ and the command line's input/output frictions (--out/--plot checked first, predi
 
 import io
 import os
+import shlex
 import sys
 import threading
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-from userland import python
+from userland import digits_files, python
 
 from layerwise.cli import main
 from layerwise.io.tables import load_table, read_columns
@@ -257,3 +259,24 @@ def test_evaluate_counts_rows_with_labels_the_model_never_saw(model, tmp_path, c
     counts = [int(n) for row in matrix for n in row.split()[-2:]]
     assert sum(counts) == 10  # before: the matrix summed to 8 while the header said 10
     assert any(row.split()[0] == "maybe" for row in matrix)
+
+
+def test_the_readmes_command_line_example_runs_on_a_plain_install(tmp_path):
+    """The README's first command-line block, each line in a fresh interpreter without pyarrow or matplotlib."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    block = readme[readme.index("## Command line") :].split("```sh\n", 1)[1].split("```", 1)[0]
+    digits_files(tmp_path)
+    blocker = (
+        "import sys\n"
+        "class Plain:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] in ('pyarrow', 'matplotlib'):\n"
+        "            raise ImportError(f'No module named {name!r}')\n"
+        "sys.meta_path.insert(0, Plain())\n"
+        "from layerwise.cli import main\n"
+    )
+    for line in block.splitlines():
+        argv = shlex.split(line, comments=True)
+        assert argv[0] == "layerwise"
+        r = python(blocker + f"sys.exit(main({argv[1:]!r}))", cwd=tmp_path)
+        assert r.returncode == 0, (line, r.stderr)
