@@ -28,7 +28,7 @@ from ..jsonable import to_json
 from .atomic import write_atomically
 from .modelcheck import ModelFileError, check_metadata, check_tensors
 from .preprocessing import export_scaler, import_scaler
-from .sniff import describe, looks_like_safetensors
+from .sniff import describe, looks_like_safetensors, path_kind
 
 FORMAT = "layerwise-model"
 FORMAT_VERSION = 1
@@ -86,6 +86,8 @@ def _open(path):
     """safetensors' reader -> (the header's metadata dict, {name: ndarray}); its errors named for the file."""
     from safetensors import safe_open
 
+    if os.path.exists(path) and not os.path.isfile(path):  # a folder, a named pipe, a device: say which
+        raise ModelFileError(path, f"{path_kind(os.stat(path).st_mode)}, not a model file")
     if not os.path.isfile(path):
         raise FileNotFoundError(f"{os.fspath(path)}: no such model file")
     size = os.path.getsize(path)
