@@ -5,12 +5,15 @@ import io
 import os
 import shlex
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from userland import digits_files, python
 
 from layerwise.cli import main
@@ -288,3 +291,25 @@ def test_the_readmes_command_line_example_runs_on_a_plain_install(tmp_path):
         assert argv[0] == "layerwise"
         r = python(blocker + f"sys.exit(main({argv[1:]!r}))", cwd=tmp_path)
         assert r.returncode == 0, (line, r.stderr)
+
+
+@settings(max_examples=200)
+@given(st.binary(max_size=300) | st.text(alphabet=',;\t"\n\r aNA1.5e-x\u00e9\ufeff\x00', max_size=200))
+def test_a_fuzzed_csv_reads_or_raises_only_our_clear_error(data):
+    """Whatever the bytes, read_columns returns columns by the contract or raises ValueError naming the file."""
+    folder = Path(tempfile.mkdtemp())
+    path = folder / "f.csv"
+    path.write_bytes(data if isinstance(data, bytes) else data.encode())
+    try:
+        columns = read_columns(path)
+    except ValueError as exc:
+        assert str(path) in str(exc)
+        return
+    finally:
+        path.unlink()
+        folder.rmdir()
+    lengths = {len(A) for A in columns.values()}
+    assert len(lengths) == 1 and lengths.pop() > 0
+    for A in columns.values():
+        assert A.dtype.kind in "bif" or (A.dtype == object and all(v is None or isinstance(v, (str, bool)) for v in A))
+        assert not (A.dtype.kind == "f" and np.isinf(A).any())

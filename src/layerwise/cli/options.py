@@ -74,7 +74,8 @@ def separator(text: str) -> str:
 def encoding(text: str) -> str:
     """--encoding: a text encoding Python knows (utf-8, latin-1, cp1252, utf-16, ...)."""
     try:
-        codecs.lookup(text)
+        if not codecs.lookup(text)._is_text_encoding:  # rot13, hex: codecs, but not text encodings
+            raise LookupError(text)
     except LookupError:
         raise argparse.ArgumentTypeError(
             f"expected a text encoding such as utf-8, latin-1 or cp1252, got {text!r}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from typing import Any
 
 import numpy as np
@@ -40,6 +41,8 @@ def _header(doc: dict[str, Any], model: Any, values: np.ndarray, proba: bool) ->
 def run(args: argparse.Namespace) -> int:
     if args.out:
         check_writable(args.out)  # before reading or predicting anything
+        if os.path.exists(args.out) and os.path.exists(args.data) and os.path.samefile(args.out, args.data):
+            raise UsageError(f"--out {args.out} is the data file: writing the predictions would overwrite the data")
     doc, model = load_model(args.model)
     if args.proba and not hasattr(model, "predict_proba"):
         raise UsageError(f"{args.model} holds a regressor: --proba needs a classifier")

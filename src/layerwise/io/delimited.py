@@ -42,7 +42,12 @@ def sep_name(sep: str) -> str:
 
 def decode(path: str, data: bytes, encoding: str | None = None) -> str:
     """A file's bytes -> its text; UTF-8 (a byte-order mark dropped) unless ``encoding`` names another."""
-    name = codecs.lookup(encoding).name if encoding else "utf-8"  # LookupError for an unknown name
+    try:
+        name = codecs.lookup(encoding).name if encoding else "utf-8"
+        if not codecs.lookup(name)._is_text_encoding:  # rot13, hex, zlib: codecs, but not text encodings
+            raise LookupError(name)
+    except LookupError:
+        raise ValueError(f"{path}: {encoding!r} is not a text encoding; try utf-8, latin-1, cp1252 or utf-16") from None
     if name == "utf-8" and data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
     try:
