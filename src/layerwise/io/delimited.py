@@ -135,11 +135,14 @@ def typed(values: Sequence[str], decimal_comma: bool = False) -> np.ndarray:
 
     ``decimal_comma``: numbers may be written 1,5 (as in ;-separated files from European locales)."""
     m = len(values)
-    text = [v.strip() for v in values]
-    missing = np.fromiter((v in MISSING for v in text), dtype=bool, count=m)  # (m,)
-    present = [v for v, gone in zip(text, missing) if not gone] if missing.any() else text
+    text = list(map(str.strip, values))
+    if MISSING.isdisjoint(text):  # (a set operation: the common case costs no Python loop)
+        missing, present = np.zeros(m, dtype=bool), text
+    else:
+        missing = np.fromiter((v in MISSING for v in text), dtype=bool, count=m)  # (m,)
+        present = [v for v, gone in zip(text, missing) if not gone]
     number = _parsed(float, np.float64, present)
-    if number is None and decimal_comma and not any("." in v for v in present):
+    if number is None and decimal_comma and "." not in "\n".join(present):
         number = _parsed(float, np.float64, [v.replace(",", ".") for v in present])
     if number is not None:
         whole = None if missing.any() or not np.all(number == np.round(number)) else _parsed(int, np.int64, present)
@@ -162,7 +165,7 @@ def typed(values: Sequence[str], decimal_comma: bool = False) -> np.ndarray:
 
 def _parsed(cast: type, dtype: type, present: Sequence[str]) -> np.ndarray | None:
     """The present fields as numbers (float or int), or None when one is not one (Python's '1_000' is not, here)."""
-    if not present or any("_" in v for v in present):
+    if not present or "_" in "\n".join(present):
         return None
     try:
         return np.fromiter(map(cast, present), dtype=dtype, count=len(present))
