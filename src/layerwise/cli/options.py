@@ -137,15 +137,16 @@ def check_output(option: str, path: str, formats: tuple[str, ...] | None = None)
 
 
 def check_model_output(args: argparse.Namespace) -> None:
-    """train's --out (a model file) and --plot (a picture), checked before any data is read or trained on."""
-    suffix = os.path.splitext(args.out)[1].lower()
-    if suffix in NOT_A_MODEL:
-        raise UsageError(
-            f"--out {args.out}: a model file is written in safetensors, not {suffix}; e.g. model.safetensors"
-        )
-    check_output("--out", args.out)
-    if os.path.exists(args.data) and os.path.exists(args.out) and os.path.samefile(args.data, args.out):
-        raise UsageError(f"--out {args.out} is the data file: writing the model would overwrite the data")
+    """--out (a model file, when given) and --plot (a picture), checked before any data is read or trained on."""
+    if getattr(args, "out", None):
+        suffix = os.path.splitext(args.out)[1].lower()
+        if suffix in NOT_A_MODEL:
+            raise UsageError(
+                f"--out {args.out}: a model file is written in safetensors, not {suffix}; e.g. model.safetensors"
+            )
+        check_output("--out", args.out)
+        if os.path.exists(args.data) and os.path.exists(args.out) and os.path.samefile(args.data, args.out):
+            raise UsageError(f"--out {args.out} is the data file: writing the model would overwrite the data")
     if getattr(args, "plot", None):
         check_plot(args.plot)
 
