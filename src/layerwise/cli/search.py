@@ -9,6 +9,7 @@ from .options import (
     add_data_options,
     add_scale_option,
     add_task_option,
+    check_model_output,
     estimator_class,
     open_fraction,
     positive_int,
@@ -67,6 +68,7 @@ def _save_plot(result, path):
 
 
 def run(args):
+    check_model_output(args)  # --out and --plot writable, before the search starts
     try:
         from ..search import ClusterError, load_space, search
     except ImportError as exc:
