@@ -155,6 +155,8 @@ def test_utf8_with_bom_and_other_encodings(tmp_path, capsys):
         read_columns(latin)
     assert str(latin) in str(info.value) and "line 3" in str(info.value) and "--encoding" in str(info.value)
     assert list(read_columns(latin, encoding="latin-1")["b"]) == ["x", "café"]
+    (tmp_path / "excel.txt.csv").write_bytes("a\tb\n1\tné\n".encode("utf-16"))  # BOM, then UTF-16 LE or BE
+    assert list(read_columns(tmp_path / "excel.txt.csv")["b"]) == ["né"]
     assert "line 3" in _error(capsys, ["train", str(latin), "--target", "a", "--out", str(tmp_path / "m.st")])
 
 

@@ -4,7 +4,8 @@ No extra is needed: a plain install reads CSV. The rules, the same for every fil
 
 - the delimiter is sniffed among ``,`` ``;`` and tab (the one that splits the first lines into the same
   number of fields, the most of them) unless given; ``.tsv`` files are tab-separated;
-- the text is UTF-8, with or without a byte-order mark, unless an encoding is given; a byte that does
+- the text is UTF-8, with or without a byte-order mark (UTF-16 when its mark says so), unless an
+  encoding is given; a byte that does
   not decode is named with the file's line;
 - a field that is empty or one of pandas' default missing markers (``NA``, ``N/A``, ``NaN``, ``null``,
   ``None``, ...) is missing; surrounding spaces are dropped from every field;
@@ -42,6 +43,8 @@ def sep_name(sep: str) -> str:
 
 def decode(path: str, data: bytes, encoding: str | None = None) -> str:
     """A file's bytes -> its text; UTF-8 (a byte-order mark dropped) unless ``encoding`` names another."""
+    if encoding is None and data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"  # Excel's "Unicode text": its byte-order mark says so
     try:
         name = codecs.lookup(encoding).name if encoding else "utf-8"
         if not codecs.lookup(name)._is_text_encoding:  # rot13, hex, zlib: codecs, but not text encodings
