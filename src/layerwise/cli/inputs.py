@@ -23,12 +23,27 @@ def features(path, doc, model, target=None):
     """The data file's feature columns (by name for CSV/Parquet, in the model's order) and its target."""
     from ..io.tables import load_table
 
+    if doc.get("table") is not None:  # a table pipeline: raw columns in, by name (io.rawtable)
+        return _raw_columns(path, target)
     columns = doc.get("columns") or {}
     names = columns.get("features") if os.path.splitext(path)[1].lower() in TABULAR else None
     X, y, _ = load_table(path, target=target, features=names)
     if X.shape[1] != doc["n_features_in"]:
         raise UsageError(f"{path} has {X.shape[1]} feature columns but the model was trained on {doc['n_features_in']}")
     return X, y  # raw columns: the model applies the scaler its file carries (as layerwise.load's does)
+
+
+def _raw_columns(path, target):
+    """(the data file's raw columns, its target or None) for a model that carries its table pipeline."""
+    from ..io.rawtable import read_columns
+    from ..io.tables import target_names
+    from ..io.tabletarget import split_target
+
+    columns = read_columns(path)
+    if target is None:
+        return columns, None
+    X, y, _ = split_target(path, columns, target_names(target))
+    return X, y
 
 
 @contextmanager

@@ -6,6 +6,7 @@ import sys
 import warnings
 from contextlib import contextmanager
 
+from . import table_train
 from .errors import UsageError
 from .options import (
     add_data_options,
@@ -92,6 +93,7 @@ def configure(p):
         help="every K epochs write MODEL.ckpt beside --out (weights, optimizer, epoch, RNG state)",
     )
     p.add_argument("--resume", action="store_true", help="continue from MODEL.ckpt when it exists")
+    table_train.configure(p)
 
 
 def _estimator(task, args):
@@ -178,6 +180,12 @@ def _fitting(task, args):
 def run(args):
     if args.distributed or args.checkpoint_every or args.resume:
         return _run_checkpointed(args)
+    if args.data.lower().endswith(table_train.TABLE_SUFFIXES):  # raw columns: the whole table pipeline
+        return table_train.run(args, _estimator, _task_line, _fitting, _report_and_save)
+    if args.drop or args.features or args.categorical or args.numeric or args.drop_missing_target:
+        raise UsageError(
+            "--features, --drop, --categorical, --numeric and --drop-missing-target need a CSV, TSV or Parquet file"
+        )
     from ..io.preprocessing import make_scaler
     from ..io.tables import load_table
 
@@ -186,6 +194,8 @@ def run(args):
     print(_task_line(task, args.task, y))
     scaler = make_scaler(args.scale)
     model = _estimator(task, args)
+    if args.class_weight is not None:
+        model.set_params(class_weight=args.class_weight)
     with _fitting(task, args):
         if scaler is not None:
             X = scaler.fit_transform(X)
@@ -193,10 +203,12 @@ def run(args):
     return _report_and_save(args, model, task, X.shape, model.score(X, y), scaler, features)
 
 
-def _report_and_save(args, model, task, shape, score, scaler, features):
+def _report_and_save(args, saved, task, shape, score, scaler, features):
+    """Print the training summary and write ``saved`` (an estimator, or the table Pipeline ending in one)."""
     from ..io import modelfile
     from ..io.tables import target_names
 
+    model = saved[-1] if hasattr(saved, "steps") else saved
     metric = "accuracy" if task == "classification" else "R^2"
     print(f"Trained {type(model).__name__} on {shape[0]} examples x {shape[1]} features for {model.n_iter_} epochs.")
     print(model.summary())
@@ -205,7 +217,7 @@ def _report_and_save(args, model, task, shape, score, scaler, features):
     if getattr(model, "best_validation_score_", None) is not None:
         print(f"Validation {metric} (best epoch): {model.best_validation_score_:.4f}")
     columns = {"features": list(features), "target": target_names(args.target)}
-    modelfile.save(model, args.out, preprocessing=scaler, columns=columns)
+    modelfile.save(saved, args.out, preprocessing=scaler, columns=columns)
     print(f"Saved the model to {args.out}")
     if args.plot:
         from ..plotting import plot_cost
