@@ -57,6 +57,8 @@ def _read(args: Any) -> tuple[dict[str, Any], Any, list[str]]:
         if absent:
             raise UsageError(f"--features: no column(s) {', '.join(absent)} in {args.data} besides the target")
         columns = {n: columns[n] for n in args.features}
+    if not columns:
+        raise UsageError(f"{args.data}: no feature columns left besides the target {', '.join(targets)}")
     return columns, y, targets
 
 
@@ -85,7 +87,7 @@ def run(args: Any, estimator: Any, task_line: Any, fitting: Any, report_and_save
     print(format_report(prep.report()))
     m = len(y)
     return report_and_save(
-        args, pipeline, task, (m, prep.n_features_in_), pipeline.score(columns, y), None, list(prep.feature_names_in_)
+        args, pipeline, task, (m, len(columns)), pipeline.score(columns, y), None, list(prep.feature_names_in_)
     )
 
 

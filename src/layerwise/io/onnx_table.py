@@ -77,7 +77,7 @@ def check_names(g: Any, inputs: list[tuple[str, Any]]) -> None:
 def metadata(prep: TablePreprocessor) -> dict[str, str]:
     """The ONNX model's metadata_props: the input columns, in order, and their kinds (JSON)."""
     return {
-        "feature_names": json.dumps(list(map(str, prep.feature_names_in_))),
+        "feature_names": json.dumps([*prep.numeric_, *prep.categorical_]),  # the graph's inputs, in order
         "numeric_columns": json.dumps(list(prep.numeric_)),
         "categorical_columns": json.dumps(list(prep.categorical_)),
         "missing": "numeric: NaN; categorical: the empty string",

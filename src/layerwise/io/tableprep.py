@@ -14,6 +14,7 @@ any order, extra ones ignored. Its fitted state is plain data, saved in the mode
 
 from __future__ import annotations
 
+import os
 import warnings
 from typing import Any
 
@@ -71,7 +72,7 @@ class TablePreprocessor(TransformerMixin, BaseEstimator):
         if not self.numeric_ and not self.categorical_:
             notes = "; ".join(f"{n}: {note}" for n, _, note in self.plan_)
             raise ValueError(f"no feature column carries information ({notes}); check the table and --drop")
-        self.feature_names_in_ = np.array(self.numeric_ + self.categorical_, dtype=object)
+        self.feature_names_in_ = np.array([n for n, _, _ in self.plan_], dtype=object)  # every column seen
         self.n_features_in_ = len(self.feature_names_in_)
         self.imputer_, self.scaler_ = None, None
         if self.numeric_:
@@ -99,12 +100,13 @@ class TablePreprocessor(TransformerMixin, BaseEstimator):
     def transform(self, X: Any) -> np.ndarray:
         """The raw table X -> features (m, n_features_out): numeric block, then one-hot blocks."""
         check_is_fitted(self, "plan_")
-        columns = columns_of(X)
-        absent = [n for n in self.feature_names_in_ if n not in columns]
+        columns = self._columns(X)
+        absent = [n for n in self.numeric_ + self.categorical_ if n not in columns]
         if absent:
             raise ValueError(
-                f"the table lacks {len(absent)} column(s) the model was trained on: {', '.join(map(repr, absent))}; "
-                "pass every column it was trained on (any order; extra columns are ignored)"
+                f"no column {', '.join(map(repr, absent))} in the table: X lacks {len(absent)} of the "
+                f"{len(self.numeric_) + len(self.categorical_)} column(s) the model uses; pass every one "
+                "(any order; extra columns are ignored)"
             )
         parts = []
         if self.imputer_ is not None:
@@ -126,6 +128,19 @@ class TablePreprocessor(TransformerMixin, BaseEstimator):
             )
         m = len(next(iter(columns.values())))
         return np.hstack(parts) if parts else np.empty((m, 0))
+
+    def _columns(self, X: Any) -> dict[str, np.ndarray]:
+        """columns_of(X); an array without column names is taken as the training columns, in their order."""
+        named = isinstance(X, (dict, str, os.PathLike)) or hasattr(X, "columns")
+        if named:
+            return columns_of(X)
+        A = np.asarray(X)
+        if A.ndim != 2 or A.shape[1] != self.n_features_in_:
+            raise ValueError(
+                f"X is an array of shape {A.shape}; without column names it must hold the {self.n_features_in_} "
+                f"columns the model was fitted on, in that order ({', '.join(self.feature_names_in_[:5])}, ...)"
+            )
+        return columns_of({n: A[:, j] for j, n in enumerate(self.feature_names_in_)})
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
         """Names of the output columns: numeric names, ``missing_<name>``, ``<name>=<category>``."""

@@ -125,7 +125,7 @@ def import_table(path: Any, desc: dict[str, Any], arrays: dict[str, np.ndarray])
     prep.plan_ = [tuple(r) for r in desc["plan"]]
     prep.numeric_ = [n for n, kind, _ in prep.plan_ if kind == NUMERIC]
     prep.categorical_ = [n for n, kind, _ in prep.plan_ if kind == CATEGORICAL]
-    prep.feature_names_in_ = np.array(prep.numeric_ + prep.categorical_, dtype=object)
+    prep.feature_names_in_ = np.array([n for n, _, _ in prep.plan_], dtype=object)
     prep.n_features_in_ = len(prep.feature_names_in_)
     prep.imputer_, prep.scaler_, prep.unknown_counts_ = None, None, {}
     if prep.numeric_:
