@@ -4,8 +4,9 @@ One table of the rules, read by the table preprocessing (io.tableprep) when it i
 
 - named by ``drop`` -> left out; named by ``categorical`` / ``numeric`` -> that kind;
 - no value present -> left out ("all missing"); one value in every row -> left out ("constant");
-- text in which every row holds a different value (``ID_MIN_ROWS`` rows or more) -> left out
-  ("identifier-like": a row name, not a feature);
+- text in which every row holds a different value, or distinct whole numbers spanning less than twice
+  the row count (``ID_MIN_ROWS`` rows or more) -> left out ("identifier-like": a row name or number,
+  not a feature; name the column as numeric or categorical to keep it);
 - numbers -> numeric; text, booleans, pandas categories -> categorical.
 
 Categorical values are text; a missing one is the empty string ``MISSING`` (the category for missing,
@@ -66,9 +67,17 @@ def kind_of(name: str, a: np.ndarray, categorical: set[str], numeric: set[str]) 
     if len(distinct) == 1 and (kind == CATEGORICAL or not missing.any()):
         return LEFT_OUT, f"constant ({distinct[0]!s})" if distinct[0] != MISSING else "constant"
     forced = name in categorical or name in numeric
-    if kind == CATEGORICAL and not forced and a.dtype.kind == "O" and len(a) >= ID_MIN_ROWS and len(distinct) == len(a):
+    if not forced and len(a) >= ID_MIN_ROWS and len(distinct) == len(a) and _looks_like_ids(a, values):
         return LEFT_OUT, f"identifier-like (a different value in each of the {len(a)} rows)"
     return kind, "named" if forced else ""
+
+
+def _looks_like_ids(a: np.ndarray, values: np.ndarray) -> bool:
+    """Distinct in every row (checked by the caller) and text, or whole numbers as dense as row numbers."""
+    if a.dtype.kind == "O":
+        return True
+    whole = a.dtype.kind in "iu" or (a.dtype.kind == "f" and bool(np.all(values == np.round(values))))
+    return whole and float(values.max() - values.min()) < 2 * len(a)
 
 
 def plan(
