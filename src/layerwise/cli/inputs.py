@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import warnings
 from contextlib import contextmanager
 
@@ -48,7 +49,11 @@ def _raw_columns(path, target):
 
 @contextmanager
 def columns_matched():
-    """Within: no scikit-learn warning that an array lacks column names; ``features`` matched them already."""
-    with warnings.catch_warnings():
+    """Within: no scikit-learn warning that an array lacks column names; ``features`` matched them already.
+    Other warnings (a table's categories never seen in training, counted) are printed as one line each."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         warnings.filterwarnings("ignore", message="X does not have valid feature names", category=UserWarning)
         yield
+    for w in caught:
+        print(f"layerwise: warning: {' '.join(str(w.message).split())}", file=sys.stderr)
