@@ -164,6 +164,7 @@ class TablePreprocessor(TransformerMixin, BaseEstimator):
                 j = self.numeric_.index(name)
                 treat = "median + missing indicator" if name in indicated else "median"
                 treat += "" if self.scaler_ is None else f", {self.scale} scaling"
+                assert self.imputer_ is not None  # there are numeric columns
                 stats = f"median {self.imputer_.statistics_[j]:.6g}"
                 if self.scaler_ is not None and hasattr(self.scaler_, "mean_"):
                     stats += f", mean {self.scaler_.mean_[j]:.6g}, scale {self.scaler_.scale_[j]:.6g}"
