@@ -49,7 +49,8 @@ def _read(args: Any) -> tuple[dict[str, Any], Any, list[str]]:
     from ..io.tabletarget import split_target
 
     targets = target_names(args.target)
-    columns, y, dropped = split_target(args.data, read_columns(args.data), targets, args.drop_missing_target)
+    raw = read_columns(args.data, sep=getattr(args, "sep", None), encoding=getattr(args, "encoding", None))
+    columns, y, dropped = split_target(args.data, raw, targets, args.drop_missing_target)
     if dropped:
         print(f"Left out {dropped} row(s) whose target is missing (--drop-missing-target).")
     if args.features is not None:
@@ -75,10 +76,6 @@ def run(args: Any, estimator: Any, task_line: Any, fitting: Any, report_and_save
     check_labels(targets, y, task)
     print(task_line(task, args.task, y))
     model = estimator(task, args)
-    if args.class_weight is not None:
-        if task != "classification":
-            raise UsageError("--class-weight is for classification; the task here is regression")
-        model.set_params(class_weight=args.class_weight)
     prep = TablePreprocessor(categorical=args.categorical, numeric=args.numeric, drop=args.drop, scale=args.scale)
     pipeline = make_pipeline(prep, model)
     with fitting(task, args):

@@ -97,7 +97,11 @@ def configure(p):
 
 
 def _estimator(task, args):
+    if getattr(args, "class_weight", None) is not None and task != "classification":
+        raise UsageError("--class-weight is for classification; the task here is regression")
+    weights = {} if task != "classification" else {"class_weight": getattr(args, "class_weight", None)}
     return estimator_class(task)(
+        **weights,
         hidden_layer_sizes=args.hidden,
         activation=args.activation,
         solver=args.solver,
@@ -178,14 +182,17 @@ def _fitting(task, args):
 
 
 def run(args):
-    if args.distributed or args.checkpoint_every or args.resume:
+    table_options = args.drop or args.features or args.categorical or args.numeric or args.drop_missing_target
+    checkpointed = args.distributed or args.checkpoint_every or args.resume
+    if table_options and (checkpointed or not args.data.lower().endswith(table_train.TABLE_SUFFIXES)):
+        raise UsageError(
+            "--features, --drop, --categorical, --numeric and --drop-missing-target need a CSV, TSV or Parquet "
+            "file, without --distributed, --checkpoint-every or --resume (those train on numeric columns only)"
+        )
+    if checkpointed:
         return _run_checkpointed(args)
     if args.data.lower().endswith(table_train.TABLE_SUFFIXES):  # raw columns: the whole table pipeline
         return table_train.run(args, _estimator, _task_line, _fitting, _report_and_save)
-    if args.drop or args.features or args.categorical or args.numeric or args.drop_missing_target:
-        raise UsageError(
-            "--features, --drop, --categorical, --numeric and --drop-missing-target need a CSV, TSV or Parquet file"
-        )
     from ..io.preprocessing import make_scaler
     from ..io.tables import load_table
 
@@ -194,8 +201,6 @@ def run(args):
     print(_task_line(task, args.task, y))
     scaler = make_scaler(args.scale)
     model = _estimator(task, args)
-    if args.class_weight is not None:
-        model.set_params(class_weight=args.class_weight)
     with _fitting(task, args):
         if scaler is not None:
             X = scaler.fit_transform(X)

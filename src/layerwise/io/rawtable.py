@@ -36,17 +36,28 @@ def _delimiter(header: str) -> str:
     return best if counts[best] else ","
 
 
-def read_columns(path: str | os.PathLike[str], sep: str | None = None) -> dict[str, np.ndarray]:
-    """A CSV/TSV (standard library) or Parquet (pyarrow) file -> {column name: 1-D array}, in file order."""
+def read_columns(
+    path: str | os.PathLike[str], sep: str | None = None, encoding: str | None = None
+) -> dict[str, np.ndarray]:
+    """A CSV/TSV (standard library) or Parquet (pyarrow) file -> {column name: 1-D array}, in file order.
+
+    ``sep``: the delimiter (default: the most frequent of , ; and tab in the header); ``encoding``:
+    the text's (default UTF-8, with or without a byte-order mark)."""
     path = os.fspath(path)
     if not os.path.isfile(path):
         raise FileNotFoundError(f"{path}: no such data file")
     if path.lower().endswith((".parquet", ".pq")):
         return _read_parquet(path)
-    with open(path, encoding="utf-8-sig", newline="") as f:
-        first = f.readline()
-        f.seek(0)
-        rows = list(csv.reader(f, delimiter=sep or _delimiter(first)))
+    try:
+        with open(path, encoding=encoding or "utf-8-sig", newline="") as f:
+            first = f.readline()
+            f.seek(0)
+            rows = list(csv.reader(f, delimiter=sep or _delimiter(first)))
+    except UnicodeDecodeError as exc:
+        raise ValueError(
+            f"{path}: not {exc.encoding} text (byte {exc.object[exc.start : exc.start + 1]!r} at offset {exc.start}); "
+            "give its encoding, e.g. --encoding latin-1"
+        ) from None
     if not rows:
         raise ValueError(f"{path}: the file is empty; expected a header line and rows of data")
     header, body = rows[0], [r for r in rows[1:] if r]
