@@ -274,3 +274,36 @@ def test_bench_tables_are_mixed_and_scored_against_the_mlp_pipeline():
     assert rows[0]["status"] == "PASS" and rows[0]["target"] == ">= 0.8100" and rows[1]["status"] == "info"
     rows = tables._rows("t", "classification", {"layerwise train": [0.9], "sklearn MLP": [0.92]}, 10)
     assert rows[0]["status"] == "FAIL"
+
+
+def _paths(value, prefix=()):
+    """Every (path) inside a JSON value: dict keys and list indexes."""
+    yield prefix
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else []
+    for k, v in items:
+        yield from _paths(v, (*prefix, k))
+
+
+def test_a_fuzzed_table_description_only_ever_raises_model_file_error(penguins):
+    d, test = penguins
+    rng = np.random.default_rng(0)
+    junk = [None, -1, 0, 3.5, float("inf"), "x", "", [], {}, [1, "a"], {"kind": "table"}, True, 10**12]
+    with __import__("safetensors").safe_open(str(d / "m.safetensors"), framework="numpy") as f:
+        table = json.loads(f.metadata()["layerwise"])["table"]
+    paths = [p for p in _paths(table) if p]
+    for _ in range(200):
+        path, value = paths[rng.integers(len(paths))], junk[rng.integers(len(junk))]
+
+        def change(t, path=path, value=value):
+            for k in path[:-1]:
+                t = t[k]
+            t[path[-1]] = value
+
+        bad = _rewrite(d / "m.safetensors", change)
+        try:
+            model = layerwise.load(bad)
+        except ModelFileError:
+            continue
+        with __import__("warnings").catch_warnings():
+            __import__("warnings").simplefilter("ignore")
+            assert model.predict(test).shape == (len(test),), (path, value)  # what loads, works

@@ -174,7 +174,14 @@ def build(path, doc, arrays):
     if doc.get("table") is not None:
         from sklearn.pipeline import make_pipeline
 
-        return make_pipeline(import_table(path, doc["table"], arrays), model)
+        try:
+            return make_pipeline(import_table(path, doc["table"], arrays), model)
+        except (ValueError, TypeError) as exc:  # ModelFileError passes; anything else the state still holds
+            if isinstance(exc, ModelFileError):
+                raise
+            raise ModelFileError(
+                path, f"table preprocessing: cannot be rebuilt ({type(exc).__name__}: {exc})"
+            ) from None
     columns = doc.get("columns")
     names = columns.get("features") if isinstance(columns, dict) else None
     if not hasattr(model, "feature_names_in_") and _named(names, model.n_features_in_):

@@ -21,7 +21,7 @@ from sklearn.impute import SimpleImputer
 
 from ..jsonable import to_json
 from .modelcheck import ModelFileError
-from .preprocessing import SCALERS, export_scaler, import_scaler, tensor_names
+from .preprocessing import SCALERS, export_scaler, import_scaler, scaler_class, tensor_names
 from .tablekinds import CATEGORICAL, LEFT_OUT, NUMERIC
 from .tableprep import TablePreprocessor, indicator_columns, infrequent, output_categories
 
@@ -60,11 +60,26 @@ def table_tensors(desc: Any) -> list[str]:
     numeric = any(isinstance(r, list) and len(r) == 3 and r[1] == NUMERIC for r in desc.get("plan") or [])
     scaler = desc.get("scaler")
     kind = scaler.get("kind") if isinstance(scaler, dict) else None
-    return ([f"{PREFIX}.median"] if numeric else []) + (tensor_names(kind, PREFIX) if kind in SCALERS else [])
+    return ([f"{PREFIX}.median"] if numeric else []) + (tensor_names(kind, PREFIX) if _scaler_kind(kind) else [])
+
+
+def _scaler_kind(kind: Any) -> bool:
+    return isinstance(kind, str) and kind in SCALERS
 
 
 def _text(x: Any) -> bool:
     return isinstance(x, str) and len(x) <= MAX_TEXT
+
+
+def _params_ok(params: dict[str, Any]) -> bool:
+    names = [params.get(k) for k in ("categorical", "numeric", "drop")]
+    mf = params.get("min_frequency")
+    return (
+        all(v is None or (isinstance(v, list) and all(_text(x) for x in v)) for v in names)
+        and (mf is None or (type(mf) is int and mf >= 1))
+        and params.get("handle_unknown", "ignore") in ("ignore", "error")
+        and params.get("scale", "standard") in (*SCALERS, "none")
+    )
 
 
 def _problem(desc: Any, arrays: dict[str, np.ndarray], n_x: int) -> str | None:
@@ -72,8 +87,8 @@ def _problem(desc: Any, arrays: dict[str, np.ndarray], n_x: int) -> str | None:
     if not isinstance(desc, dict) or sorted(desc) != sorted(KEYS) or desc["kind"] != "table":
         return f"expected a description with the keys {list(KEYS)}"
     params, plan = desc["params"], desc["plan"]
-    if not isinstance(params, dict) or not set(params) <= set(PARAMS):
-        return f"params must be a dict of {list(PARAMS)}"
+    if not isinstance(params, dict) or not set(params) <= set(PARAMS) or not _params_ok(params):
+        return f"params must be a dict of {list(PARAMS)} with the values TablePreprocessor takes"
     if not isinstance(plan, list) or not 0 < len(plan) <= MAX_COLUMNS:
         return f"plan must list 1 to {MAX_COLUMNS} columns"
     if not all(isinstance(r, list) and len(r) == 3 and all(_text(x) for x in r) for r in plan):
@@ -89,13 +104,19 @@ def _problem(desc: Any, arrays: dict[str, np.ndarray], n_x: int) -> str | None:
     for c, r in zip(cats, rare):
         if not (isinstance(c, list) and 0 < len(c) <= MAX_CATEGORIES and all(_text(x) for x in c)):
             return f"each column's categories must be 1 to {MAX_CATEGORIES} strings"
-        if len(set(c)) != len(c) or not isinstance(r, list) or not set(r) <= set(c) or len(set(r)) != len(r):
+        if not isinstance(r, list) or not all(_text(x) for x in r):
+            return "each column's rare categories must be a list of strings"
+        if len(set(c)) != len(c) or not set(r) <= set(c) or len(set(r)) != len(r):
             return "categories must be distinct, and the rare ones among them"
     expected = {f"{PREFIX}.median": n_num} if n_num else {}
     scaler = desc["scaler"]
     if scaler is not None:
-        if not isinstance(scaler, dict) or scaler.get("kind") not in SCALERS or not n_num:
+        if not isinstance(scaler, dict) or not _scaler_kind(scaler.get("kind")) or not n_num:
             return f"scaler must be null or one of {sorted(SCALERS)} over numeric columns"
+        if not isinstance(scaler.get("params"), dict) or not set(scaler["params"]) <= set(
+            scaler_class(scaler["kind"])().get_params()
+        ):
+            return f"the scaler's params must be {scaler['kind']} scaler parameters"
         if scaler.get("n_features_in") != n_num + len(ind):
             return f"the scaler takes {scaler.get('n_features_in')!r} columns, not {n_num + len(ind)}"
         expected.update(dict.fromkeys(tensor_names(scaler["kind"], PREFIX), n_num + len(ind)))
@@ -113,7 +134,10 @@ def _problem(desc: Any, arrays: dict[str, np.ndarray], n_x: int) -> str | None:
 
 def check_table(path: Any, desc: Any, arrays: dict[str, np.ndarray], n_x: int) -> None:
     """A ModelFileError naming the problem, when the stored table preprocessing is not well formed."""
-    problem = _problem(desc, arrays, n_x)
+    try:
+        problem = _problem(desc, arrays, n_x)
+    except (TypeError, ValueError, KeyError, AttributeError) as exc:  # a shape no check above foresaw
+        problem = f"malformed ({type(exc).__name__}: {exc})"
     if problem is not None:
         raise ModelFileError(path, f"table preprocessing: {problem}")
 
