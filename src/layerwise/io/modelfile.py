@@ -29,7 +29,7 @@ from .atomic import write_atomically
 from .modelcheck import ModelFileError, check_metadata, check_tensors
 from .preprocessing import export_scaler, import_scaler
 from .sniff import describe, looks_like_safetensors
-from .tablestate import PREFIX, check_table, export_table, import_table, table_tensors
+from .tablestate import PREFIX, check_table, export_table, import_table
 
 FORMAT = "layerwise-model"
 FORMAT_VERSION = 1
@@ -150,8 +150,6 @@ def read(path):
     table = {k: v for k, v in arrays.items() if k.startswith(PREFIX + ".")}
     check_tensors(path, doc, {k: v for k, v in arrays.items() if k not in table})
     if "table" in doc or table:
-        if sorted(table) != sorted(table_tensors(doc.get("table"))):
-            raise ModelFileError(path, f"table preprocessing: tensors {sorted(table)} do not match its description")
         check_table(path, doc.get("table"), table, doc["layer_dims"][0])
     if doc.get("sha256") != digest(arrays, doc):
         raise ModelFileError(path, "checksum mismatch: the weights or metadata were changed or corrupted")

@@ -53,16 +53,6 @@ def export_table(prep: TablePreprocessor) -> tuple[dict[str, np.ndarray], dict[s
     return arrays, desc
 
 
-def table_tensors(desc: Any) -> list[str]:
-    """The tensor names a table description says the file holds."""
-    if not isinstance(desc, dict):
-        return []
-    numeric = any(isinstance(r, list) and len(r) == 3 and r[1] == NUMERIC for r in desc.get("plan") or [])
-    scaler = desc.get("scaler")
-    kind = scaler.get("kind") if isinstance(scaler, dict) else None
-    return ([f"{PREFIX}.median"] if numeric else []) + (tensor_names(kind, PREFIX) if _scaler_kind(kind) else [])
-
-
 def _scaler_kind(kind: Any) -> bool:
     return isinstance(kind, str) and kind in SCALERS
 
@@ -120,6 +110,8 @@ def _problem(desc: Any, arrays: dict[str, np.ndarray], n_x: int) -> str | None:
         if scaler.get("n_features_in") != n_num + len(ind):
             return f"the scaler takes {scaler.get('n_features_in')!r} columns, not {n_num + len(ind)}"
         expected.update(dict.fromkeys(tensor_names(scaler["kind"], PREFIX), n_num + len(ind)))
+    if sorted(arrays) != sorted(expected):
+        return f"tensors {sorted(arrays)} where the description says {sorted(expected)}"
     for name, n in expected.items():
         a = arrays.get(name)
         if a is None or a.shape != (n,) or a.dtype.kind != "f" or not np.isfinite(a).all():
@@ -169,11 +161,13 @@ def import_table(path: Any, desc: dict[str, Any], arrays: dict[str, np.ndarray])
 
 
 def _encoder(prep: TablePreprocessor, cats: list[str], rare: list[str]) -> Any:
-    """A OneHotEncoder fitted on rows that hold each frequent category min_frequency times, each rare one once."""
-    k = prep.min_frequency or 1
-    rows = [c for c in cats for _ in range(1 if c in rare else k)]
+    """A OneHotEncoder fitted on rows that hold each frequent category twice and each rare one once, with
+    the threshold 2: the same categories, rare group and output columns as the training fit (at most 2 rows
+    per category, whatever min_frequency the file says)."""
+    rows = [c for c in cats for _ in range(1 if c in rare else 2)]
     encoder = prep._encoder(categories=[np.array(cats, dtype=object)])
+    encoder.set_params(min_frequency=2 if rare else None)
     return encoder.fit(np.array(rows, dtype=object).reshape(-1, 1))
 
 
-__all__ = ["export_table", "import_table", "check_table", "table_tensors", "output_categories", "PREFIX"]
+__all__ = ["export_table", "import_table", "check_table", "output_categories", "PREFIX"]
