@@ -310,3 +310,24 @@ def test_a_fuzzed_table_description_only_ever_raises_model_file_error(penguins):
                 assert model.predict(test).shape == (len(test),), (path, value)
             except ValueError as exc:
                 assert str(exc).startswith("no column"), (path, value, exc)
+
+
+def test_raw_csv_trains_and_predicts_without_pyarrow(penguins, tmp_path):
+    from userland import python
+
+    d, _ = penguins
+    code = f"""
+import sys
+class NoPyarrow:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] == "pyarrow":
+            raise ImportError("pyarrow is not installed")
+sys.meta_path.insert(0, NoPyarrow())
+from layerwise.cli import main
+out = {str(tmp_path / "m.safetensors")!r}
+assert main(["train", {str(d / "train.csv")!r}, "--target", "species", "--out", out, "--verbose", "0", "--epochs", "5"]) == 0
+assert main(["predict", out, {str(d / "test.csv")!r}, "--out", {str(tmp_path / "p.csv")!r}]) == 0
+assert "pyarrow" not in sys.modules
+"""
+    r = python(code, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
