@@ -17,4 +17,5 @@ SECTIONS = {
     "playground": "bench.playground_fps",  # the playground's frames per second (playground engineer)
     "distributed": "bench.distributed",  # MPI data-parallel training (MPI engineer)
     "defaults": "bench.defaults_accuracy",  # the estimators' defaults against scikit-learn's accuracy
+    "tables": "bench.tables",  # raw mixed tables (penguins, R data sets): layerwise train vs sklearn MLP/HGB pipelines
 }

@@ -108,7 +108,8 @@ def test_classification_end_to_end(tmp_path, capsys):
     assert r.returncode == 0, r.stderr
     assert "Estimator: NeuralNetClassifier (binary" in r.stdout
     assert "Features (3): a, b, c" in r.stdout and "Target: label" in r.stdout
-    assert "Preprocessing: standard scaling" in r.stdout and "Classes: ['down', 'up']" in r.stdout
+    assert "Preprocessing: table pipeline" in r.stdout and "Classes: ['down', 'up']" in r.stdout
+    assert re.search(r"^a\s+numeric\s+median, standard scaling", r.stdout, re.M)
     assert re.search(r"^1\s+8\s+relu\s+\(8, 3\)", r.stdout, re.M)  # layer 1: W[1] (8, 3)
 
 
@@ -211,8 +212,8 @@ def test_predict_regressor_in_process_matches_saved_model(saved, capsys):
     X = np.c_[A[:40, 0], A[:40, 1]]
     assert out[0] == "prediction"
     np.testing.assert_array_equal([float(v) for v in out[1:]], model.predict(X))  # the loaded model scales itself
-    scaler, model.preprocessing_ = model.preprocessing_, None
-    np.testing.assert_array_equal([float(v) for v in out[1:]], model.predict(scaler.transform(X)))
+    scaler = StandardScaler().fit(X)  # independent: the whole table, complete, numeric, scaled
+    np.testing.assert_array_equal([float(v) for v in out[1:]], model[-1].predict(scaler.transform(X)))
 
 
 @pytest.mark.parametrize("command", list(COMMANDS))

@@ -11,6 +11,7 @@ _LAZY = {
     "save": "layerwise.io",
     "load": "layerwise.io",
     "export_onnx": "layerwise.io.onnx_export",
+    "TablePreprocessor": "layerwise.io.tableprep",
 }
 
 

@@ -25,10 +25,18 @@ def run(args):
     if doc.get("classes") is not None:
         print(f"Classes: {doc['classes']}")
     names = columns.get("features") or doc.get("feature_names_in")
-    print(f"Features ({doc['n_features_in']}): {', '.join(map(str, names)) if names else 'unnamed'}")
+    n = len(names) if doc.get("table") is not None and names else doc["n_features_in"]  # raw columns, not encoded
+    print(f"Features ({n}): {', '.join(map(str, names)) if names else 'unnamed'}")
     if columns.get("target"):
         print(f"Target: {', '.join(columns['target'])}")
-    print(f"Preprocessing: {pre['kind'] + ' scaling' if pre else 'none'}")
+    if doc.get("table") is not None:
+        from ..io.tableprep import format_report
+
+        print("Preprocessing: table pipeline (layerwise.TablePreprocessor); columns:")
+        print(format_report(model[0].report()))
+        model = model[-1]
+    else:
+        print(f"Preprocessing: {pre['kind'] + ' scaling' if pre else 'none'}")
     print(model.summary())
     print("Parameters: " + json.dumps(doc["params"], sort_keys=True))
     return 0

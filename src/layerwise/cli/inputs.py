@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -33,6 +34,8 @@ def features(
     """The data file's feature columns (by name for CSV/Parquet, in the model's order) and its target."""
     from ..io.tables import load_table
 
+    if doc.get("table") is not None:  # a table pipeline: raw columns in, by name (io.rawtable)
+        return _raw_columns(path, target, sep, encoding)
     columns = doc.get("columns") or {}
     names = columns.get("features") if os.path.splitext(path)[1].lower() in TABULAR else None
     X, y, _ = load_table(path, target=target, features=names, sep=sep, encoding=encoding)
@@ -41,9 +44,26 @@ def features(
     return X, y  # raw columns: the model applies the scaler its file carries (as layerwise.load's does)
 
 
+def _raw_columns(path: str, target: str | None, sep: str | None, encoding: str | None) -> tuple[Any, Any]:
+    """(the data file's raw columns, its target or None) for a model that carries its table pipeline."""
+    from ..io.rawtable import read_columns
+    from ..io.tables import target_names
+    from ..io.tabletarget import split_target
+
+    columns = read_columns(path, sep=sep, encoding=encoding)
+    if target is None:
+        return columns, None
+    X, y, _ = split_target(path, columns, target_names(target))
+    return X, y
+
+
 @contextmanager
 def columns_matched() -> Iterator[None]:
-    """Within: no scikit-learn warning that an array lacks column names; ``features`` matched them already."""
-    with warnings.catch_warnings():
+    """Within: no scikit-learn warning that an array lacks column names; ``features`` matched them already.
+    Other warnings (a table's categories never seen in training, counted) are printed as one line each."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         warnings.filterwarnings("ignore", message="X does not have valid feature names", category=UserWarning)
         yield
+    for w in caught:
+        print(f"layerwise: warning: {' '.join(str(w.message).split())}", file=sys.stderr)

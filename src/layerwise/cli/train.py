@@ -6,6 +6,7 @@ import sys
 import warnings
 from contextlib import contextmanager
 
+from . import table_train
 from .errors import UsageError
 from .options import (
     add_data_options,
@@ -94,10 +95,15 @@ def configure(p):
         help="every K epochs write MODEL.ckpt beside --out (weights, optimizer, epoch, RNG state)",
     )
     p.add_argument("--resume", action="store_true", help="continue from MODEL.ckpt when it exists")
+    table_train.configure(p)
 
 
 def _estimator(task, args):
+    if getattr(args, "class_weight", None) is not None and task != "classification":
+        raise UsageError("--class-weight is for classification; the task here is regression")
+    weights = {} if task != "classification" else {"class_weight": getattr(args, "class_weight", None)}
     return estimator_class(task)(
+        **weights,
         hidden_layer_sizes=args.hidden,
         activation=args.activation,
         solver=args.solver,
@@ -179,8 +185,17 @@ def _fitting(task, args):
 
 def run(args):
     check_model_output(args)  # --out and --plot writable, before any data is read or trained on
-    if args.distributed or args.checkpoint_every or args.resume:
+    table_options = args.drop or args.features or args.categorical or args.numeric or args.drop_missing_target
+    checkpointed = args.distributed or args.checkpoint_every or args.resume
+    if table_options and (checkpointed or not args.data.lower().endswith(table_train.TABLE_SUFFIXES)):
+        raise UsageError(
+            "--features, --drop, --categorical, --numeric and --drop-missing-target need a CSV, TSV or Parquet "
+            "file, without --distributed, --checkpoint-every or --resume (those train on numeric columns only)"
+        )
+    if checkpointed:
         return _run_checkpointed(args)
+    if args.data.lower().endswith(table_train.TABLE_SUFFIXES):  # raw columns: the whole table pipeline
+        return table_train.run(args, _estimator, _task_line, _fitting, _report_and_save)
     from ..io.preprocessing import make_scaler
     from ..io.tables import load_table
 
@@ -196,10 +211,12 @@ def run(args):
     return _report_and_save(args, model, task, X.shape, model.score(X, y), scaler, features)
 
 
-def _report_and_save(args, model, task, shape, score, scaler, features):
+def _report_and_save(args, saved, task, shape, score, scaler, features):
+    """Print the training summary and write ``saved`` (an estimator, or the table Pipeline ending in one)."""
     from ..io import modelfile
     from ..io.tables import target_names
 
+    model = saved[-1] if hasattr(saved, "steps") else saved
     metric = "accuracy" if task == "classification" else "R^2"
     print(f"Trained {type(model).__name__} on {shape[0]} examples x {shape[1]} features for {model.n_iter_} epochs.")
     print(model.summary())
@@ -208,7 +225,7 @@ def _report_and_save(args, model, task, shape, score, scaler, features):
     if getattr(model, "best_validation_score_", None) is not None:
         print(f"Validation {metric} (best epoch): {model.best_validation_score_:.4f}")
     columns = {"features": list(features), "target": target_names(args.target)}
-    modelfile.save(model, args.out, preprocessing=scaler, columns=columns)
+    modelfile.save(saved, args.out, preprocessing=scaler, columns=columns)
     print(f"Saved the model to {args.out}")
     if args.plot:
         from ..plotting import plot_cost

@@ -29,11 +29,12 @@ from .atomic import write_atomically
 from .modelcheck import ModelFileError, check_metadata, check_tensors
 from .preprocessing import export_scaler, import_scaler
 from .sniff import describe, looks_like_safetensors, path_kind
+from .tablestate import PREFIX, check_table, export_table, import_table
 
 FORMAT = "layerwise-model"
 FORMAT_VERSION = 1
 METADATA_KEY = "layerwise"
-_OWN_KEYS = ("format", "format_version", "library_version", "preprocessing", "columns", "sha256")
+_OWN_KEYS = ("format", "format_version", "library_version", "preprocessing", "columns", "table", "sha256")
 
 
 def digest(arrays, doc):
@@ -51,6 +52,8 @@ def digest(arrays, doc):
 def save(model, path, preprocessing=None, columns=None):
     """Write a fitted estimator, and the fitted scaler applied before it, to ``path``, atomically.
 
+    ``model`` is a fitted layerwise estimator, or a fitted scikit-learn Pipeline of a
+    ``TablePreprocessor`` and a layerwise estimator (the whole pipeline is written: raw table in).
     ``preprocessing`` is a fitted StandardScaler or MinMaxScaler; None keeps ``model.preprocessing_``
     (what ``load`` set), if any. ``columns`` is the data's column roles the command line recorded,
     ``{"features": [...], "target": [...]}``, kept in the metadata. Returns ``path``.
@@ -58,10 +61,9 @@ def save(model, path, preprocessing=None, columns=None):
     from safetensors.numpy import save as st_save
 
     from .. import __version__
-    from ..estimators import BaseNeuralNet, export_state
+    from ..estimators import export_state
 
-    if not isinstance(model, BaseNeuralNet):
-        raise TypeError(f"save expects a fitted layerwise estimator, got {type(model).__name__}")
+    table, model = split_pipeline(model)
     arrays, meta = export_state(model)
     arrays = {name: np.ascontiguousarray(a) for name, a in arrays.items()}  # safetensors needs C order
     doc = {
@@ -72,7 +74,10 @@ def save(model, path, preprocessing=None, columns=None):
         "preprocessing": None,
         "columns": to_json(columns),
     }
-    if preprocessing is None:
+    if table is not None:
+        extra, doc["table"] = export_table(table)
+        arrays.update(extra)
+    if preprocessing is None and table is None:
         preprocessing = getattr(model, "preprocessing_", None)
     if preprocessing is not None:
         extra, doc["preprocessing"] = export_scaler(preprocessing)
@@ -144,7 +149,10 @@ def read(path):
     """The checked contents of a model file: (metadata document, {name: ndarray}). Builds no model."""
     meta, arrays = _open(path)
     doc = _document(path, meta)
-    check_tensors(path, doc, arrays)
+    table = {k: v for k, v in arrays.items() if k.startswith(PREFIX + ".")}
+    check_tensors(path, doc, {k: v for k, v in arrays.items() if k not in table})
+    if "table" in doc or table:
+        check_table(path, doc.get("table"), table, doc["layer_dims"][0])
     if doc.get("sha256") != digest(arrays, doc):
         raise ModelFileError(path, "checksum mismatch: the weights or metadata were changed or corrupted")
     check_metadata(path, doc)
@@ -156,18 +164,49 @@ def build(path, doc, arrays):
     from ..estimators import from_state
 
     meta = {k: v for k, v in doc.items() if k not in _OWN_KEYS}
-    layers = {k: v for k, v in arrays.items() if not k.startswith("preprocessing.")}
+    layers = {k: v for k, v in arrays.items() if not k.startswith(("preprocessing.", PREFIX + "."))}
     try:
         model = from_state(layers, meta)
         step = None if doc["preprocessing"] is None else import_scaler(doc["preprocessing"], arrays)
     except Exception as exc:  # consistent metadata that still describes no model
         raise ModelFileError(path, f"inconsistent metadata ({type(exc).__name__}: {exc})") from None
     model.preprocessing_ = step
+    if doc.get("table") is not None:
+        from sklearn.pipeline import make_pipeline
+
+        try:
+            return make_pipeline(import_table(path, doc["table"], arrays), model)
+        except (ValueError, TypeError) as exc:  # ModelFileError passes; anything else the state still holds
+            if isinstance(exc, ModelFileError):
+                raise
+            raise ModelFileError(
+                path, f"table preprocessing: cannot be rebuilt ({type(exc).__name__}: {exc})"
+            ) from None
     columns = doc.get("columns")
     names = columns.get("features") if isinstance(columns, dict) else None
     if not hasattr(model, "feature_names_in_") and _named(names, model.n_features_in_):
         model.feature_names_in_ = np.array(names, dtype=object)  # the command line's data file's columns
     return model
+
+
+def split_pipeline(model):
+    """(TablePreprocessor or None, layerwise estimator) of what ``save`` was given; a TypeError otherwise."""
+    from sklearn.pipeline import Pipeline
+
+    from ..estimators import BaseNeuralNet
+    from .tableprep import TablePreprocessor
+
+    table = None
+    if isinstance(model, Pipeline):
+        steps = [step for _, step in model.steps]
+        if len(steps) != 2 or not isinstance(steps[0], TablePreprocessor):
+            raise TypeError(
+                "save takes a Pipeline of exactly two steps: a TablePreprocessor, then a layerwise estimator"
+            )
+        table, model = steps
+    if not isinstance(model, BaseNeuralNet):
+        raise TypeError(f"save expects a fitted layerwise estimator, got {type(model).__name__}")
+    return table, model
 
 
 def _named(names, n):
@@ -183,6 +222,10 @@ def _named(names, n):
 def load(path, device="cpu"):
     """The fitted estimator saved at ``path``: the whole model, ready to predict from raw columns.
 
+    A model saved with its table preprocessing (``layerwise train`` on a CSV/TSV/Parquet file, or
+    ``save`` of a Pipeline) comes back as that Pipeline: ``make_pipeline(TablePreprocessor, estimator)``,
+    which predicts on the raw table (a DataFrame, a dict of columns or a file path), columns in any order.
+
     ``preprocessing_`` is the scaler saved with it (or None); ``predict``, ``predict_proba`` and
     ``score`` apply it themselves, so they take the columns the command line (or ``save``'s caller)
     started from. ``feature_names_in_`` comes back too (from the estimator, or the data file's
@@ -191,7 +234,9 @@ def load(path, device="cpu"):
     ``device``: where its parameters go, "cpu" (NumPy) or "cuda" (CuPy); files hold host arrays either way.
     """
     model = build(path, *read(path))
-    return model if device == "cpu" else model.to_device(device)
+    if device != "cpu":
+        (model[-1] if hasattr(model, "steps") else model).to_device(device)
+    return model
 
 
 __all__ = ["save", "load", "read", "build", "digest", "ModelFileError", "FORMAT", "FORMAT_VERSION", "METADATA_KEY"]

@@ -68,17 +68,21 @@ class _Graph:
         self.nodes.append(self.onnx.helper.make_node(op, inputs, [out], name=out, **attrs))
         return out
 
+    def add_ml(self, op, inputs, out, **attrs):  # a node of the ai.onnx.ml domain (the table's LabelEncoder)
+        self.nodes.append(self.onnx.helper.make_node(op, inputs, [out], name=out, domain="ai.onnx.ml", **attrs))
+        return out
 
-def _scaled_input(g, step):
+
+def _scaled_input(g, step, X="X"):
     """The scaler a model file carries (``preprocessing_``) as nodes on X: raw columns in, as ``predict``."""
     if step is None:
-        return "X"
+        return X
     params = step.get_params()
     c = lambda name: g.const(f"scaler_{name}", np.asarray(getattr(step, f"{name}_"), g.np_dtype))  # noqa: E731
     if hasattr(step, "mean_"):  # StandardScaler: (X - mean) / scale
-        A = g.add("Sub", ["X", c("mean")], "X_centred") if params.get("with_mean", True) else "X"
+        A = g.add("Sub", [X, c("mean")], "X_centred") if params.get("with_mean", True) else X
         return g.add("Div", [A, c("scale")], "X_scaled") if params.get("with_std", True) else A
-    A = g.add("Add", [g.add("Mul", ["X", c("scale")], "X_times_scale"), c("min")], "X_scaled")  # MinMaxScaler
+    A = g.add("Add", [g.add("Mul", [X, c("scale")], "X_times_scale"), c("min")], "X_scaled")  # MinMaxScaler
     if params.get("clip"):
         low, high = (np.asarray(v, g.np_dtype) for v in params["feature_range"])
         A = g.add(
@@ -144,25 +148,42 @@ def _regressor_outputs(g, Z, meta):
 
 
 def to_onnx(model):
-    """The fitted ``model`` as an ``onnx.ModelProto`` (checked with onnx.checker)."""
+    """The fitted ``model`` as an ``onnx.ModelProto`` (checked with onnx.checker).
+
+    A Pipeline of a TablePreprocessor and an estimator (what ``layerwise train`` writes for a table, and
+    ``layerwise.load`` gives back) becomes one graph with one input per raw column (io.onnx_table)."""
     onnx = _onnx()
     from onnx import helper
 
     from ..estimators import export_state
+    from . import onnx_table
+    from .modelfile import split_pipeline
 
+    table, model = split_pipeline(model)
     arrays, meta = export_state(model)
     dtype = np.dtype(meta["dtype"])
     g = _Graph(onnx, dtype)
-    Z = _hidden(g, arrays, meta, _scaled_input(g, getattr(model, "preprocessing_", None)))
+    elem = helper.np_dtype_to_tensor_dtype
+    if table is None:
+        A = _scaled_input(g, getattr(model, "preprocessing_", None))
+        inputs = [helper.make_tensor_value_info("X", elem(dtype), ["N", meta["layer_dims"][0]])]
+    else:  # one input (N, 1) per raw column: floats for numeric, strings for categorical
+        A, columns = onnx_table.table_inputs(g, table, _scaled_input)
+        inputs = [
+            helper.make_tensor_value_info(n, onnx.TensorProto.STRING if dt.kind == "O" else elem(dt), ["N", 1])
+            for n, dt in columns
+        ]
+    Z = _hidden(g, arrays, meta, A)
     is_classifier = meta["loss"] != "mse"
     outs = (_classifier_outputs if is_classifier else _regressor_outputs)(g, Z, meta)
-    elem = helper.np_dtype_to_tensor_dtype
-    inputs = [helper.make_tensor_value_info("X", elem(dtype), ["N", meta["layer_dims"][0]])]
+    if table is not None:
+        onnx_table.check_names(g, columns)
     outputs = [helper.make_tensor_value_info(n, elem(dt), shape) for n, dt, shape in outs]
     graph = helper.make_graph(g.nodes, f"layerwise_{meta['estimator']}", inputs, outputs, g.inits)
-    proto = helper.make_model(
-        graph, opset_imports=[helper.make_opsetid("", OPSET)], producer_name="layerwise", ir_version=8
-    )
+    opsets = [helper.make_opsetid("", OPSET)] + ([helper.make_opsetid("ai.onnx.ml", 2)] if table is not None else [])
+    proto = helper.make_model(graph, opset_imports=opsets, producer_name="layerwise", ir_version=8)
+    if table is not None:
+        helper.set_model_props(proto, onnx_table.metadata(table))
     onnx.checker.check_model(proto)
     return proto
 

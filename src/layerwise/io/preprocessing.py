@@ -25,16 +25,16 @@ def make_scaler(kind):
     return None if kind == "none" else scaler_class(kind)()
 
 
-def tensor_names(kind):
-    """The tensor names a scaler of ``kind`` is stored under."""
-    return [f"preprocessing.{a.rstrip('_')}" for a in SCALERS[kind][1]]
+def tensor_names(kind, prefix="preprocessing"):
+    """The tensor names a scaler of ``kind`` is stored under ("<prefix>.<attr>")."""
+    return [f"{prefix}.{a.rstrip('_')}" for a in SCALERS[kind][1]]
 
 
-def export_scaler(step):
-    """A fitted scaler -> ({"preprocessing.<attr>": array}, JSON-able description)."""
+def export_scaler(step, prefix="preprocessing"):
+    """A fitted scaler -> ({"<prefix>.<attr>": array}, JSON-able description)."""
     for kind, (_, attrs) in SCALERS.items():
         if type(step) is scaler_class(kind):
-            arrays = {name: _float_array(getattr(step, a)) for name, a in zip(tensor_names(kind), attrs)}
+            arrays = {name: _float_array(getattr(step, a)) for name, a in zip(tensor_names(kind, prefix), attrs)}
             desc = {
                 "kind": kind,
                 "params": to_json(step.get_params()),
@@ -46,11 +46,11 @@ def export_scaler(step):
     raise TypeError(f"preprocessing must be a fitted {known} (or None), got {type(step).__name__}")
 
 
-def import_scaler(desc, arrays):
+def import_scaler(desc, arrays, prefix="preprocessing"):
     """The fitted scaler that ``export_scaler`` described."""
     kind = desc["kind"]
     step = scaler_class(kind)(**desc["params"])
-    for name, a in zip(tensor_names(kind), SCALERS[kind][1]):
+    for name, a in zip(tensor_names(kind, prefix), SCALERS[kind][1]):
         setattr(step, a, arrays[name])
     step.n_features_in_ = desc["n_features_in"]
     return step
