@@ -121,7 +121,7 @@ def test_a_text_target_with_missing_values_is_an_error_not_a_class(penguins, cap
 def test_duplicate_column_names_are_an_error_naming_them(tmp_path, capsys):
     (tmp_path / "dup.csv").write_text("a,b,a,y\n" + "".join(f"{i},{i % 3},{-i},{i % 2}\n" for i in range(30)))
     assert main(["train", str(tmp_path / "dup.csv"), "--target", "y", "--out", str(tmp_path / "m")]) == 2
-    assert "duplicated column name(s) 'a'" in capsys.readouterr().err
+    assert "duplicate column names: 'a' (columns 1, 3)" in capsys.readouterr().err
 
 
 def test_identifier_and_one_class_targets_say_so_plainly(tmp_path, capsys):
