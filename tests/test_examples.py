@@ -421,3 +421,25 @@ def test_course_map_names_exist():
         "L_layer_model"
     ).split():
         assert re.search(rf"^\| `{function}\(", text, re.M), function
+
+
+@pytest.mark.parametrize("path", sorted(p for p in EXAMPLES.glob("*.py") if not p.name.startswith("_")), ids=str)
+def test_every_example_takes_quick(path, capsys):
+    # the README's promise: every example takes --quick
+    if str(EXAMPLES) not in sys.path:
+        sys.path.insert(0, str(EXAMPLES))
+    module = importlib.import_module(path.stem)
+    with pytest.raises(SystemExit) as done:
+        module.main(["--help"])
+    assert done.value.code == 0
+    assert "--quick" in capsys.readouterr().out
+
+
+def test_distributed_example_quick_runs_as_one_process(capsys, tmp_path):
+    if str(EXAMPLES) not in sys.path:
+        sys.path.insert(0, str(EXAMPLES))
+    module = importlib.import_module("distributed_train")
+    assert module.main(["--quick", "--out", str(tmp_path / "m.safetensors")]) == 0
+    text = capsys.readouterr().out
+    assert "Trained on 1 process(es)" in text and "rows; 3 epochs," in text
+    assert (tmp_path / "m.safetensors").is_file()

@@ -96,6 +96,9 @@ def configure(p):
 
 
 def run(args):
+    from .errors import require
+
+    require(("matplotlib",), "plot", "layerwise demo draws pictures and")  # before five seconds of training
     return demo(args.out_dir)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from .errors import UsageError
+from .errors import UsageError, require
 from .options import (
     add_data_options,
     add_scale_option,
@@ -66,12 +66,11 @@ def _save_plot(result, path):
 
 
 def run(args):
-    try:
-        from ..search import ClusterError, load_space, search
-    except ImportError as exc:
-        raise UsageError(f"search is unavailable ({exc}); pip install 'layerwise[search]'") from None
+    tomli = ("tomli",) if sys.version_info < (3, 11) else ()  # the space file's reader before Python 3.11
+    require(("dask", "distributed", "optuna", *tomli), "search", "layerwise search")
     from ..io.preprocessing import make_scaler
     from ..io.tables import load_table
+    from ..search import ClusterError, load_space, search
 
     space = load_space(args.space)
     X, y, features = load_table(args.data, target=args.target)
