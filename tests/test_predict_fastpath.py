@@ -126,7 +126,11 @@ BAD = {  # input -> what the message must say: what was expected and what came
     "too large for float32": (lambda X: X * 1e300, r"infinity or a value too large for dtype\('float32'\)"),
     "1-D": (lambda X: X[0], r"(?s)Expected 2D array, got 1D array instead.*Reshape your data"),
     "no rows": (lambda X: X[:0], r"Found array with 0 sample\(s\) \(shape=\(0, 4\)\) while a minimum of 1"),
-    "3-D": (lambda X: X[None], r"Found array with dim 3, while dim <= 2 is required"),
+    # scikit-learn >= 1.7 words it "while dim <= 2 is required", 1.6 "NeuralNetClassifier expected <= 2"
+    "3-D": (
+        lambda X: X[None],
+        r"Found array with dim 3(, while dim <= 2 is required|\. NeuralNetClassifier expected <= 2)",
+    ),
 }
 
 
