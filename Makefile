@@ -59,8 +59,8 @@ test-py313:
 	@test -x "$(PY313)" || { echo "make test-py313: no Python 3.13 at $(PY313); set PY313=/path/to/python3.13" >&2; exit 1; }
 	test -x .venv-py313/bin/python || $(PY313) -m venv .venv-py313
 	.venv-py313/bin/python -m pip -q install -U "$(PIP_MIN)"
-	.venv-py313/bin/python -m pip -q install -e ".[$(EXTRAS)]" --group test
-	.venv-py313/bin/python -c "import sys; print('python', sys.version.split()[0])"
+	.venv-py313/bin/python -m pip -q install -c .ci/py313.txt -e ".[$(EXTRAS)]" --group test
+	.venv-py313/bin/python -c "import sys, numpy; print('python', sys.version.split()[0], 'numpy', numpy.__version__)"
 	CI= OPENBLAS_CORETYPE=Haswell .venv-py313/bin/python $(LEG_PYTEST)
 
 test-matrix: test-oldest test-py313
