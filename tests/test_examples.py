@@ -222,11 +222,13 @@ def test_vectorization_three_versions_agree(capsys, tmp_path, monkeypatch):
     for ms, x in rows.values():
         assert ratio_interval(ms, rows["vectorized"][0])[0] <= x + 0.05
         assert x - 0.05 <= ratio_interval(ms, rows["vectorized"][0])[1]
-    # independent: the same step timed here, written again (lists and two loops; plain NumPy), on the
-    # example's data; see vectorization_speedup. About 50x for the example, 120-180x here (a leaner
-    # vectorized step); within a factor of 6 either way.
+    # The timings themselves depend on the machine, its load, its BLAS kernel and the interpreter: only
+    # what holds by orders of magnitude is asserted. Python's loops (20,000 products, then 100 NumPy calls)
+    # against one vectorized step (measured: 50-130x and 8-40x on the 2-core machines; 120-180x for the step written
+    # again in plain NumPy, vectorization_speedup, on the example's data): the same order, and within 20x.
+    assert rows["two loops"][1] > rows["one loop"][1] > 1.0, rows
     speedup = vectorization_speedup(*vectorization_data())
-    assert speedup / 6 <= rows["two loops"][1] <= 6 * speedup, (rows["two loops"][1], speedup)
+    assert speedup / 20 <= rows["two loops"][1] <= 20 * speedup, (rows["two loops"][1], speedup)
     assert floats(r"\|difference\| = ([\d.e+-]+)", text)[0] < 1e-6  # dot product: loop against np.dot
 
 
