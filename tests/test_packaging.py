@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
+
+import pytest
 
 try:
     import tomllib
@@ -45,3 +48,43 @@ def test_development_tools_are_not_user_extras():
     for tool in ("pytest", "hypothesis", "torch", "jax", "mkdocs", "ruff", "mypy"):
         assert not any(req.startswith(tool) for reqs in extras.values() for req in reqs), tool
     assert {"test", "bench", "docs", "lint"} <= set(PYPROJECT["dependency-groups"])
+
+
+def sdist_runs_its_tests(builder, runner, tmp_path):
+    """Build the sdist with ``builder`` (a Python with `build`), unpack it, run a few of its tests with ``runner``."""
+    import subprocess
+    import tarfile
+
+    subprocess.run(
+        [builder, "-m", "build", "--sdist", "--outdir", str(tmp_path / "dist"), str(ROOT)],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+    (sdist,) = (tmp_path / "dist").glob("layerwise-*.tar.gz")
+    with tarfile.open(sdist) as tar:
+        tar.extractall(tmp_path / "unpacked", filter="data")
+    (tree,) = (tmp_path / "unpacked").iterdir()
+    for needed in ("tests/conftest.py", "tests/flower_reference.py", "tests/userland.py", "CHANGELOG.md"):
+        assert (tree / needed).is_file(), f"the sdist lacks {needed}"
+    import os
+
+    env = dict(os.environ, PYTHONPATH=str(tree / "src"))
+    env.pop("CI", None)  # a smoke run of the unpacked tree: its cat-image tests may skip (no ../shared beside it)
+    tests = ["tests/test_packaging.py", "tests/test_core_pure.py", "tests/test_core_math.py", "tests/test_examples.py"]
+    result = subprocess.run(
+        [runner, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "not slow", *tests],
+        cwd=tree,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    return result.stdout
+
+
+@pytest.mark.slow
+def test_the_sdist_carries_what_its_tests_need(tmp_path):
+    pytest.importorskip("build", reason="needs the build package (the test dependency group)")
+    sdist_runs_its_tests(sys.executable, sys.executable, tmp_path)
