@@ -27,7 +27,7 @@ demo: $(STAMP)
 	$(PY) -m layerwise demo
 
 # Locally the slow tests are skipped; CI (CI=true) runs everything, the contenders' equivalence tests
-# included (the `bench` extra: PyTorch's CPU build and JAX; locally those tests skip a peer that is not
+# included (the `bench` group: PyTorch's CPU build and JAX; locally those tests skip a peer that is not
 # installed), and fails on any skip not in tests/skip_allowlist.py.
 PYTEST_ARGS ?= $(if $(CI),,-m "not slow")
 
