@@ -26,7 +26,7 @@ import layerwise
 from layerwise import distributed
 
 
-def main(argv=None):
+def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="distributed_train.py", description=__doc__.splitlines()[0])
     p.add_argument("--out", default="digits-distributed.safetensors", help="model file (process 0 writes it)")
     p.add_argument("--epochs", type=int, default=None, help="training epochs (default 30; 3 with --quick)")

@@ -37,7 +37,7 @@ U = np.finfo(np.float64).eps / 2
 EPS = 1e-7  # check_block's and check_network's step, the course's
 
 
-def gradcheck_tolerance(analytic, k, J_scale, scale=1.0):
+def gradcheck_tolerance(analytic: np.ndarray, k: int, J_scale: float, scale: float = 1.0) -> float:
     """max(1e-7, what round-off in the central difference can make of the relative error for this gradient)."""
     analytic = np.ravel(analytic)
     noise = 4 * scale * math.sqrt(analytic.size) * k * U * J_scale / EPS

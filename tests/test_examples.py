@@ -61,7 +61,7 @@ def floats(pattern, text):
     return [float(v) for v in re.findall(pattern, text)]
 
 
-def ratio_interval(num, den, half_ulp=0.0005):
+def ratio_interval(num: float, den: float, half_ulp: float = 0.0005) -> tuple[float, float]:
     """The range of a / b for the true a, b of two figures printed rounded to half_ulp (inf if b may be 0)."""
     low, high = max(num - half_ulp, 0.0), num + half_ulp
     return low / (den + half_ulp), (high / (den - half_ulp) if den > half_ulp else math.inf)

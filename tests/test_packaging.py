@@ -50,7 +50,7 @@ def test_development_tools_are_not_user_extras():
     assert {"test", "bench", "docs", "lint"} <= set(PYPROJECT["dependency-groups"])
 
 
-def sdist_runs_its_tests(builder, runner, tmp_path):
+def sdist_runs_its_tests(builder: str, runner: str, tmp_path: Path) -> str:
     """Build the sdist with ``builder`` (a Python with `build`), unpack it, run a few of its tests with ``runner``."""
     import subprocess
     import tarfile

@@ -16,14 +16,14 @@ from layerwise.cli import COMMANDS, main
 SRC = str(Path(layerwise.__file__).resolve().parents[1])
 
 
-def without(modules, argv):
+def without(modules: list[str], argv: list[str]) -> subprocess.CompletedProcess[str]:
     """Run `layerwise ARGV` in a fresh interpreter where ``modules`` cannot be imported."""
     hide = "".join(f"sys.modules[{m!r}] = None; " for m in modules)
     code = f"import sys; {hide}from layerwise.cli import main; sys.exit(main({argv!r}))"
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=_env())
 
 
-def _env():
+def _env() -> dict[str, str]:
     import os
 
     return dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in [SRC, os.environ.get("PYTHONPATH", "")] if p))

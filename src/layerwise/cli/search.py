@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 
 from .errors import UsageError, require
@@ -65,7 +66,7 @@ def _save_plot(result, path):
     print(f"Saved score against each hyperparameter to {path}")
 
 
-def run(args):
+def run(args: argparse.Namespace) -> int:
     tomli = ("tomli",) if sys.version_info < (3, 11) else ()  # the space file's reader before Python 3.11
     require(("dask", "distributed", "optuna", *tomli), "search", "layerwise search")
     from ..io.preprocessing import make_scaler
