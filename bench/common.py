@@ -139,7 +139,7 @@ def blas_info():
     try:
         from threadpoolctl import threadpool_info
     except ImportError:
-        return [{"error": "threadpoolctl not installed (pip install threadpoolctl, or the bench extra)"}]
+        return [{"error": "threadpoolctl not installed (pip install threadpoolctl, or pip install --group bench)"}]
     keep = ("user_api", "internal_api", "version", "num_threads", "architecture", "threading_layer", "prefix")
     libs = []
     for lib in threadpool_info():

@@ -1,6 +1,6 @@
 """Data-parallel training on MPI: every process fits on its own rows, and all end with the same model.
 
-    mpiexec -n 2 python examples/distributed_train.py [--out model.safetensors] [--epochs 30]
+    mpiexec -n 2 python examples/distributed_train.py [--out model.safetensors] [--epochs 30] [--quick]
 
 (``pip install 'layerwise[mpi]'`` brings mpi4py and MPICH's ``mpiexec``; without mpiexec the script
 runs as one process and gives the same model.) Each process takes only its contiguous share of the
@@ -26,12 +26,14 @@ import layerwise
 from layerwise import distributed
 
 
-def main(argv=None):
+def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="distributed_train.py", description=__doc__.splitlines()[0])
     p.add_argument("--out", default="digits-distributed.safetensors", help="model file (process 0 writes it)")
-    p.add_argument("--epochs", type=int, default=30)
+    p.add_argument("--epochs", type=int, default=None, help="training epochs (default 30; 3 with --quick)")
+    p.add_argument("--quick", action="store_true", help="3 epochs: finishes in seconds")
     p.add_argument("--resume", action="store_true", help="continue from the checkpoint beside --out")
     args = p.parse_args(argv)
+    epochs = args.epochs if args.epochs is not None else (3 if args.quick else 30)
 
     comm = None
     if distributed.launched():  # started by mpiexec / srun
@@ -47,7 +49,7 @@ def main(argv=None):
     scaler = distributed.fit_scaler(comm or distributed.SELF, X_mine, "standard")  # statistics of all rows
     model = layerwise.NeuralNetClassifier(
         hidden_layer_sizes=(64,),
-        max_iter=args.epochs,
+        max_iter=epochs,
         learning_rate=0.003,
         early_stopping=True,
         random_state=0,

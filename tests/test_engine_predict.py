@@ -27,8 +27,9 @@ def test_forward_equals_core(activation, loss, dtype, chunk):
         A_core, caches = core.model_forward(X.T, params, activation, loss)
         AL, ZL = predict_forward(X, [(p.W, p.b) for p in params], [activation] * 2, loss, chunk=chunk)
     assert AL.dtype == dtype and AL.shape == (13, dims[-1])
-    np.testing.assert_allclose(AL, A_core.T, rtol=TOL[dtype], atol=TOL[dtype] * 1e-3)
-    np.testing.assert_allclose(ZL, caches[-1].Z.T, rtol=TOL[dtype], atol=TOL[dtype] * 1e-3)
+    # a sum that cancels to near 0 keeps the rounding of its terms: absolute error on the outputs' scale
+    np.testing.assert_allclose(AL, A_core.T, rtol=TOL[dtype], atol=TOL[dtype] * np.abs(A_core).max())
+    np.testing.assert_allclose(ZL, caches[-1].Z.T, rtol=TOL[dtype], atol=TOL[dtype] * np.abs(caches[-1].Z).max())
 
 
 def test_forward_leaves_its_inputs_alone():

@@ -61,6 +61,12 @@ def floats(pattern, text):
     return [float(v) for v in re.findall(pattern, text)]
 
 
+def ratio_interval(num: float, den: float, half_ulp: float = 0.0005) -> tuple[float, float]:
+    """The range of a / b for the true a, b of two figures printed rounded to half_ulp (inf if b may be 0)."""
+    low, high = max(num - half_ulp, 0.0), num + half_ulp
+    return low / (den + half_ulp), (high / (den - half_ulp) if den > half_ulp else math.inf)
+
+
 # ------------------------------------------------------------------ independent references
 def read_cats():
     import h5py
@@ -210,13 +216,19 @@ def test_vectorization_three_versions_agree(capsys, tmp_path, monkeypatch):
         for name, ms, x in re.findall(r"  (two loops|one loop|vectorized)\S*.*? ([\d.]+) ms +x *([\d.]+)", text)
     }
     assert len(rows) == 3 and rows["vectorized"][1] == 1.0
-    for ms, x in rows.values():  # each printed speed-up is its printed time over the vectorized one
-        assert x == pytest.approx(ms / rows["vectorized"][0], rel=0.02, abs=0.06)
-    # independent: the same step timed here, written again (lists and two loops; plain NumPy), on the
-    # example's data; see vectorization_speedup. About 50x for the example, 120-180x here (a leaner
-    # vectorized step); within a factor of 6 either way.
+    # Each printed speed-up is its time over the vectorized one, both unrounded; the printed times carry
+    # +-0.0005 ms and the speed-up +-0.05, so the check is on intervals (a vectorized step printed as
+    # 0.019 ms is already +-2.6 %: a relative tolerance on the rounded figures cannot hold everywhere).
+    for ms, x in rows.values():
+        assert ratio_interval(ms, rows["vectorized"][0])[0] <= x + 0.05
+        assert x - 0.05 <= ratio_interval(ms, rows["vectorized"][0])[1]
+    # The timings themselves depend on the machine, its load, its BLAS kernel and the interpreter: only
+    # what holds by orders of magnitude is asserted. Python's loops (20,000 products, then 100 NumPy calls)
+    # against one vectorized step (measured: 50-130x and 8-40x on the 2-core machines; 120-180x for the step written
+    # again in plain NumPy, vectorization_speedup, on the example's data): the same order, and within 20x.
+    assert rows["two loops"][1] > rows["one loop"][1] > 1.0, rows
     speedup = vectorization_speedup(*vectorization_data())
-    assert speedup / 6 <= rows["two loops"][1] <= 6 * speedup, (rows["two loops"][1], speedup)
+    assert speedup / 20 <= rows["two loops"][1] <= 20 * speedup, (rows["two loops"][1], speedup)
     assert floats(r"\|difference\| = ([\d.e+-]+)", text)[0] < 1e-6  # dot product: loop against np.dot
 
 
@@ -411,3 +423,25 @@ def test_course_map_names_exist():
         "L_layer_model"
     ).split():
         assert re.search(rf"^\| `{function}\(", text, re.M), function
+
+
+@pytest.mark.parametrize("path", sorted(p for p in EXAMPLES.glob("*.py") if not p.name.startswith("_")), ids=str)
+def test_every_example_takes_quick(path, capsys):
+    # the README's promise: every example takes --quick
+    if str(EXAMPLES) not in sys.path:
+        sys.path.insert(0, str(EXAMPLES))
+    module = importlib.import_module(path.stem)
+    with pytest.raises(SystemExit) as done:
+        module.main(["--help"])
+    assert done.value.code == 0
+    assert "--quick" in capsys.readouterr().out
+
+
+def test_distributed_example_quick_runs_as_one_process(capsys, tmp_path):
+    if str(EXAMPLES) not in sys.path:
+        sys.path.insert(0, str(EXAMPLES))
+    module = importlib.import_module("distributed_train")
+    assert module.main(["--quick", "--out", str(tmp_path / "m.safetensors")]) == 0
+    text = capsys.readouterr().out
+    assert "Trained on 1 process(es)" in text and "rows; 3 epochs," in text
+    assert (tmp_path / "m.safetensors").is_file()

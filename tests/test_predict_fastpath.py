@@ -76,10 +76,12 @@ def test_predictions_equal_the_core_forward_pass():
         reg, X = _fitted(NeuralNetRegressor, dtype=dtype, activation="tanh", standardize_target=False)
         X = X.astype(reg.params_[0].W.dtype)
         AL, _ = core.model_forward(X.T, reg.params_, reg.activations_, reg.loss_)
-        np.testing.assert_allclose(reg.predict(X), AL[0], rtol=rtol, atol=rtol * 1e-3)
+        # an output near 0 is a sum that cancelled: its error is on the scale of the outputs, not its own
+        # (float32 with another BLAS kernel: 1.5e-8 on 1.2e-4, relative 1.3e-4)
+        np.testing.assert_allclose(reg.predict(X), AL[0], rtol=rtol, atol=rtol * np.abs(AL).max())
         clf, _ = _fitted(dtype=dtype, activation="logistic")  # sigmoid hidden layers and output
         AL, _ = core.model_forward(X.T, clf.params_, clf.activations_, clf.loss_)
-        np.testing.assert_allclose(clf.predict_proba(X)[:, 1], AL[0], rtol=rtol, atol=rtol * 1e-3)
+        np.testing.assert_allclose(clf.predict_proba(X)[:, 1], AL[0], rtol=rtol, atol=rtol * np.abs(AL).max())
 
 
 @pytest.mark.parametrize(
@@ -126,7 +128,11 @@ BAD = {  # input -> what the message must say: what was expected and what came
     "too large for float32": (lambda X: X * 1e300, r"infinity or a value too large for dtype\('float32'\)"),
     "1-D": (lambda X: X[0], r"(?s)Expected 2D array, got 1D array instead.*Reshape your data"),
     "no rows": (lambda X: X[:0], r"Found array with 0 sample\(s\) \(shape=\(0, 4\)\) while a minimum of 1"),
-    "3-D": (lambda X: X[None], r"Found array with dim 3, while dim <= 2 is required"),
+    # scikit-learn >= 1.7 words it "while dim <= 2 is required", 1.6 "NeuralNetClassifier expected <= 2"
+    "3-D": (
+        lambda X: X[None],
+        r"Found array with dim 3(, while dim <= 2 is required|\. NeuralNetClassifier expected <= 2)",
+    ),
 }
 
 

@@ -2,7 +2,29 @@
 
 from importlib import import_module
 
-__version__ = "0.1.0"
+
+def _version() -> str:
+    """The version, from one source: pyproject.toml. Installed, it is the package's metadata; run from a
+    source tree (src/ on the path, not installed, or installed from another checkout), pyproject.toml itself."""
+    import re
+    from pathlib import Path
+
+    pyproject = Path(__file__).resolve().parents[2] / "pyproject.toml"
+    if pyproject.is_file():
+        text = pyproject.read_text(encoding="utf-8")
+        if re.search(r'^name = "layerwise"$', text, re.M):
+            found = re.search(r'^version = "([^"]+)"$', text, re.M)
+            if found:
+                return found.group(1)
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("layerwise")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+__version__ = _version()
 
 # Public names served lazily, so that importing the core never pulls optional dependencies.
 _LAZY = {

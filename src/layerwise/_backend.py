@@ -37,7 +37,10 @@ def host(X):
         return np.asarray(X)
     if hasattr(X, "get"):  # CuPy
         return X.get()
-    return np.from_dlpack(X)  # an explicit copy across devices (array_api_strict's device1 too)
+    try:
+        return np.from_dlpack(X)  # an explicit copy across devices (array_api_strict's device1 too)
+    except BufferError:  # NumPy < 2.1 cannot take a read-only array over DLPack: copy it on its device first
+        return np.from_dlpack(xp.asarray(X, copy=True))
 
 
 def like(A, X):

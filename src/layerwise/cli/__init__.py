@@ -29,7 +29,7 @@ COMMANDS = {  # name -> (module in this package, one-line help)
     "predict": ("predict", "predict with a saved model"),
     "evaluate": ("evaluate", "score a saved model on labelled data"),
     "info": ("info", "show a model file's layers and metadata"),
-    "demo": ("demo", "the flower and digits networks, with pictures (what 'make demo' runs)"),
+    "demo": ("demo", "the flower and digits networks, with pictures (needs layerwise[plot])"),
     "search": ("search", "hyperparameter search on a Dask cluster (needs layerwise[search])"),
     "playground": ("playground", "watch networks learn, live, in a local web page (needs layerwise[web])"),
 }

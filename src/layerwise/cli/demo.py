@@ -5,6 +5,7 @@ Prints what it trains and how well, and writes pictures and a model file into on
 
 from __future__ import annotations
 
+import argparse
 import os
 
 import numpy as np
@@ -95,7 +96,10 @@ def configure(p):
     )
 
 
-def run(args):
+def run(args: argparse.Namespace) -> int:
+    from .errors import require
+
+    require(("matplotlib",), "plot", "layerwise demo draws pictures and")  # before five seconds of training
     return demo(args.out_dir)
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 
-from .errors import UsageError
+from .errors import UsageError, require
 from .options import (
     add_data_options,
     add_scale_option,
@@ -67,14 +68,13 @@ def _save_plot(result, path):
     print(f"Saved score against each hyperparameter to {path}")
 
 
-def run(args):
+def run(args: argparse.Namespace) -> int:
+    tomli = ("tomli",) if sys.version_info < (3, 11) else ()  # the space file's reader before Python 3.11
+    require(("dask", "distributed", "optuna", *tomli), "search", "layerwise search")
     check_model_output(args)  # --out and --plot writable, before the search starts
-    try:
-        from ..search import ClusterError, load_space, search
-    except ImportError as exc:
-        raise UsageError(f"search is unavailable ({exc}); pip install 'layerwise[search]'") from None
     from ..io.preprocessing import make_scaler
     from ..io.tables import load_table
+    from ..search import ClusterError, load_space, search
 
     space = load_space(args.space)
     X, y, features = load_table(args.data, target=args.target, **read_options(args))

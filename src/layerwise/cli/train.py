@@ -85,7 +85,7 @@ def configure(p):
         "--distributed",
         action="store_true",
         help="train on the processes started by mpiexec or srun, "
-        "each reading its own rows of DATA (layerwise[mpi]; see docs/guide/distributed.md)",
+        "each reading its own rows of DATA (needs layerwise[mpi]; launch with mpiexec -n N layerwise train ...)",
     )
     p.add_argument(
         "--checkpoint-every",

@@ -12,11 +12,11 @@ device afterwards, so every backend starts from bitwise the same weights.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Callable
 from typing import NamedTuple
 
 import numpy as np
-from sklearn.utils import check_random_state
 
 from .registry import lookup
 
@@ -32,6 +32,18 @@ INITIALIZERS: dict[str, Initializer] = {
     "xavier": Initializer("xavier", lambda n_prev: math.sqrt(1.0 / n_prev)),
     "he": Initializer("he", lambda n_prev: math.sqrt(2.0 / n_prev)),
 }
+
+
+def check_random_state(seed: int | np.random.RandomState | None) -> np.random.RandomState:
+    """scikit-learn's rule, without importing it (the core needs NumPy only): None -> NumPy's global
+    RandomState, an int -> RandomState(seed), a RandomState -> itself."""
+    if seed is None or seed is np.random:
+        return np.random.mtrand._rand
+    if isinstance(seed, numbers.Integral):
+        return np.random.RandomState(seed)
+    if isinstance(seed, np.random.RandomState):
+        return seed
+    raise ValueError(f"{seed!r} cannot be used to seed a numpy.random.RandomState instance")
 
 
 def get_initializer(init) -> Initializer:
