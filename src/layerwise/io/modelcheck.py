@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+import numpy as np
+
 from ..core.activations import ACTIVATIONS
 from ..core.losses import LOSSES
 from .preprocessing import SCALERS, tensor_names
@@ -32,8 +34,9 @@ def _count(value):
     return type(value) is int and value >= 0
 
 
-def check_tensors(path, doc, arrays):
-    """W1, b1, ..., WL, bL with the shapes ``layer_dims`` says, in its dtype, the scaler's; nothing else."""
+def check_tensors(path, doc, arrays, owned=()):
+    """W1, b1, ..., WL, bL with the shapes ``layer_dims`` says, in its dtype, the scaler's, and the
+    ``owned`` names a registered section checked (io.modelschema); nothing else. Every value finite."""
     dims, dtype = doc.get("layer_dims"), doc.get("dtype")
     if not isinstance(dims, list) or len(dims) < 2 or not all(type(n) is int and n > 0 for n in dims):
         raise ModelFileError(
@@ -43,6 +46,8 @@ def check_tensors(path, doc, arrays):
         )
     if dtype not in DTYPES:
         raise ModelFileError(path, f"metadata has dtype {dtype!r}; expected one of {list(DTYPES)}")
+    if 2 * (len(dims) - 1) > len(arrays):  # bounded by the file before a table of expected tensors is built
+        raise ModelFileError(path, f"layer_dims lists {len(dims) - 1} layers but the file holds {len(arrays)} tensors")
     expected = {}
     for l in range(1, len(dims)):
         expected[f"W{l}"], expected[f"b{l}"] = ((dims[l], dims[l - 1]), dtype), ((dims[l], 1), dtype)
@@ -52,8 +57,8 @@ def check_tensors(path, doc, arrays):
             kind = pre.get("kind") if isinstance(pre, dict) else pre
             raise ModelFileError(path, f"unknown preprocessing {kind!r}; known kinds: {sorted(SCALERS)}")
         expected.update(dict.fromkeys(tensor_names(pre["kind"]), ((dims[0],), None)))  # either float dtype
-    if set(arrays) != set(expected):
-        missing, extra = sorted(set(expected) - set(arrays)), sorted(set(arrays) - set(expected))
+    if set(arrays) != set(expected) | set(owned):
+        missing, extra = sorted(set(expected) - set(arrays)), sorted(set(arrays) - set(expected) - set(owned))
         raise ModelFileError(path, f"tensors do not match layer_dims {dims}: missing {missing}, unexpected {extra}")
     for name, (shape, dt) in expected.items():
         a = arrays[name]
@@ -62,6 +67,8 @@ def check_tensors(path, doc, arrays):
                 path,
                 f"tensor {name!r} is {a.dtype}{list(a.shape)}, expected {dt or 'float'}{list(shape)} from the metadata",
             )
+        if not np.isfinite(a).all():  # NaN or inf weights would predict one class for every row
+            raise ModelFileError(path, f"tensor {name!r} holds NaN or infinite values: corrupted or forged file")
 
 
 def check_metadata(path, doc):
