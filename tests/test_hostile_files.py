@@ -64,7 +64,9 @@ def test_the_untouched_forgery_loads_and_predicts(originals):
 def test_allowed_classes_dtypes_load(originals):
     folder, (arrays, doc, X), _ = originals
     for name in ("object", "<U10", None):
-        model = layerwise.load(forge(folder / "ok.safetensors", arrays, doc, lambda a, d: d.update(classes_dtype=name)))
+        model = layerwise.load(
+            forge(folder / "ok.safetensors", arrays, doc, lambda a, d, n=name: d.update(classes_dtype=n))
+        )
         assert list(model.classes_) == ["ant", "bee", "cat"]
     ints = forge(
         folder / "ints.safetensors", arrays, doc, lambda a, d: d.update(classes=[3, 5, 7], classes_dtype="int8")
