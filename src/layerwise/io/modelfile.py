@@ -162,11 +162,13 @@ def read(path):
 def build(path, doc, arrays):
     """The estimator described by ``read(path)``'s (doc, arrays); ``preprocessing_`` is its scaler or None."""
     from ..estimators import from_state
+    from ..estimators.params import check_params
 
     meta = {k: v for k, v in doc.items() if k not in _OWN_KEYS and k not in SECTIONS}
     layers = {k: v for k, v in arrays.items() if not k.startswith("preprocessing.")}
     try:
         model = from_state(layers, meta)
+        check_params(model)  # the file's parameters obey the estimator's rules (precision is read by predict)
         step = None if doc["preprocessing"] is None else import_scaler(doc["preprocessing"], arrays)
     except Exception as exc:  # consistent metadata that still describes no model
         raise ModelFileError(path, f"inconsistent metadata ({type(exc).__name__}: {exc})") from None
