@@ -26,7 +26,7 @@ from .kernels import get_activation, get_output
 from .ops import ops_for
 
 CHUNK = 8192  # rows per pass at most: (8192, 256) float32 buffers are 8 MB
-BUFFER_BYTES = 64 << 20  # the pass's buffers at most (a (8192, 256) float32 network needs about 25 MB)
+BUFFER_BYTES = 128 << 20  # the pass's buffers at most: 784-256-256-10 still runs 8,192 rows a pass
 
 
 def sigmoid(o, Z, A, S):
