@@ -99,7 +99,7 @@ HOSTILE: dict[str, tuple[Edit, str]] = {
     "nested params": (_set("params", {"hidden_layer_sizes": [[[4]]]}), "params"),
     "string n_iter": (_set("n_iter", "5"), "n_iter"),
     "huge n_iter": (_set("n_iter", 2**80), "n_iter"),
-    "a million layers": (_set("layer_dims", [3] * 1_000_000), "layer_dims"),
+    "300,000 layers": (_set("layer_dims", [3] * 300_000), "layer_dims"),
     "feature names of numbers": (_set("feature_names_in", [1, 2, 3]), "feature_names_in"),
     "columns of numbers": (_set("columns", {"features": [1, 2, 3]}), "columns"),
 }
