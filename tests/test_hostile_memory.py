@@ -18,6 +18,8 @@ from pathlib import Path
 import numpy as np
 from hostile import HOSTILE, REGRESSOR_HOSTILE, forge, legit
 
+import layerwise
+
 PEAK_MB = 300
 CHILD = r"""
 import contextlib, io, json, resource, sys, time
@@ -58,10 +60,8 @@ def test_info_and_predict_on_hostile_files_stay_under_300_mb(tmp_path):
     assert max(os.path.getsize(f) for f in files) <= 1 << 20
     data = tmp_path / "d.csv"
     np.savetxt(data, np.random.RandomState(1).randn(300, 3), delimiter=",", header="x0,x1,x2", comments="")
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(Path(__file__).parents[1] / "src"), os.environ.get("PYTHONPATH", "")]),
-    }
+    src = str(Path(layerwise.__file__).parents[1])  # the layerwise under test, in the child too
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")])}
     proc = subprocess.run(
         [sys.executable, "-c", CHILD, json.dumps([str(f) for f in files]), str(data)],
         capture_output=True,
