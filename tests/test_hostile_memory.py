@@ -1,7 +1,7 @@
 """``layerwise info`` and ``predict`` on hostile model files of at most 1 MB stay under 300 MB (issue 26).
 
 One child process runs both commands (``main([...])``) on every crafted file of tests/hostile.py and on
-a legitimate 1 MB model with a 35,000-unit layer, under an address-space limit (so a regression fails
+two legitimate models of about 1 MB (a 35,000-unit layer; 60,000 classes), under an address-space limit (so a regression fails
 with MemoryError instead of taking the machine), and reports its peak resident memory (ru_maxrss),
 which includes the interpreter, NumPy, scikit-learn and the CSV reader (about 200 MB here). The
 slowest call's time is printed for the report, not asserted (machines differ).
@@ -49,6 +49,17 @@ def _wide(arrays, doc):
     doc["params"]["hidden_layer_sizes"] = [n]
 
 
+def _many_classes(arrays, doc):
+    """A legitimate 3 -> 1 -> 60,000 float32 network with integer labels: 0.9 MB."""
+    k = 60_000
+    arrays.update(W1=arrays["W1"][:1].astype(np.float32), b1=arrays["b1"][:1].astype(np.float32))
+    arrays.update(W2=np.zeros((k, 1), np.float32), b2=np.zeros((k, 1), np.float32))
+    for name in [name for name in arrays if name.startswith("preprocessing.")]:
+        arrays[name] = arrays[name].astype(np.float32)
+    doc.update(layer_dims=[3, 1, k], n_outputs=k, classes=list(range(k)), classes_dtype="int64", dtype="float32")
+    doc["params"]["hidden_layer_sizes"] = [1]
+
+
 def test_info_and_predict_on_hostile_files_stay_under_300_mb(tmp_path):
     arrays, doc, X = legit(tmp_path, "multiclass")
     r_arrays, r_doc, _ = legit(tmp_path, "regressor")
@@ -57,6 +68,7 @@ def test_info_and_predict_on_hostile_files_stay_under_300_mb(tmp_path):
         forge(tmp_path / f"r{i}.safetensors", r_arrays, r_doc, e) for i, (e, _) in enumerate(REGRESSOR_HOSTILE.values())
     ]
     files.append(forge(tmp_path / "wide.safetensors", arrays, doc, _wide))
+    files.append(forge(tmp_path / "classes.safetensors", arrays, doc, _many_classes))
     assert max(os.path.getsize(f) for f in files) <= 1 << 20
     data = tmp_path / "d.csv"
     np.savetxt(data, np.random.RandomState(1).randn(300, 3), delimiter=",", header="x0,x1,x2", comments="")
@@ -73,6 +85,6 @@ def test_info_and_predict_on_hostile_files_stay_under_300_mb(tmp_path):
     report = json.loads(proc.stdout.splitlines()[-1])
     print(f"peak {report['peak_mb']:.0f} MB, slowest call {report['slowest_s']:.2f} s over {len(files)} files")
     for argv, (code, lines) in report["codes"].items():
-        legit_file = argv.endswith("wide.safetensors")
+        legit_file = argv.endswith(("wide.safetensors", "classes.safetensors"))
         assert (code == 0) if legit_file else (code == 2 and lines == 1), (argv, code, lines)
     assert report["peak_mb"] < PEAK_MB, report

@@ -15,6 +15,8 @@ from .base import BaseNeuralNet
 from .sanity import check_labels, check_output_layer
 from .scoring import column_or_1d_labels, host_score, hstack
 
+OUTPUT_VALUES = 1 << 22  # predict's (rows, classes) outputs at most, a block: 32 MB in float64
+
 
 class NeuralNetClassifier(ClassifierMixin, BaseNeuralNet):
     """A fully connected network classifier (binary: one sigmoid unit; multiclass: softmax;
@@ -177,7 +179,11 @@ class NeuralNetClassifier(ClassifierMixin, BaseNeuralNet):
         """Labels (n_samples,), or indicators (n_samples, n_labels) for multilabel.
 
         For X on a device the labels are decoded on the host and returned on X's device when numeric.
+        A NumPy X whose outputs (n_samples, n_classes) would pass 4M values is decoded in row blocks.
         """
+        rows = max(1, OUTPUT_VALUES // len(self.classes_))
+        if isinstance(X, np.ndarray) and X.ndim == 2 and len(X) > rows:  # 60,000 classes: 69 rows a block
+            return np.concatenate([self.predict(X[i : i + rows]) for i in range(0, len(X), rows)])
         AL = self._forward(X)[0]
         if isinstance(AL, np.ndarray):
             return self._decode(AL)
