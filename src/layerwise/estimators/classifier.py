@@ -181,7 +181,7 @@ class NeuralNetClassifier(ClassifierMixin, BaseNeuralNet):
         For X on a device the labels are decoded on the host and returned on X's device when numeric.
         A NumPy X whose outputs (n_samples, n_classes) would pass 4M values is decoded in row blocks.
         """
-        rows = max(1, OUTPUT_VALUES // len(self.classes_))
+        rows = max(1, OUTPUT_VALUES // max(1, len(getattr(self, "classes_", ()))))  # (unfitted: _forward says so)
         if isinstance(X, np.ndarray) and X.ndim == 2 and len(X) > rows:  # 60,000 classes: 69 rows a block
             return np.concatenate([self.predict(X[i : i + rows]) for i in range(0, len(X), rows)])
         AL = self._forward(X)[0]
