@@ -61,11 +61,14 @@ def data_digest(X: np.ndarray, Y: np.ndarray, w: np.ndarray | None, start: int) 
         if A is None:
             continue
         A = np.ascontiguousarray(A).reshape(A.shape[0], -1)
-        bits = A.view(np.uint64 if A.dtype.itemsize == 8 else np.uint32).astype(np.uint64)
-        pos = (np.arange(start, start + A.shape[0], dtype=np.uint64)[:, None] * np.uint64(A.shape[1])) + np.arange(
-            A.shape[1], dtype=np.uint64
-        )
-        total += int(np.sum(bits * _splitmix(pos + np.uint64(k << 60)), dtype=np.uint64))
+        n = A.shape[1]
+        step = max(1, (1 << 20) // max(n, 1))  # rows a block: the temporaries stay near 8 MB each
+        for r in range(0, A.shape[0], step):
+            block = A[r : r + step]
+            bits = block.view(np.uint64 if block.dtype.itemsize == 8 else np.uint32).astype(np.uint64)
+            rows = np.arange(start + r, start + r + len(block), dtype=np.uint64)[:, None]
+            pos = rows * np.uint64(n) + np.arange(n, dtype=np.uint64) + np.uint64(k << 60)
+            total += int(np.sum(bits * _splitmix(pos), dtype=np.uint64))
     return total % 2**64
 
 
