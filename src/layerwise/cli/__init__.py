@@ -22,7 +22,7 @@ import os
 import sys
 from importlib import import_module
 
-from .errors import UsageError
+from .errors import UsageError, one_line
 
 COMMANDS = {  # name -> (module in this package, one-line help)
     "train": ("train", "fit a network on a data file and save it"),
@@ -86,8 +86,7 @@ def main(argv=None):
         print("layerwise: interrupted", file=sys.stderr)
         return 130
     except (UsageError, ValueError, OSError, ImportError) as exc:
-        message = " ".join(str(exc).split()) or type(exc).__name__
-        print(f"layerwise: error: {message}", file=sys.stderr)
+        print(f"layerwise: error: {one_line(exc)}", file=sys.stderr)  # file bytes escaped: no terminal control
         return 2
 
 

@@ -4,30 +4,84 @@ The file for model ``MODEL`` is ``MODEL.ckpt`` (``model.safetensors`` -> ``model
 safetensors file: tensors ``theta`` (the flat parameters), ``order`` (the global example order, which
 each epoch shuffles further), ``best_theta`` (early stopping's best weights, when there are any) and
 ``opt.<name>`` (the optimizer's moment vectors); JSON metadata ``fingerprint`` (what the run was:
-architecture, every training option, data size), ``state`` (epoch, learning rate, cost history and the
-early-stopping counters), ``optimizer`` (its step count) and ``rng`` (the shuffling generator's state).
-Written atomically (``layerwise.io.write_atomically``) by one process; read by one and sent to the others.
+architecture, every training option, data size and a digest of the training data, so a different
+scaling is a different run), ``state`` (epoch, learning rate, cost history and the early-stopping
+counters), ``optimizer`` (its step count), ``rng`` (the shuffling generator's state) and ``sha256``,
+a digest of all of it. Written atomically (``layerwise.io.write_atomically``) by one process; read by
+one and sent to the others.
+
+Reading trusts nothing: the digest, then a closed schema (``_SCHEMA``), then ``restore`` checks theta,
+the moments and ``order`` against the network and optimizer of this run (names, shapes, dtypes, finite
+values, a permutation) and the generator's state on a scratch generator, before anything is changed.
+Every failure is one ValueError naming the file and what is wrong.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import math
 import os
+from typing import Any
 
 import numpy as np
 
 FORMAT = "layerwise-checkpoint"
 VERSION = 1
 _STATE_KEYS = ("n_iter", "learning_rate", "history", "best_loss", "best_score", "no_improve", "stopped")
+_REMEDY = "delete it or start without --resume"
 
 
-def path_for(out):
+def path_for(out: Any) -> str:
     """The checkpoint file of the model file ``out``."""
     return f"{os.fspath(out)}.ckpt"
 
 
-def fingerprint(est, m, processes):
-    """What must match for a checkpoint to continue this run (JSON-able)."""
+def read(path: Any) -> bytes | None:
+    """The checkpoint's bytes, None when there is no file; OSError naming a folder, FIFO or unreadable file."""
+    from ..io.atomic import regular_file_size
+
+    try:
+        regular_file_size(path, "checkpoint file")
+    except FileNotFoundError:
+        return None
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def data_digest(X: np.ndarray, Y: np.ndarray, w: np.ndarray | None, start: int) -> int:
+    """A digest of rows ``start...`` of the training data (X (m_r, n_x), Y (m_r, n[L]), w), mod 2^64.
+
+    Each value's bits times a constant drawn from its global position (splitmix64), summed: the sums of
+    all processes' rows add up to the same number however the rows are split, so ``sum(allgather) % 2**64``
+    is one fingerprint of the whole data set. Any change of a value (another scaling) changes it.
+    """
+    total = 0
+    for k, A in enumerate((X, Y, w)):
+        if A is None:
+            continue
+        A = np.ascontiguousarray(A).reshape(A.shape[0], -1)
+        n = A.shape[1]
+        step = max(1, (1 << 20) // max(n, 1))  # rows a block: the temporaries stay near 8 MB each
+        for r in range(0, A.shape[0], step):
+            block = A[r : r + step]
+            bits = block.view(np.uint64 if block.dtype.itemsize == 8 else np.uint32).astype(np.uint64)
+            rows = np.arange(start + r, start + r + len(block), dtype=np.uint64)[:, None]
+            pos = rows * np.uint64(n) + np.arange(n, dtype=np.uint64) + np.uint64(k << 60)
+            total += int(np.sum(bits * _splitmix(pos), dtype=np.uint64))
+    return total % 2**64
+
+
+def _splitmix(z: np.ndarray) -> np.ndarray:
+    with np.errstate(over="ignore"):  # arithmetic mod 2^64 is the point
+        z = z + np.uint64(0x9E3779B97F4A7C15)
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        return z ^ (z >> np.uint64(31))
+
+
+def fingerprint(est: Any, m: int, processes: int, data: int | None = None) -> dict[str, Any]:
+    """What must match for a checkpoint to continue this run (JSON-able); ``data``: ``data_digest``'s sum."""
     params = {
         k: (v if isinstance(v, (int, float, str, bool, type(None))) else repr(v))
         for k, v in sorted(est.get_params().items())
@@ -43,10 +97,20 @@ def fingerprint(est, m, processes):
         **params,
         # dropout masks are drawn per process, so only with dropout does the process count change the run
         "processes": int(processes) if est.dropout else "any",
+        "data": None if data is None else f"{data:016x}",
     }
 
 
-def encode(net, opt, state, rng, order, fp):
+def _digest(arrays: dict[str, np.ndarray], meta: dict[str, str]) -> str:
+    h = hashlib.sha256()
+    for name in sorted(arrays):
+        h.update(json.dumps([name, arrays[name].dtype.str, list(arrays[name].shape)]).encode())
+        h.update(np.ascontiguousarray(arrays[name]).tobytes())
+    h.update(json.dumps({k: v for k, v in meta.items() if k != "sha256"}, sort_keys=True).encode())
+    return h.hexdigest()
+
+
+def encode(net: Any, opt: Any, state: Any, rng: np.random.Generator, order: np.ndarray, fp: dict[str, Any]) -> bytes:
     """The checkpoint's bytes (a safetensors file)."""
     from safetensors.numpy import save
 
@@ -59,6 +123,7 @@ def encode(net, opt, state, rng, order, fp):
             scalars[key] = value
     if state.best_theta is not None:
         arrays["best_theta"] = state.best_theta
+    arrays = {k: np.ascontiguousarray(v) for k, v in arrays.items()}
     meta = {
         "format": FORMAT,
         "version": str(VERSION),
@@ -67,42 +132,136 @@ def encode(net, opt, state, rng, order, fp):
         "optimizer": json.dumps(scalars),
         "rng": json.dumps(rng.bit_generator.state),
     }
-    return save({k: np.ascontiguousarray(v) for k, v in arrays.items()}, metadata=meta)
+    meta["sha256"] = _digest(arrays, meta)
+    return save(arrays, metadata=meta)
 
 
-def decode(path, data):
-    """The bytes of a checkpoint -> (arrays, metadata); ValueError for anything else."""
+def _number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _count(v: Any) -> bool:
+    return type(v) is int and 0 <= v < 2**62
+
+
+def _history(v: Any) -> bool:
+    return isinstance(v, dict) and all(isinstance(x, list) and all(_number(c) for c in x) for x in v.values())
+
+
+_SCHEMA = {  # state key -> (check, expected)
+    "n_iter": (_count, "a count of epochs"),
+    "learning_rate": (lambda v: _number(v) and math.isfinite(v) and v > 0, "a finite positive number"),
+    "history": (_history, "lists of numbers by name"),
+    "best_loss": (_number, "a number"),
+    "best_score": (_number, "a number"),
+    "no_improve": (_count, "a count of epochs"),
+    "stopped": (lambda v: isinstance(v, bool), "true or false"),
+}
+
+
+def decode(path: Any, data: bytes) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+    """The bytes of a checkpoint -> (arrays, metadata), digest and schema checked; ValueError for anything else."""
     import safetensors
     from safetensors.numpy import load
 
+    if not data:
+        raise ValueError(f"{path}: an empty file, not a layerwise checkpoint (a write cut short?); {_REMEDY}")
     try:
         arrays = load(data)
         header_len = int.from_bytes(data[:8], "little")
-        meta = json.loads(data[8 : 8 + header_len]).get("__metadata__") or {}
-    except (safetensors.SafetensorError, ValueError, UnicodeDecodeError) as exc:
-        raise ValueError(f"{path}: not a layerwise checkpoint ({exc}); delete it or start without --resume") from None
-    if meta.get("format") != FORMAT or "theta" not in arrays:
-        raise ValueError(f"{path}: not a layerwise checkpoint; delete it or start without --resume")
-    return arrays, {k: json.loads(v) for k, v in meta.items() if k not in ("format", "version")}
+        raw = json.loads(data[8 : 8 + header_len]).get("__metadata__") or {}
+    except (safetensors.SafetensorError, ValueError, UnicodeDecodeError, AttributeError) as exc:
+        first = (str(exc).splitlines() or [type(exc).__name__])[0][:200]
+        raise ValueError(f"{path}: not a layerwise checkpoint ({first}); {_REMEDY}") from None
+    if not isinstance(raw, dict) or raw.get("format") != FORMAT or "theta" not in arrays:
+        raise ValueError(f"{path}: not a layerwise checkpoint; {_REMEDY}")
+    if raw.get("version") != str(VERSION):
+        raise ValueError(
+            f"{path}: checkpoint version {raw.get('version')!r}, this layerwise reads {VERSION}; {_REMEDY}"
+        )
+    if raw.get("sha256") != _digest(arrays, raw):
+        raise ValueError(f"{path}: checksum mismatch, the checkpoint is corrupted; {_REMEDY}")
+    meta = {}
+    for key in ("fingerprint", "state", "optimizer", "rng"):
+        try:
+            meta[key] = json.loads(raw[key])
+        except (KeyError, TypeError, ValueError, RecursionError):
+            raise ValueError(f"{path}: checkpoint lacks a readable {key!r}; {_REMEDY}") from None
+        if not isinstance(meta[key], dict):
+            raise ValueError(f"{path}: checkpoint {key!r} is not a JSON object; {_REMEDY}")
+    state = meta["state"]
+    if sorted(state) != sorted(_STATE_KEYS):
+        raise ValueError(f"{path}: checkpoint state has keys {sorted(state)[:10]}, expected {list(_STATE_KEYS)}")
+    for key, (ok, expected) in _SCHEMA.items():
+        if not ok(state[key]):
+            raise ValueError(f"{path}: checkpoint state {key!r} is {str(state[key])[:60]!r}; expected {expected}")
+    meta["path"] = os.fspath(path)  # restore's messages name the file
+    return arrays, meta
 
 
-def check(path, saved, current):
+def check(path: Any, saved: dict[str, Any], current: dict[str, Any]) -> None:
     """ValueError in one line naming each option that differs between the checkpoint and this run."""
     keys = [k for k in dict.fromkeys([*saved, *current]) if saved.get(k) != current.get(k)]
     if keys:
-        diffs = "; ".join(f"{k} {saved.get(k)!r} there, {current.get(k)!r} here" for k in keys)
+        diffs = "; ".join(
+            "the training data or its scaling (--scale) differ"
+            if k == "data"
+            else f"{k} {saved.get(k)!r} there, {current.get(k)!r} here"
+            for k in keys
+        )
         raise ValueError(
             f"{path} was written by a different run ({diffs}): rerun with the same options, "
             "or without --resume to start afresh (its checkpoints then replace this one)"
         )
 
 
-def restore(arrays, meta, net, opt, state, rng):
-    """Put a decoded checkpoint back into the network, optimizer, training state and generator; returns order."""
+def _checked(
+    path: str, arrays: dict[str, np.ndarray], meta: dict[str, Any], net: Any, opt: Any, rng: Any
+) -> np.ndarray:
+    """ValueError unless the arrays fit this run's network, optimizer and rows; returns order (int64)."""
+    moments = {f"opt.{k}": v for k, v in opt.state_dict().items() if hasattr(v, "shape")}
+    expected = {"theta", "order", *moments} | ({"best_theta"} & set(arrays))
+    if set(arrays) != expected:
+        raise ValueError(
+            f"{path}: checkpoint holds tensors {sorted(arrays)}, this run's {opt.name} optimizer needs "
+            f"{sorted(expected)}; {_REMEDY}"
+        )
+    for name in expected - {"order"}:
+        a = arrays[name]
+        if a.shape != net.theta.shape or a.dtype != net.theta.dtype:
+            raise ValueError(
+                f"{path}: tensor {name!r} is {a.dtype}{list(a.shape)}, expected {net.theta.dtype}{list(net.theta.shape)}"
+            )
+        if not np.isfinite(a).all() or (name == "opt.s" and (a < 0).any()):
+            raise ValueError(f"{path}: tensor {name!r} holds NaN, infinite or impossible values: corrupted; {_REMEDY}")
+    order, m = arrays["order"], meta["fingerprint"].get("rows")
+    if order.ndim != 1 or order.dtype.kind != "i" or len(order) != m:
+        raise ValueError(f"{path}: 'order' is {order.dtype}{list(order.shape)}, expected the {m} row numbers")
+    order = order.astype(np.int64)
+    if m and (order.min() < 0 or order.max() >= m or np.bincount(order, minlength=m).max() != 1):
+        raise ValueError(f"{path}: 'order' is not a permutation of the {m} rows: corrupted; {_REMEDY}")
+    t = meta["optimizer"].get("t")
+    if sorted(meta["optimizer"]) != ["t"] or not _count(t):
+        raise ValueError(f"{path}: optimizer state {str(meta['optimizer'])[:60]} is not {{'t': step count}}")
+    scratch = np.random.default_rng(0)
+    try:
+        scratch.bit_generator.state = meta["rng"]  # the generator's own check of its state
+    except (TypeError, ValueError, KeyError, OverflowError) as exc:
+        raise ValueError(f"{path}: the random generator's state is invalid ({exc}); {_REMEDY}") from None
+    if type(scratch.bit_generator) is not type(rng.bit_generator):
+        raise ValueError(f"{path}: the random generator's state is not a {type(rng.bit_generator).__name__}'s")
+    return order
+
+
+def restore(
+    arrays: dict[str, np.ndarray], meta: dict[str, Any], net: Any, opt: Any, state: Any, rng: Any
+) -> np.ndarray:
+    """Check, then put a decoded checkpoint back into the network, optimizer, training state and generator; returns order."""
+    order = _checked(meta.get("path", "checkpoint"), arrays, meta, net, opt, rng)
     net.ops.copyto(net.theta, arrays["theta"])
     opt.load_state_dict({**meta["optimizer"], **{k[4:]: v for k, v in arrays.items() if k.startswith("opt.")}})
     for key, value in meta["state"].items():
         setattr(state, key, value)
     state.best_theta = arrays["best_theta"].copy() if "best_theta" in arrays else None
     rng.bit_generator.state = meta["rng"]
-    return np.array(arrays["order"], dtype=np.int64)
+    return order

@@ -58,6 +58,7 @@ def _fit(est, X, y, sample_weight, comm, checkpoint, checkpoint_every, resume):
         )
     X, y, Y, w, y_all, bounds = _rows(comm, est, X, y, sample_weight)
     m, start, stop = bounds[-1], bounds[rank], bounds[rank + 1]
+    data = sum(comm.allgather(ckpt.data_digest(X, Y, w, start))) % 2**64 if checkpoint is not None else None
     dtype = X.dtype.type
     seed = (
         est.random_state
@@ -82,7 +83,7 @@ def _fit(est, X, y, sample_weight, comm, checkpoint, checkpoint_every, resume):
     opt = make_optimizer(opt_name, net.size, net.dtype, **hyper)
     state = est.train_state_ = TrainState(float(est.learning_rate))
     order = np.arange(m)
-    fp = ckpt.fingerprint(est, m, size)
+    fp = ckpt.fingerprint(est, m, size, data)  # the data's digest: another scaling is another run
     if resume and checkpoint is not None:
         order = _resume(comm, checkpoint, fp, net, opt, state, rng, order)
     run = run_epoch
@@ -210,15 +211,12 @@ def _resume(comm, path, fp, net, opt, state, rng, order):
     data, error = None, None
     if comm.Get_rank() == 0:
         try:
-            with open(path, "rb") as f:
-                data = f.read()
-        except FileNotFoundError:
-            data = b""  # nothing saved yet: start from the beginning
+            data = ckpt.read(path)  # None: nothing saved yet, start from the beginning
         except OSError as exc:
             error = exc
     agree(comm, error)
     data = comm.allgather(data)[0]
-    if not data:
+    if data is None:
         return order
     arrays, meta = ckpt.decode(path, data)
     ckpt.check(path, meta["fingerprint"], fp)

@@ -26,6 +26,7 @@ from .kernels import get_activation, get_output
 from .ops import ops_for
 
 CHUNK = 8192  # rows per pass at most: (8192, 256) float32 buffers are 8 MB
+BUFFER_BYTES = 128 << 20  # the pass's buffers at most: 784-256-256-10 still runs 8,192 rows a pass
 
 
 def sigmoid(o, Z, A, S):
@@ -88,6 +89,8 @@ def forward(X, params, activations, loss, chunk=CHUNK):
     dtype = params[0][0].dtype
     dims = [W.shape[0] for W, _ in params]
     AL, ZL = o.empty((m, dims[-1]), dtype), o.empty((m, dims[-1]), dtype)
+    # rows a pass also bounded by the buffers' bytes (8 a value at most): a very wide layer costs passes, not memory
+    chunk = max(1, min(chunk, BUFFER_BYTES // (8 * (3 * max(dims) + 2 * sum(dims[:-1]) + dims[-1]))))
     passes = max(1, -(-m // chunk))  # ceil(m / chunk)
     c = max(1, -(-m // passes))  # rows a pass, equal but the last (10,000 rows, chunk 8,192: 2 x 5,000)
     bufs = [o.empty((c, n), dtype) for n in dims[:-1]]

@@ -40,6 +40,7 @@ from .columns import by_name
 from .fastcheck import quick_rows
 from .params import check_params, check_sample_weight
 from .plan import optimizer
+from .sanity import check_features
 from .state import summary
 from .validation import Validation, split
 
@@ -119,6 +120,7 @@ class BaseNeuralNet(BaseEstimator):
         ops = device.fit_ops(self, X)  # where training runs: X's library if not NumPy, else self.device
         if not first:
             device.check_fit_library(self, ops)
+        check_features(X)  # datetime features: a TypeError in words, not nanosecond counts
         if device.is_device_array(X):
             X, y = device.validate_on_device(self, X, y, first, self._float_dtype(first))
         else:
@@ -274,6 +276,8 @@ class BaseNeuralNet(BaseEstimator):
         dtype = host_dtype(self.params_[0].W.dtype)
         if ops.is_numpy:
             A = quick_rows(self, X, dtype)
+            if A is None:
+                check_features(X)
             X = validate_data(self, by_name(self, X), reset=False, dtype=dtype) if A is None else A
         else:
             X, _ = device.validate_on_device(self, X, None, False, dtype)

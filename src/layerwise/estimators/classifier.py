@@ -12,7 +12,10 @@ from .. import core
 from .._backend import host
 from ..engine import ops_for
 from .base import BaseNeuralNet
+from .sanity import check_labels, check_output_layer
 from .scoring import column_or_1d_labels, host_score, hstack
+
+OUTPUT_VALUES = 1 << 22  # predict's (rows, classes) outputs at most, a block: 32 MB in float64
 
 
 class NeuralNetClassifier(ClassifierMixin, BaseNeuralNet):
@@ -102,6 +105,7 @@ class NeuralNetClassifier(ClassifierMixin, BaseNeuralNet):
 
     def _encode_targets(self, y, first, classes, dtype, sample_weight=None):
         if first:
+            check_labels(np.asarray(y).ravel())  # before scikit-learn's "Unknown label type" or NumPy's sort
             check_classification_targets(y)
             kind = type_of_target(y)
             if kind == "multilabel-indicator":
@@ -109,6 +113,8 @@ class NeuralNetClassifier(ClassifierMixin, BaseNeuralNet):
                 self.output_type_, self.loss_ = kind, "binary_crossentropy"
             else:
                 y = column_or_1d(y, warn=True)  # a column vector y gets scikit-learn's DataConversionWarning
+                if classes is not None:  # partial_fit's classes=: the same rule as y's
+                    check_labels(np.asarray(classes, dtype=object))
                 self.classes_ = np.unique(y) if classes is None else np.unique(np.asarray(classes))
                 if len(self.classes_) < 2:
                     raise ValueError(
@@ -133,6 +139,11 @@ class NeuralNetClassifier(ClassifierMixin, BaseNeuralNet):
                 "seen at the first fit; pass every label in `classes` to the first partial_fit"
             )
         idx = np.searchsorted(self.classes_, y)
+        if first and self.output_type_ == "multiclass":  # before the one-hot (m, K) targets are allocated
+            hidden = self._architecture()[0]
+            check_output_layer(
+                len(self.classes_), len(y), hidden[-1] if hidden else self.n_features_in_, np.dtype(dtype).itemsize
+            )
         if self.output_type_ == "binary":
             return (idx == 1).astype(dtype).reshape(-1, 1)  # (m, 1): 1 for classes_[1], as the course's Y
         Y = np.zeros((len(y), len(self.classes_)), dtype=dtype)
@@ -168,7 +179,11 @@ class NeuralNetClassifier(ClassifierMixin, BaseNeuralNet):
         """Labels (n_samples,), or indicators (n_samples, n_labels) for multilabel.
 
         For X on a device the labels are decoded on the host and returned on X's device when numeric.
+        A NumPy X whose outputs (n_samples, n_classes) would pass 4M values is decoded in row blocks.
         """
+        rows = max(1, OUTPUT_VALUES // max(1, len(getattr(self, "classes_", ()))))  # (unfitted: _forward says so)
+        if isinstance(X, np.ndarray) and X.ndim == 2 and len(X) > rows:  # 60,000 classes: 69 rows a block
+            return np.concatenate([self.predict(X[i : i + rows]) for i in range(0, len(X), rows)])
         AL = self._forward(X)[0]
         if isinstance(AL, np.ndarray):
             return self._decode(AL)

@@ -16,6 +16,7 @@ from sklearn.base import RegressorMixin
 from ..engine import host_dtype, ops_for
 from .base import BaseNeuralNet
 from .params import check_sample_weight
+from .sanity import check_target_statistics
 from .scoring import host_score
 
 
@@ -112,9 +113,13 @@ class NeuralNetRegressor(RegressorMixin, BaseNeuralNet):
             self.target_mean_ = self.target_scale_ = None
             if self.standardize_target:  # weighted as repeated rows would be
                 w = None if sample_weight is None else check_sample_weight(sample_weight, len(Y), dtype)
-                self.target_mean_ = np.average(Y, axis=0, weights=w).astype(dtype)  # (n_outputs,)
-                scale = np.sqrt(np.average((Y - self.target_mean_) ** 2, axis=0, weights=w))
-                self.target_scale_ = np.where(scale > 0, scale, 1).astype(dtype)  # a constant column: 1
+                with np.errstate(over="ignore"):
+                    self.target_mean_ = np.average(Y, axis=0, weights=w).astype(dtype)  # (n_outputs,)
+                with np.errstate(over="ignore"):
+                    scale = np.sqrt(np.average((Y - self.target_mean_) ** 2, axis=0, weights=w))
+                with np.errstate(over="ignore"):  # an overflow is refused just below, in words
+                    self.target_scale_ = np.where(scale > 0, scale, 1).astype(dtype)  # a constant column: 1
+                check_target_statistics(self.target_mean_, self.target_scale_)
         elif Y.shape[1] != self.n_outputs_:
             raise ValueError(f"y has {Y.shape[1]} output(s) but the model was fitted with {self.n_outputs_}")
         if getattr(self, "target_scale_", None) is not None:

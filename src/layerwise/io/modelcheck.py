@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+import numpy as np
+
 from ..core.activations import ACTIVATIONS
 from ..core.losses import LOSSES
 from .preprocessing import SCALERS, tensor_names
@@ -28,21 +30,30 @@ class ModelFileError(ValueError):
         super().__init__(f"{self.path}: {problem}")
 
 
+def _shown(value):
+    """repr(value) cut to 80 characters: a message quotes a forged list, it does not reprint it."""
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
 def _count(value):
     return type(value) is int and value >= 0
 
 
-def check_tensors(path, doc, arrays):
-    """W1, b1, ..., WL, bL with the shapes ``layer_dims`` says, in its dtype, the scaler's; nothing else."""
+def check_tensors(path, doc, arrays, owned=()):
+    """W1, b1, ..., WL, bL with the shapes ``layer_dims`` says, in its dtype, the scaler's, and the
+    ``owned`` names a registered section checked (io.modelschema); nothing else. Every value finite."""
     dims, dtype = doc.get("layer_dims"), doc.get("dtype")
     if not isinstance(dims, list) or len(dims) < 2 or not all(type(n) is int and n > 0 for n in dims):
         raise ModelFileError(
             path,
-            f"metadata has invalid layer_dims {dims!r}: expected a list of at least 2 "
+            f"metadata has invalid layer_dims {_shown(dims)}: expected a list of at least 2 "
             "positive integers (n_x, hidden sizes, output units)",
         )
     if dtype not in DTYPES:
         raise ModelFileError(path, f"metadata has dtype {dtype!r}; expected one of {list(DTYPES)}")
+    if 2 * (len(dims) - 1) > len(arrays):  # bounded by the file before a table of expected tensors is built
+        raise ModelFileError(path, f"layer_dims lists {len(dims) - 1} layers but the file holds {len(arrays)} tensors")
     expected = {}
     for l in range(1, len(dims)):
         expected[f"W{l}"], expected[f"b{l}"] = ((dims[l], dims[l - 1]), dtype), ((dims[l], 1), dtype)
@@ -52,9 +63,12 @@ def check_tensors(path, doc, arrays):
             kind = pre.get("kind") if isinstance(pre, dict) else pre
             raise ModelFileError(path, f"unknown preprocessing {kind!r}; known kinds: {sorted(SCALERS)}")
         expected.update(dict.fromkeys(tensor_names(pre["kind"]), ((dims[0],), None)))  # either float dtype
-    if set(arrays) != set(expected):
-        missing, extra = sorted(set(expected) - set(arrays)), sorted(set(arrays) - set(expected))
-        raise ModelFileError(path, f"tensors do not match layer_dims {dims}: missing {missing}, unexpected {extra}")
+    if set(arrays) != set(expected) | set(owned):
+        missing, extra = sorted(set(expected) - set(arrays)), sorted(set(arrays) - set(expected) - set(owned))
+        raise ModelFileError(
+            path,
+            f"tensors do not match layer_dims {_shown(dims)}: missing {_shown(missing)}, unexpected {_shown(extra)}",
+        )
     for name, (shape, dt) in expected.items():
         a = arrays[name]
         if a.shape != shape or (dt is not None and a.dtype != dt) or a.dtype.name not in DTYPES:
@@ -62,6 +76,8 @@ def check_tensors(path, doc, arrays):
                 path,
                 f"tensor {name!r} is {a.dtype}{list(a.shape)}, expected {dt or 'float'}{list(shape)} from the metadata",
             )
+        if not np.isfinite(a).all():  # NaN or inf weights would predict one class for every row
+            raise ModelFileError(path, f"tensor {name!r} holds NaN or infinite values: corrupted or forged file")
 
 
 def check_metadata(path, doc):
@@ -82,7 +98,7 @@ def check_metadata(path, doc):
     if not isinstance(acts, list) or len(acts) != L - 1:
         raise ModelFileError(
             path,
-            f"activations {acts!r} do not match layer_dims {dims}: expected a list of "
+            f"activations {_shown(acts)} do not match layer_dims {_shown(dims)}: expected a list of "
             f"{L - 1} hidden activation(s), one per hidden layer",
         )
     unknown = [a for a in acts if not isinstance(a, str) or a not in ACTIVATIONS]
@@ -91,12 +107,12 @@ def check_metadata(path, doc):
     classes = doc.get("classes")
     if units is None:
         if classes is not None:
-            raise ModelFileError(path, f"a regressor's file lists classes {classes!r}; expected none")
+            raise ModelFileError(path, f"a regressor's file lists classes {_shown(classes)}; expected none")
         if (output_type == "continuous") != (n_y == 1):
             raise ModelFileError(path, f"output_type {output_type!r} does not match {n_y} output unit(s)")
     else:
         if not isinstance(classes, list) or len(set(map(repr, classes))) != len(classes) or len(classes) < 2:
-            raise ModelFileError(path, f"classes {classes!r}: expected a list of at least 2 distinct labels")
+            raise ModelFileError(path, f"classes {_shown(classes)}: expected a list of at least 2 distinct labels")
         if (output_type == "binary" and len(classes) != 2) or (output_type == "multiclass" and len(classes) < 3):
             raise ModelFileError(path, f"{len(classes)} classes do not fit output_type {output_type!r}")
         if n_y != units(len(classes)):
@@ -113,7 +129,7 @@ def check_metadata(path, doc):
         raise ModelFileError(path, f"n_outputs {doc.get('n_outputs')!r} does not match the {n_y} output units")
     names = doc.get("feature_names_in")
     if names is not None and (not isinstance(names, list) or len(names) != n_x):
-        raise ModelFileError(path, f"feature_names_in must list the {n_x} features, got {names!r}")
+        raise ModelFileError(path, f"feature_names_in must list the {n_x} features, got {_shown(names)}")
     if not _count(doc.get("n_iter")):
         raise ModelFileError(path, f"n_iter {doc.get('n_iter')!r} is not a count of epochs")
     if not isinstance(doc.get("params"), dict):
@@ -125,7 +141,7 @@ def check_metadata(path, doc):
     ):
         raise ModelFileError(
             path,
-            f'columns {columns!r}: expected null or lists of column names ({{"features": [...], "target": [...]}})',
+            f'columns {_shown(columns)}: expected null or lists of column names ({{"features": [...], "target": [...]}})',
         )
     pre = doc.get("preprocessing")
     if pre is not None and pre.get("n_features_in") != n_x:

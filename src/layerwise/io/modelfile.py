@@ -25,13 +25,16 @@ import os
 import numpy as np
 
 from ..jsonable import to_json
-from .atomic import write_atomically
+from .atomic import regular_file_size, write_atomically
 from .modelcheck import ModelFileError, check_metadata, check_tensors
+from .modelschema import SECTIONS, check_schema, check_values, register_section
 from .preprocessing import export_scaler, import_scaler
-from .sniff import describe, looks_like_safetensors, path_kind
+from .sniff import describe, looks_like_safetensors
 from .tablestate import PREFIX, check_table, export_table, import_table
 
 FORMAT = "layerwise-model"
+# the table pipeline's metadata and tensors are a section of the closed schema; check_table (in read) checks them
+register_section(PREFIX, lambda value, arrays, n_x: None)
 FORMAT_VERSION = 1
 METADATA_KEY = "layerwise"
 _OWN_KEYS = ("format", "format_version", "library_version", "preprocessing", "columns", "table", "sha256")
@@ -91,15 +94,14 @@ def _open(path):
     """safetensors' reader -> (the header's metadata dict, {name: ndarray}); its errors named for the file."""
     from safetensors import safe_open
 
-    if os.path.exists(path) and not os.path.isfile(path):  # a folder, a named pipe, a device: say which
-        raise ModelFileError(path, f"{path_kind(os.stat(path).st_mode)}, not a model file")
-    if not os.path.isfile(path):
-        raise FileNotFoundError(f"{os.fspath(path)}: no such model file")
-    size = os.path.getsize(path)
+    size = regular_file_size(path, "model file")
     if size < 8:
         raise ModelFileError(path, f"only {size} bytes: too short for a safetensors file (truncated?)")
-    with open(path, "rb") as f:
-        head = f.read(512)
+    try:
+        with open(path, "rb") as f:
+            head = f.read(512)
+    except OSError as exc:  # permission denied, an I/O error: the path and the reason, one line
+        raise ModelFileError(path, f"cannot be read ({exc.strerror or exc})") from None
     if not looks_like_safetensors(head, size) and head[8:9] != b"{":  # (a truncated one is named below)
         raise ModelFileError(
             path,
@@ -116,7 +118,7 @@ def _open(path):
     except Exception as exc:  # safetensors' SafetensorError and what its parser raises on foreign bytes
         first = (str(exc).splitlines() or [type(exc).__name__])[0]
         raise ModelFileError(path, f"not a readable safetensors file, truncated or corrupted ({first})") from None
-    return meta, arrays
+    return meta, arrays, size
 
 
 def _document(path, meta):
@@ -146,15 +148,23 @@ def _document(path, meta):
 
 
 def read(path):
-    """The checked contents of a model file: (metadata document, {name: ndarray}). Builds no model."""
-    meta, arrays = _open(path)
+    """The checked contents of a model file: (metadata document, {name: ndarray}). Builds no model.
+
+    Checked in this order, each before anything is built from it: the closed schema of the metadata
+    (io.modelschema), the tensors against ``layer_dims`` (finite values), the digest, the metadata's
+    agreement with itself, then the values (labels, scalings, registered sections) against the file size.
+    """
+    meta, arrays, size = _open(path)
     doc = _document(path, meta)
+    check_schema(path, doc)
+    owned = [name for name in arrays if name.partition(".")[0] in SECTIONS]  # each section checks its own
+    check_tensors(path, doc, arrays, owned)
     table = {k: v for k, v in arrays.items() if k.startswith(PREFIX + ".")}
-    check_tensors(path, doc, {k: v for k, v in arrays.items() if k not in table})
     if "table" in doc or table:
         check_table(path, doc.get("table"), table, doc["layer_dims"][0])
     if doc.get("sha256") != digest(arrays, doc):
         raise ModelFileError(path, "checksum mismatch: the weights or metadata were changed or corrupted")
+    check_values(path, doc, arrays, size)
     check_metadata(path, doc)
     return doc, arrays
 
@@ -162,11 +172,13 @@ def read(path):
 def build(path, doc, arrays):
     """The estimator described by ``read(path)``'s (doc, arrays); ``preprocessing_`` is its scaler or None."""
     from ..estimators import from_state
+    from ..estimators.params import check_params
 
-    meta = {k: v for k, v in doc.items() if k not in _OWN_KEYS}
+    meta = {k: v for k, v in doc.items() if k not in _OWN_KEYS and k not in SECTIONS}
     layers = {k: v for k, v in arrays.items() if not k.startswith(("preprocessing.", PREFIX + "."))}
     try:
         model = from_state(layers, meta)
+        check_params(model)  # the file's parameters obey the estimator's rules (precision is read by predict)
         step = None if doc["preprocessing"] is None else import_scaler(doc["preprocessing"], arrays)
     except Exception as exc:  # consistent metadata that still describes no model
         raise ModelFileError(path, f"inconsistent metadata ({type(exc).__name__}: {exc})") from None
