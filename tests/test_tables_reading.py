@@ -201,9 +201,9 @@ def test_a_folder_or_fifo_given_as_data_says_what_it_is(tmp_path, capsys):
 def test_a_folder_or_fifo_given_as_the_model_says_what_it_is(tmp_path, capsys):
     (tmp_path / "m.safetensors").mkdir()
     os.mkfifo(tmp_path / "pipe.safetensors")
-    assert "m.safetensors: a folder, not a model file" in _error(capsys, ["info", str(tmp_path / "m.safetensors")])
+    assert "m.safetensors: is a folder, not a model file" in _error(capsys, ["info", str(tmp_path / "m.safetensors")])
     line = _error(capsys, ["predict", str(tmp_path / "pipe.safetensors"), str(tmp_path / "d.csv")])
-    assert "a named pipe (FIFO), not a model file" in line  # before: "no such model file"
+    assert "is a FIFO (named pipe), not a regular model file" in line  # before: "no such model file"
 
 
 def test_a_csv_fifo_is_read_as_a_stream(tmp_path):
