@@ -37,8 +37,8 @@ class _Scratch(NamedTuple):
 
 
 def _scratch(S, T, r, k):
-    """The scratch of a chunk of k rows: views of the call's buffers."""
-    return _Scratch([S[:k, ...]], T[:, :k], [v[:k] for v in r])
+    """The scratch of a short last chunk of k rows: views of the call's buffers."""
+    return _Scratch([S[:k, ...]], None if T is None else T[:, :k], None if r is None else [v[:k] for v in r])
 
 
 def forward(X, params, activations, loss, chunk=CHUNK):
@@ -57,7 +57,10 @@ def forward(X, params, activations, loss, chunk=CHUNK):
     bufs = [o.empty((c, n), dtype) for n in dims[:-1]]
     zeros = [o.zeros((c, n), dtype) for n in dims[:-1]]  # ReLU's second operand (kernels.py: 7x faster than 0)
     S = o.empty((c, max(dims)), dtype)  # the sigmoid's scratch (empty: costs nothing when unused)
-    T, r = o.empty((dims[-1], c), dtype), [o.empty(c, dtype) for _ in range(2)]  # the output layer's
+    T, r = None, None  # the softmax's scratch: the transposed logits and its row max and row sum
+    if output.name == "categorical_crossentropy":
+        T, r = o.empty((dims[-1], c), dtype), [o.empty(c, dtype), o.empty(c, dtype)]
+    full = _Scratch([S[:, : dims[-1]]], T, r)
     for start in range(0, m, c):
         stop = min(start + c, m)
         A = X[start:stop, ...]
@@ -72,5 +75,7 @@ def forward(X, params, activations, loss, chunk=CHUNK):
         Zc = ZL[start:stop, ...]
         o.matmul(A, W.T, out=Zc)
         o.add(Zc, b.T, out=Zc)  # logits (c, n[L])
-        output.activate(o, Zc, AL[start:stop, ...], _scratch(S[:, : dims[-1]], T, r, stop - start))
+        k = stop - start
+        scratch = full if k == c else _scratch(S[:, : dims[-1]], T, r, k)  # (only a short last chunk re-slices)
+        output.activate(o, Zc, AL[start:stop, ...], scratch)
     return AL, ZL
