@@ -13,7 +13,7 @@ run's state restored before the first epoch and saved after each).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any, NamedTuple, Protocol
 
@@ -40,13 +40,13 @@ class Checkpoint(Protocol):
 
 
 class FitResult(NamedTuple):
-    params: tuple  # LayerParams per layer, on the data's device
-    opt_state: dict | None  # the optimizer's state for a warm start ({"name": ..., buffers}); None for lbfgs
+    params: tuple[Any, ...]  # LayerParams per layer, on the data's device
+    opt_state: dict[str, Any] | None  # the optimizer's state for a warm start ({"name": ..., buffers}); None for lbfgs
     converged: bool  # lbfgs: SciPy's status; minibatch solvers: stopped before max_iter
     message: str  # lbfgs: SciPy's message
 
 
-def _epoch_runner(net, opt, X, Y, w, cfg, shard=None):
+def _epoch_runner(net: Network, opt: Any, X: Any, Y: Any, w: Any, cfg: Any, shard: Shard | None = None) -> Any:
     """The epoch function: this process's share of each batch with a ``shard``; the GPU's CUDA-graph
     epoch on CuPy where it applies; else the loop's."""
     if shard is not None:
@@ -61,27 +61,27 @@ def _epoch_runner(net, opt, X, Y, w, cfg, shard=None):
 
 
 def fit(
-    layer_dims,
-    activations,
-    loss,
-    params,
-    X,
-    Y,
-    w,
-    cfg,
-    state,
+    layer_dims: Sequence[int],
+    activations: Sequence[str],
+    loss: str,
+    params: Any,
+    X: Any,
+    Y: Any,
+    w: Any,
+    cfg: Any,
+    state: Any,
     *,
-    solver,
-    hyper=None,
-    rng=None,
-    opt_state=None,
-    validate=None,
-    progress=None,
-    max_epochs=None,
-    precision="ieee",
+    solver: str,
+    hyper: dict[str, Any] | None = None,
+    rng: Any = None,
+    opt_state: dict[str, Any] | None = None,
+    validate: Callable[..., Any] | None = None,
+    progress: Callable[[Any], Any] | None = None,
+    max_epochs: int | None = None,
+    precision: str = "ieee",
     shard: Shard | None = None,
     checkpoint: Checkpoint | None = None,
-):
+) -> FitResult:
     """Train from ``params`` on rows X (m, n[0]), Y (m, n[L]), weights w (m,) or None; returns a FitResult.
 
     ``solver``: "lbfgs", or an engine optimizer name ("gd", "momentum", "rmsprop", "adam") with its
@@ -111,7 +111,22 @@ def fit(
         raise
 
 
-def _fit_minibatch(net, X, Y, w, cfg, state, solver, hyper, rng, opt_state, validate, progress, max_epochs, hooks):
+def _fit_minibatch(
+    net: Network,
+    X: Any,
+    Y: Any,
+    w: Any,
+    cfg: Any,
+    state: Any,
+    solver: str,
+    hyper: dict[str, Any],
+    rng: Any,
+    opt_state: dict[str, Any] | None,
+    validate: Any,
+    progress: Any,
+    max_epochs: int | None,
+    hooks: tuple[Shard | None, Checkpoint | None],
+) -> FitResult:
     shard, checkpoint = hooks
     opt = make_optimizer(solver, net.size, net.dtype, ops=net.ops, **hyper)
     if opt_state is not None and opt_state.get("name") == solver:
@@ -121,8 +136,8 @@ def _fit_minibatch(net, X, Y, w, cfg, state, solver, hyper, rng, opt_state, vali
     order = np.arange(X.shape[0] if shard is None else shard.m)  # the global order: all processes' rows
     finished = False
     if checkpoint is not None:
-        saved = checkpoint.resume(net, opt, state, rng)
-        order = order if saved is None else saved
+        resumed = checkpoint.resume(net, opt, state, rng)
+        order = order if resumed is None else resumed
         finished = state.stopped  # saved in the epoch where training stopped: nothing left to run
         max_epochs = 0 if finished else max(cfg.max_iter - state.n_iter, 0)
         progress = _after_epoch(progress, partial(checkpoint.save, net, opt, rng=rng, order=order))

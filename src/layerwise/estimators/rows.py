@@ -53,7 +53,7 @@ class Rows:
 
 def targets(
     est: Any, rows: Rows, y: Any, sample_weight: Any, first: bool, classes: Any, dtype: Any, start: int
-) -> tuple:
+) -> tuple[Any, Any, Any]:
     """(Y (m_r, n[L]), w (m_r,) or None, y_all (m, ...)): the targets and example weights encoded from all
     processes' rows, and this process's part of them, the rows [start, start + m_r)."""
     error, Y, w, y_all = None, None, None, y
