@@ -217,3 +217,33 @@ def test_shard_epochs_on_four_threads_equal_one_process(shuffle):
         assert np.array_equal(theta, results[0][0])  # every process holds the same weights
         np.testing.assert_allclose(theta, net.theta, rtol=1e-12, atol=1e-14)
         np.testing.assert_allclose(costs, want, rtol=1e-12)
+
+
+def test_a_checkpointed_run_continued_equals_the_uninterrupted_one(tmp_path, monkeypatch):
+    """The engine's checkpoint hook in one process: 3 epochs saved, then resumed to 6, is the 6-epoch run
+    itself (weights, Adam's moments, the shuffling generator and dropout's draws all come back)."""
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+
+    from layerwise import NeuralNetClassifier
+    from layerwise.distributed import fit, training
+
+    rs = np.random.RandomState(7)
+    X = rs.standard_normal((90, 4))
+    y = (X[:, 0] - X[:, 1] > 0).astype(int)
+    params = dict(hidden_layer_sizes=(6,), batch_size=16, max_iter=6, dropout=0.1, random_state=1)
+    path = tmp_path / "m.ckpt"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        whole = NeuralNetClassifier(**params).fit(X, y)
+        fit(NeuralNetClassifier(**{**params, "max_iter": 3}), X, y, checkpoint=path, checkpoint_every=1)
+        ran = []  # the epochs the resumed call runs itself: only the last three
+        monkeypatch.setattr(training.Checkpoints, "after_epoch", lambda hook, state: ran.append(state.n_iter))
+        rest = fit(NeuralNetClassifier(**params), X, y, checkpoint=path, checkpoint_every=1, resume=True)
+    assert ran == [4, 5, 6]
+    assert rest.n_iter_ == whole.n_iter_ == 6 and rest.loss_curve_ == whole.loss_curve_
+    for a, b in zip(rest.params_, whole.params_):
+        assert np.array_equal(a.W, b.W) and np.array_equal(a.b, b.b)
+    for key in ("v", "s"):
+        assert np.array_equal(rest.opt_state_[key], whole.opt_state_[key])

@@ -59,11 +59,11 @@ def test_forward_runs_on_another_array_namespace():
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_sigmoid_is_the_cores_to_the_bit_on_numpy_and_array_api_strict(dtype):
-    # SciPy's expit (NumPy's Ops table) differs from the core's form in the last bit for about a quarter of
-    # these inputs; the prediction's sigmoid must not, so NumPy and array-api-strict predict the same bits.
+    # SciPy's expit differs from the core's form in the last bit for about a quarter of these inputs; the
+    # engine's one sigmoid (training and prediction) must not, so NumPy and array-api-strict give the same bits.
     from layerwise.core.activations import sigmoid as core_sigmoid
+    from layerwise.engine.formulas import sigmoid
     from layerwise.engine.ops import ops_for
-    from layerwise.engine.predict import sigmoid
 
     Z = (4 * np.random.RandomState(5).randn(50, 7)).astype(dtype)
     Z[0, :5] = [0.0, -0.0, 1e4, -1e4, np.finfo(dtype).max]  # the kink's both zeros, saturation both ways
@@ -87,17 +87,74 @@ def test_sigmoid_is_the_cores_to_the_bit_on_numpy_and_array_api_strict(dtype):
 @pytest.mark.parametrize("n", [2, 10, 17])
 def test_softmax_is_the_cores_to_the_bit(dtype, n):
     from layerwise.core.activations import softmax as core_softmax
+    from layerwise.engine.formulas import softmax
     from layerwise.engine.ops import ops_for
-    from layerwise.engine.predict import softmax
 
     Z = (5 * np.random.RandomState(n).randn(37, n)).astype(dtype)
     Z[0] = 800.0  # a row whose exp would overflow unshifted
     A, T = np.empty_like(Z), np.empty((n, 40), dtype)  # T wider than needed, as for a short last chunk
     with np.errstate(all="raise", under="ignore"):
-        softmax(ops_for(Z), Z, A, T[:, :37])
+        softmax(ops_for(Z), Z, A, T[:, :37], np.empty(37, dtype), np.empty(37, dtype))
     np.testing.assert_array_equal(A, core_softmax(np.ascontiguousarray(Z.T)).T)  # C-ordered, as model_forward's Z
     xp = pytest.importorskip("array_api_strict")
     o = ops_for(xp.asarray(Z))
     Ax, Tx = o.empty(Z.shape, dtype), o.empty((n, 37), dtype)
-    softmax(o, xp.asarray(Z), Ax, Tx)
+    softmax(o, xp.asarray(Z), Ax, Tx, o.empty(37, dtype), o.empty(37, dtype))
     np.testing.assert_array_equal(np.asarray(Ax), A)
+
+
+CASES = [("sigmoid", "binary_crossentropy"), ("sigmoid", "categorical_crossentropy"), ("tanh", "binary_crossentropy")]
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("activation, loss", CASES)
+def test_training_and_prediction_share_their_kernels_to_the_bit(activation, loss, dtype):
+    # one sigmoid and one softmax: training's forward pass gives prediction's bits on the same rows
+    from layerwise.engine import Network, predict_forward
+
+    rng = np.random.RandomState(3)
+    dims = [6, 9, 8, 1 if loss == "binary_crossentropy" else 4]
+    X = (3 * rng.randn(40, dims[0])).astype(dtype)
+    net = Network(dims, [activation] * 2, loss, dtype)
+    net.set_params(core.init_params(dims, "xavier", rng, dtype=dtype))
+    ws = net.workspace(40)
+    with np.errstate(under="ignore"):
+        trained = net.forward(ws, X)
+        predicted, logits = predict_forward(X, [(W, b) for W, b in zip(net.W, net.b)], [activation] * 2, loss)
+    np.testing.assert_array_equal(logits, ws.ZL)
+    np.testing.assert_array_equal(trained, predicted)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("activation, loss", CASES)
+def test_training_on_numpy_and_array_api_strict_agrees_to_the_bit(activation, loss, dtype):
+    # the same kernels from the same ufuncs: epochs of minibatch Adam (dropout, sample weights) on NumPy and
+    # on array-api-strict (each operation emulated as out[...] = xp.f(...)) end on the same bits
+    xp = pytest.importorskip("array_api_strict")
+    from layerwise.engine import FitConfig, TrainState, fit
+
+    rng = np.random.RandomState(4)
+    dims = [5, 7, 6, 1 if loss == "binary_crossentropy" else 3]
+    X = rng.randn(60, dims[0]).astype(dtype)
+    Y = np.eye(dims[-1], dtype=dtype)[rng.randint(dims[-1], size=60)] if dims[-1] > 1 else (X[:, :1] > 0).astype(dtype)
+    w = rng.uniform(0.5, 2, 60).astype(dtype)
+    params = core.init_params(dims, "xavier", rng, dtype=dtype)
+    cfg = FitConfig(batch_size=16, max_iter=3, learning_rate=0.05, keep_prob=0.8)
+    runs = []
+    for to in (np.asarray, xp.asarray):
+        result = fit(
+            dims,
+            [activation] * 2,
+            loss,
+            params,
+            to(X),
+            to(Y),
+            to(w),
+            cfg,
+            TrainState(0.05),
+            solver="adam",
+            rng=np.random.default_rng(0),
+        )
+        runs.append([np.asarray(a) for p in result.params for a in (p.W, p.b)])
+    for a, b in zip(*runs):
+        np.testing.assert_array_equal(a, b)

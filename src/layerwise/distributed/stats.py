@@ -2,15 +2,14 @@
 
 Nothing here is computed from one process's share alone. X itself never moves: scaling statistics
 are sums (and minima, maxima) over processes. The target column and the sample weights are gathered
-whole on every process (8 bytes a row each), because class lists, task inference, class weights and
-the stratified validation split need them exactly as one process would see them.
+whole on every process (8 bytes a row each, ``gather_rows``), because class lists, task inference, class
+weights and the stratified validation split need them exactly as one process would see them.
 """
 
 from __future__ import annotations
 
 import numpy as np
 from sklearn.base import is_classifier
-from sklearn.model_selection import train_test_split
 
 from ..io.preprocessing import make_scaler
 from .comm import agree, sum_all
@@ -59,28 +58,6 @@ def fit_scaler(comm, X, kind):
         raise ValueError(f"unknown scaling {kind!r}; expected 'standard' or 'minmax'")
     scaler.n_samples_seen_, scaler.n_features_in_ = n, X.shape[1]
     return scaler
-
-
-def validation_split(est, y, m, rs):
-    """The estimator's split of all m rows: (training rows sorted, validation rows), as one process draws it.
-
-    ``y`` is the gathered target; stratified for binary and multiclass classifiers, as ``fit`` does.
-    """
-    stratify = y if is_classifier(est) and est.output_type_ in ("binary", "multiclass") else None
-    tr, va = train_test_split(np.arange(m), random_state=rs, test_size=est.validation_fraction, stratify=stratify)
-    if len(va) < 2:
-        raise ValueError(
-            f"validation_fraction={est.validation_fraction} leaves {len(va)} validation sample(s) "
-            f"of {m}; use a larger validation_fraction or early_stopping=False"
-        )
-    tr.sort()
-    return tr, va
-
-
-def local_part(rows, start, stop):
-    """The entries of global row numbers ``rows`` that fall in [start, stop), minus start (in their order)."""
-    rows = np.asarray(rows)
-    return rows[(rows >= start) & (rows < stop)] - start
 
 
 def global_score(comm, model, X, y):

@@ -3,14 +3,15 @@
 The engine keeps every per-layer array in the row layout, a C-ordered (m, n[l]) buffer whose
 transpose is the course's (n[l], m) ``Z[l]`` / ``A[l]`` (a free view). All kernels work in place:
 
-    forward(Z, zero)                 Z (m, n[l]) is overwritten by A = g(Z)
+    forward(Z, zero, S)              Z (m, n[l]) is overwritten by A = g(Z); S (m, n[l]) scratch (or None)
     backward(dA, A, scratch)         dA (m, n[l]) is overwritten by dZ = dA * g'(Z), g' read off A = g(Z)
 
 Every hidden activation here has a derivative that is a function of its output A, so Z never needs
 to be kept. ``scratch`` is a buffer of dA's shape the kernel may clobber; ``zero`` is 0, or a read-only
 array of zeros of Z's shape, which the engine passes: NumPy's ``maximum(Z, 0)`` runs a loop 7x slower
 than ``maximum(Z, zeros)`` (256 x 256 float32: 20 us against 2.8 us). The formulas are the ones of
-``layerwise.core.activations`` (tested to agree); every call goes through the ``Ops`` table ``o``
+``layerwise.core.activations`` (tested to agree; the sigmoid is ``formulas.sigmoid``, the one kernel
+training and prediction share, bitwise the core's); every call goes through the ``Ops`` table ``o``
 (``ops.py``), so another array module plugs in there.
 
 The output layers (``OUTPUTS``, by loss name: activation, cost and dZ[L]) are in ``outputs.py``.
@@ -23,16 +24,17 @@ from typing import NamedTuple
 
 from ..core.activations import ALIASES
 from ..core.registry import lookup
+from .formulas import sigmoid
 from .outputs import OUTPUTS, Output, get_output  # noqa: F401 (the output layers, by loss name)
 
 
 class InPlaceActivation(NamedTuple):
     name: str
-    forward: Callable  # (o, Z, zero=0) -> None, Z := g(Z)
+    forward: Callable  # (o, Z, zero=0, S=None) -> None, Z := g(Z); S scratch of Z's shape
     backward: Callable  # (o, dA, A, scratch) -> None, dA := dA * g'(Z)
 
 
-def _relu_forward(o, Z, zero=0):
+def _relu_forward(o, Z, zero=0, S=None):
     o.maximum(Z, zero, out=Z)
 
 
@@ -43,7 +45,7 @@ def _relu_backward(o, dA, A, scratch):
     o.multiply(dA, scratch, out=dA)
 
 
-def _leaky_relu_forward(o, Z, zero=0, slope=0.01):
+def _leaky_relu_forward(o, Z, zero=0, S=None, slope=0.01):
     # max(z, slope z) equals z for z > 0 and slope z for z < 0 (slope < 1): core's where(Z > 0, Z, slope Z).
     o.maximum(Z, Z * slope, out=Z)
 
@@ -55,7 +57,7 @@ def _leaky_relu_backward(o, dA, A, scratch, slope=0.01):
     o.multiply(dA, scratch, out=dA)
 
 
-def _tanh_forward(o, Z, zero=0):
+def _tanh_forward(o, Z, zero=0, S=None):
     o.tanh(Z, out=Z)
 
 
@@ -65,8 +67,8 @@ def _tanh_backward(o, dA, A, scratch):
     o.multiply(dA, scratch, out=dA)
 
 
-def _sigmoid_forward(o, Z, zero=0):
-    o.expit(Z, out=Z)  # never overflows
+def _sigmoid_forward(o, Z, zero=0, S=None):
+    sigmoid(o, Z, Z, o.empty(Z.shape, Z.dtype) if S is None else S)  # the core's form, never overflows
 
 
 def _sigmoid_backward(o, dA, A, scratch):
@@ -75,7 +77,7 @@ def _sigmoid_backward(o, dA, A, scratch):
     o.multiply(dA, scratch, out=dA)
 
 
-def _identity_forward(o, Z, zero=0):
+def _identity_forward(o, Z, zero=0, S=None):
     pass
 
 

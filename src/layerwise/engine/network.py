@@ -35,8 +35,8 @@ class Workspace:
     dZ[l] holds dA[l] and then dZ[l] in place; S[l] is scratch for g'; D[l] the scaled dropout mask and
     AD[l] = A[l] * D[l] (only when dropout is on); X, Y, w hold a gathered minibatch; zero[l] is a
     read-only (m, n[l]) array of zeros for the hidden layers (views of one buffer), the second operand
-    of ReLU's maximum; ones_m (m,) and ones_n (n[L],) are ones, whose products with dZ[l] and A[L] are the
-    column sums db[l] and the row sums of the softmax (one BLAS gemv each, 3x faster than NumPy's sums);
+    of ReLU's maximum; ones_m (m,) and ones_n (n[L],) are ones (ones_m's product with dZ[l] is the column
+    sum db[l], one BLAS gemv, 3x faster than NumPy's sum);
     ZT (n[L], m), r[k] (m,) and their (m, 1) views rc[k] are the output layer's scratch (outputs.py).
     """
 
@@ -141,7 +141,7 @@ class Network:
             A = ws.A[l]
             o.matmul(A_prev, self.WT[l], out=A)  # Z[l]^T (m, n[l])
             o.add(A, self.bT[l], out=A)  # b[l]^T (1, n[l]) broadcasts over the m rows
-            self.g[l].forward(o, A, ws.zero[l])  # A[l]^T, in place
+            self.g[l].forward(o, A, ws.zero[l], ws.S[l])  # A[l]^T, in place (S[l]: scratch, free until backward)
             if keep_prob < 1.0:
                 D = ws.D[l]
                 o.uniform(self._rng(rng), D)

@@ -3,17 +3,16 @@
 ``OUTPUTS`` maps a loss name to an ``Output`` of three kernels on (m, n[L]) C-ordered buffers (the
 transposes of the course's (n[L], m) arrays; n[L] is small, 1 to a few dozen columns):
 
-    activate(o, Z, A, ws=None)       A := output activation of the logits Z
+    activate(o, Z, A, ws=None)       A := output activation of the logits Z (``formulas``: the kernels
+                                     prediction runs too)
     cost_sum(o, Z, Y, w, ws=None)    sum_i w_i J_i, a 0-d array (w None: all ones)
     delta(o, A, Y, scale, dZ)        dZ := (A - Y) * scale (scale 1/m, or the column w_i / sum(w) (m, 1))
 
 With ``ws`` (the ``Workspace`` of the batch, duck-typed: ``ZT`` (n[L], m), row vectors ``r[k]`` (m,)
-with their (m, 1) column views ``rc[k]``, ``ones_n`` (n[L],) and the output scratch ``S[-1]``) the
-kernels allocate nothing, and the softmax keeps its row max and row sum for the cost of the same
-logits (``cost_sum`` must then follow ``activate`` on the same Z and ``ws``). Without ``ws`` they
-allocate temporaries (tests and one-off calls). Row reductions over the n[L] columns are slow in
-NumPy (a 256 x 10 row max takes 11 us), so the max runs on the transposed copy ``ZT`` (1 + 1 us)
-and the row sum is a product with ``ones_n`` (one BLAS gemv, 1 us).
+with their (m, 1) column views ``rc[k]`` and the output scratch ``S[-1]``) the kernels allocate
+nothing, and the softmax keeps its row max and row sum for the cost of the same logits (``cost_sum``
+must then follow ``activate`` on the same Z and ``ws``). Without ``ws`` they allocate temporaries
+(tests and one-off calls).
 """
 
 from __future__ import annotations
@@ -22,6 +21,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from ..core.registry import lookup
+from .formulas import sigmoid, softmax
 
 
 class Output(NamedTuple):
@@ -67,21 +67,15 @@ def _mse_cost(o, Z, Y, w, ws=None):
 
 
 def _sigmoid_out(o, Z, A, ws=None):
-    o.expit(Z, out=A)
+    sigmoid(o, Z, A, o.empty(Z.shape, Z.dtype) if ws is None else ws.S[-1])
 
 
 def _softmax_out(o, Z, A, ws=None):
     if ws is None:
-        o.subtract(Z, o.max(Z, axis=1, keepdims=True), out=A)
-        o.exp(A, out=A)
-        A /= o.sum(A, axis=1, keepdims=True)
+        m, n = Z.shape
+        softmax(o, Z, A, o.empty((n, m), Z.dtype), o.empty(m, Z.dtype), o.empty(m, Z.dtype))
         return
-    o.copyto(ws.ZT, Z.T)  # (n[L], m): the row max becomes a max over n[L] contiguous rows
-    o.max(ws.ZT, axis=0, out=ws.r[0])  # max_k Z[i, k] (m,)
-    o.subtract(Z, ws.rc[0], out=A)  # shifted by the row max: exp never overflows
-    o.exp(A, out=A)
-    o.matmul(A, ws.ones_n, out=ws.r[1])  # row sums (m,)
-    o.divide(A, ws.rc[1], out=A)
+    softmax(o, Z, A, ws.ZT, ws.r[0], ws.r[1])  # keeps the row max r[0] and the row sum r[1] for the cost
 
 
 def _linear_out(o, Z, A, ws=None):

@@ -11,7 +11,9 @@ of ``order`` is split by row ownership, and one step is
 
 which is one process's step on the whole batch, up to the rounding of the regrouped sums (1e-16
 relative). The lead process alone adds the L2 term (alpha/(2m) ||W||^2 once, not once per process).
-Dropout masks come from ``mask_rng``, one per process, so the shared ``rng`` only ever orders batches.
+Dropout masks come from ``mask_rng``, one per process, so the shared ``rng`` only ever orders batches; with
+``mask_seed`` (seed, rank) each epoch draws them from a generator seeded by (seed, rank, epoch), so a
+resumed run draws the masks the uninterrupted one would have.
 A process's share of a shuffled batch varies (about B/N +- sqrt(B/N)); the shard keeps one workspace
 per size, at most ``MAX_WORKSPACES`` of them (then they are dropped and rebuilt); the shard holds them.
 ``shard_epoch`` has ``run_epoch``'s signature once the shard is bound (``functools.partial``).
@@ -40,6 +42,7 @@ class Shard:
     allreduce: Callable
     lead: bool = True
     mask_rng: object = None
+    mask_seed: tuple[int, int] | None = None  # (seed, rank): mask_rng drawn afresh each epoch from it
     buffer: object = None  # (P + 2,) in the network's dtype, made on first use
     workspaces: dict = field(default_factory=dict)  # local batch size -> its Workspace
 
@@ -50,6 +53,8 @@ MAX_WORKSPACES = 16  # a process's share of a shuffled batch varies in size; eac
 def shard_epoch(net, opt, X, Y, w, cfg, state, rng, order, shard):
     """One epoch over this process's rows X, Y, w of the global ``order`` (m,); returns the global cost."""
     o = net.ops
+    if shard.mask_seed is not None:  # a generator per process and epoch: a resumed run draws the same masks
+        shard.mask_rng = np.random.default_rng([*shard.mask_seed, state.n_iter])
     if cfg.shuffle:
         rng.shuffle(order)  # the same draw on every process: one global order
     lr = current_learning_rate(cfg, state)

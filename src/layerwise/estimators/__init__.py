@@ -9,6 +9,7 @@ parameters and formulas.
 from .base import BaseNeuralNet
 from .classifier import NeuralNetClassifier
 from .regressor import NeuralNetRegressor
+from .rows import Rows
 from .state import export_state, restore
 
 ESTIMATORS = {"NeuralNetClassifier": NeuralNetClassifier, "NeuralNetRegressor": NeuralNetRegressor}
@@ -19,4 +20,12 @@ def from_state(arrays, meta):
     return restore(ESTIMATORS[meta["estimator"]], arrays, meta)
 
 
-__all__ = ["NeuralNetClassifier", "NeuralNetRegressor", "BaseNeuralNet", "ESTIMATORS", "export_state", "from_state"]
+__all__ = [
+    "NeuralNetClassifier",
+    "NeuralNetRegressor",
+    "BaseNeuralNet",
+    "Rows",
+    "ESTIMATORS",
+    "export_state",
+    "from_state",
+]

@@ -31,7 +31,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from .. import core
 from .._backend import FLOAT_DTYPES, host
 from ..core.activations import ACTIVATIONS
-from ..engine import DivergenceError, FitConfig, TrainState, fit, host_dtype, precision_scope, predict_forward
+from ..engine import DivergenceError, TrainState, fit, host_dtype, precision_scope, predict_forward
 from ..engine.predict import CHUNK as PREDICT_CHUNK  # rows per forward pass at prediction, at most
 from ..progress import Progress
 from . import device
@@ -39,10 +39,11 @@ from .advice import not_converged
 from .columns import by_name
 from .fastcheck import quick_rows
 from .params import check_params, check_sample_weight
-from .plan import optimizer
+from .rows import Rows, targets
 from .sanity import check_features
+from .solver import fit_config, optimizer
 from .state import summary
-from .validation import Validation, split
+from .validation import split
 
 _RELU_LIKE = {"relu", "leaky_relu"}
 
@@ -114,37 +115,48 @@ class BaseNeuralNet(BaseEstimator):
         return FLOAT_DTYPES if self.dtype is None else np.dtype(self.dtype).type
 
     # ------------------------------------------------------------ fitting
-    def _fit(self, X, y, sample_weight=None, incremental=False, classes=None):
+    def fit_rows(self, X, y, sample_weight=None, *, rows):
+        """Fit on this process's rows X, y of a data set spread over processes; ``rows`` (an ``estimators.Rows``)
+        says where they sit among all rows and carries the engine's hooks (``layerwise.distributed.fit``)."""
+        return self._fit(X, y, sample_weight, rows=rows)
+
+    def _fit(self, X, y, sample_weight=None, incremental=False, classes=None, rows=None):
+        rows = Rows() if rows is None else rows  # one process holding every row, or this process's share
         check_params(self)
-        first = not ((incremental or self.warm_start) and hasattr(self, "params_"))
+        first = rows.fresh or not ((incremental or self.warm_start) and hasattr(self, "params_"))
         ops = device.fit_ops(self, X)  # where training runs: X's library if not NumPy, else self.device
         if not first:
             device.check_fit_library(self, ops)
         check_features(X)  # datetime features: a TypeError in words, not nanosecond counts
-        if device.is_device_array(X):
-            X, y = device.validate_on_device(self, X, y, first, self._float_dtype(first))
-        else:
-            X, y = validate_data(
-                self,
-                X,
-                y,
-                reset=first,
-                dtype=self._float_dtype(first),
-                order="C",
-                multi_output=True,
-                y_numeric=not is_classifier(self),
-            )
-        if X.shape[0] < 2 and not incremental:
-            raise ValueError(f"need at least 2 samples to train, got {X.shape[0]} sample(s)")
+        error = None
+        try:  # (a bad value in one process's rows stops every process, through rows.agree)
+            if device.is_device_array(X):
+                X, y = device.validate_on_device(self, X, y, first, self._float_dtype(first))
+            else:
+                X, y = validate_data(
+                    self,
+                    X,
+                    y,
+                    reset=first,
+                    dtype=self._float_dtype(first),
+                    order="C",
+                    multi_output=True,
+                    y_numeric=not is_classifier(self),
+                )
+        except ValueError as exc:
+            error = exc
+        rows.agree(error)
+        bounds = rows.bounds(X, y)  # this process holds the rows [bounds[rank], bounds[rank + 1]) of all m
+        if bounds[-1] < 2 and not incremental:
+            raise ValueError(f"need at least 2 samples to train, got {bounds[-1]} sample(s)")
         dtype = host_dtype(X.dtype)
         if first:
             self.__dict__.pop("preprocessing_", None)  # a fit from scratch forgets a loaded model's scaler
         X = self._preprocess(X, dtype, ops)  # warm start or partial_fit of a loaded model: raw columns, as predict
         precision_scope(ops, self.precision, dtype)  # refuses tf32 with float64 before any state changes
-        Y = self._encode_targets(y, first, classes, dtype, sample_weight)  # (m, n[L]), on the host
-        w = self._example_weights(y, sample_weight, X.shape[0], dtype)
+        Y, w, y_all = targets(self, rows, y, sample_weight, first, classes, dtype, bounds[rows.rank])  # from all rows
         X, Y, w = (None if A is None else ops.from_host(A) if isinstance(A, np.ndarray) else A for A in (X, Y, w))
-        rs = check_random_state(self.random_state)
+        rs = check_random_state(rows.seed(self.random_state))
         if first:
             self._init_network(X.shape[1], Y.shape[1], rs, dtype)  # drawn on the host, moved by the engine
         if self.solver == "lbfgs" and self.dropout:
@@ -153,21 +165,27 @@ class BaseNeuralNet(BaseEstimator):
                 f"function. Got dropout={self.dropout} with solver='lbfgs'"
             )
         rng = np.random.default_rng(rs.randint(np.iinfo(np.int32).max))
-        cfg = self._config(X.shape[0])
+        cfg = fit_config(self, bounds[-1])
         if first or self.train_state_ is None:
             self.train_state_ = TrainState(float(self.learning_rate))
         elif not incremental:
             state = self.train_state_
             state.no_improve, state.best_loss, state.best_score = 0, float("inf"), float("-inf")
-        validate = None
+        validate, part = None, (bounds[rows.rank], bounds[rows.rank + 1], bounds[-1])
         if self.early_stopping and not incremental and self.solver != "lbfgs":
-            X, X_val, Y, Y_val, y_val, w = split(self, X, y, Y, w, rs)
-            validate = Validation(self.activations_, self.loss_, self._score_outputs, X_val, Y_val, y_val)
+            X, Y, w, validate, part = split(self, X, Y, w, y_all, rows, bounds, rs)
+        shard, checkpoint = rows.hooks(self, *part, rs, (X, Y, w))  # this process's share of each batch; resumable runs
         solver, hyper = optimizer(self)
         try:
-            with Progress(
-                self.verbose, total=1 if incremental else cfg.max_iter, tol=self.tol, patience=self.n_iter_no_change
-            ) as progress:
+            with (
+                Progress(
+                    self.verbose if rows.lead else 0,
+                    total=1 if incremental else cfg.max_iter,
+                    tol=self.tol,
+                    patience=self.n_iter_no_change,
+                ) as progress,
+                rows.training(),
+            ):
                 result = fit(
                     self.layer_dims_,
                     self.activations_,
@@ -186,6 +204,8 @@ class BaseNeuralNet(BaseEstimator):
                     progress=progress,
                     max_epochs=1 if incremental else None,
                     precision=self.precision,
+                    shard=shard,
+                    checkpoint=checkpoint,
                 )
         except DivergenceError as exc:
             self._store(exc.params)
@@ -200,7 +220,7 @@ class BaseNeuralNet(BaseEstimator):
                 ConvergenceWarning,
                 stacklevel=2,
             )
-        elif solver != "lbfgs" and not incremental and not result.converged and self.solver != "gd":
+        elif solver != "lbfgs" and not incremental and not result.converged and self.solver != "gd" and rows.lead:
             warnings.warn(
                 not_converged(type(self).__name__, self.max_iter, self.tol, self.loss_curve_),
                 ConvergenceWarning,
@@ -227,33 +247,6 @@ class BaseNeuralNet(BaseEstimator):
         val_cost = st.history.get("val_cost")  # early stopping keeps the epoch of least validation cost
         self.best_validation_score_ = (
             self.validation_scores_[int(np.argmin(val_cost))] if self.validation_scores_ else None
-        )
-
-    def _alpha(self):
-        """L2 strength: ``alpha="auto"`` is scikit-learn's 1e-4, except for ``solver="gd"``, the course's
-        plain gradient descent, which has no L2 (so the course's recipes reproduce as written)."""
-        if self.alpha == "auto":
-            return 0.0 if self.solver == "gd" else self._auto_alpha
-        return float(self.alpha)
-
-    def _config(self, m):
-        full = self.solver in ("gd", "lbfgs")
-        batch = m if full else (min(200, m) if self.batch_size == "auto" else int(self.batch_size))
-        if not full and self.batch_size != "auto" and batch > m:
-            warnings.warn(
-                f"batch_size {batch} is larger than the {m} training samples; using {m}", UserWarning, stacklevel=2
-            )
-        return FitConfig(
-            batch_size=min(batch, m),
-            max_iter=self.max_iter,
-            learning_rate=float(self.learning_rate),
-            schedule=self.learning_rate_schedule,
-            shuffle=bool(self.shuffle) and self.solver != "gd",
-            alpha=self._alpha(),
-            keep_prob=1.0 - float(self.dropout),
-            tol=float(self.tol),
-            n_iter_no_change=int(self.n_iter_no_change),
-            use_tol=self.solver != "gd",
         )
 
     def _example_weights(self, y, sample_weight, m, dtype):
