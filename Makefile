@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip --disable-pip-version-check -q
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
-EXTRAS := plot,io,search,onnx,web,mpi,test,docs
+EXTRAS := plot,io,search,onnx,web,mpi,test,docs,notebook
 
 .PHONY: demo test test-sklearn-oldest bench docs lint format clean install
 
