@@ -149,3 +149,34 @@ def test_the_notebook_widget_fills_when_training_stops_early(monkeypatch):
         widget = bar._bar.container.children[1]
         assert widget.value == widget.max == 5  # full, not 2.5 % (5 of 200)
         bar.close()
+
+
+def test_a_missing_cat_folder_names_three_places_and_the_source(tmp_path, monkeypatch):
+    from layerwise import datasets
+
+    checkout = tmp_path / "checkout"
+    (checkout / "src" / "layerwise").mkdir(parents=True)
+    (checkout / "pyproject.toml").write_text("")
+    monkeypatch.setattr(datasets, "__file__", str(checkout / "src" / "layerwise" / "datasets.py"))
+    monkeypatch.setenv("LAYERWISE_CAT_DIR", str(tmp_path / "env"))
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(FileNotFoundError) as info:
+        datasets.find_cat_dir()
+    message = str(info.value)
+    for place in (
+        str(tmp_path / "env"),
+        str(tmp_path / "shared" / "datasets" / "catvnoncat"),
+        str(tmp_path / "datasets"),
+    ):
+        assert place in message
+    assert "nowhere" not in message and "come with the course's week 2 and week 4" in message
+    monkeypatch.delenv("LAYERWISE_CAT_DIR")
+    monkeypatch.setattr(datasets, "__file__", str(tmp_path / "site-packages" / "layerwise" / "datasets.py"))
+    with pytest.raises(
+        FileNotFoundError, match=r"LAYERWISE_CAT_DIR \(not set\), \.\./shared.*installed copy.*datasets"
+    ):
+        datasets.find_cat_dir()  # an installed copy, no variable: still three places named
+    (tmp_path / "datasets").mkdir()
+    for name in datasets.CAT_FILES:
+        (tmp_path / "datasets" / name).write_bytes(b"")
+    assert datasets.find_cat_dir() == tmp_path / "datasets"  # the notebooks' own folder is the third place
