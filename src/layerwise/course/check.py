@@ -106,7 +106,9 @@ def _others(key: str, expected: dict[str, Any], variants: dict[str, dict[str, An
     return out
 
 
-def _compare_case(spec: Spec, got: Any, expected: Any, m: int, args: tuple[Any, ...], act: Any) -> dict[str, tuple]:
+def _compare_case(
+    spec: Spec, got: Any, expected: Any, m: int, args: tuple[Any, ...], act: Any
+) -> dict[str, tuple[bool, str, str]]:
     """{key: (agrees, detail, cause)} for one case."""
     exp, out = flatten(spec.outputs, expected), flatten(spec.outputs, got)
     variants: dict[str, dict[str, Any]] = {}
@@ -166,7 +168,16 @@ def _numerical(spec: Spec, got: Any, args: tuple[Any, ...], result: FunctionResu
             k.numerical = max(k.numerical or 0.0, relative_error(np.asarray(out[key], dtype=float), approx))
 
 
-def _swap(spec, fn, my_forward, rng_seed, act, seed, expected, m) -> set[str]:  # type: ignore[no-untyped-def]
+def _swap(
+    spec: Spec,
+    fn: Callable[..., Any],
+    my_forward: Callable[..., Any],
+    rng_seed: int,
+    act: Any,
+    seed: int,
+    expected: Any,
+    m: int,
+) -> set[str]:
     """The keys that differ when ``fn`` reads the learner's forward's caches instead of the reference's."""
     try:
         args, _ = spec.make(np.random.RandomState(rng_seed), act, lambda *a: _call(my_forward, a, seed))

@@ -20,6 +20,7 @@ from ..core import numerical_gradient
 from . import week2, week3, week4_app, week4_steps
 
 Args = tuple[Any, ...]
+Forward = Callable[..., Any] | None  # the forward whose caches a backward case reads
 
 
 @dataclass(frozen=True)
@@ -62,49 +63,50 @@ def _num(cost: Callable[[dict[str, np.ndarray]], float], params: dict[str, np.nd
 
 
 # ---------------------------------------------------------------- week 2
-def _w2_inputs(rng):
+def _w2_inputs(rng: np.random.RandomState) -> tuple[Any, ...]:
     n, _, m = _dims(rng)
     return rng.randn(n, 1) * 0.5, float(rng.randn() * 0.5), rng.randn(n, m), _labels(rng, m), m
 
 
-def _propagate(rng, act, fwd):
+def _propagate(rng: np.random.RandomState, act: Any, fwd: Forward) -> tuple[Args, int]:
     w, b, X, Y, m = _w2_inputs(rng)
     return (w, b, X, Y), m
 
 
-def _propagate_num(args):
+def _propagate_num(args: Args) -> dict[str, np.ndarray]:
     w, b, X, Y = args
     num = _num(lambda p: week2.propagate(p["w"], p["b"], X, Y)[1], {"w": w, "b": np.array(b)})
     return {"dw": num["dw"], "db": num["db"]}
 
 
-def _optimize(rng, act, fwd):
+def _optimize(rng: np.random.RandomState, act: Any, fwd: Forward) -> tuple[Args, int]:
     w, b, X, Y, m = _w2_inputs(rng)
     return (w, b, X, Y, 201, 0.05), m
 
 
-def _model(rng, act, fwd):
+def _model(rng: np.random.RandomState, act: Any, fwd: Forward) -> tuple[Args, int]:
     _, _, X, Y, m = _w2_inputs(rng)
     return (X, Y, X[:, : m // 2], Y[:, : m // 2], 201, 0.05), m
 
 
 # ---------------------------------------------------------------- week 3
-def _w3(rng):
+def _w3(rng: np.random.RandomState) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray], int]:
     n_x, n_h, m = _dims(rng)
     return rng.randn(n_x, m), _labels(rng, m), _params(rng, [n_x, n_h, 1]), m
 
 
-def _backward_propagation(rng, act, fwd):
+def _backward_propagation(rng: np.random.RandomState, act: Any, fwd: Forward) -> tuple[Args, int]:
     X, Y, params, m = _w3(rng)
+    assert fwd is not None  # backward cases always get a forward
     return (params, fwd(X, params)[1], X, Y), m
 
 
-def _backward_propagation_num(args):
+def _backward_propagation_num(args: Args) -> dict[str, np.ndarray]:
     params, _, X, Y = args
     return _num(lambda p: week3.compute_cost(week3.forward_propagation(X, p)[0], Y), params)
 
 
-def _tanh_from_z(args, act):
+def _tanh_from_z(args: Args, act: Any) -> dict[str, Any]:
     params, cache, X, Y = args
     wrong = {**cache, "A1": cache["Z1"]}  # 1 - Z1^2 where 1 - A1^2 belongs; A1 itself stays right in dW2
     grads = week3.backward_propagation(params, wrong, X, Y)
@@ -115,19 +117,20 @@ def _tanh_from_z(args, act):
 
 
 # ---------------------------------------------------------------- week 4
-def _layers(rng):
+def _layers(rng: np.random.RandomState) -> tuple[list[int], int]:
     n_x, n, m = _dims(rng)
     L = int(rng.randint(2, 5))
     return [n_x] + [int(k) for k in rng.randint(2, 7, L - 1)] + [1], m
 
 
-def _linear(rng):
+def _linear(rng: np.random.RandomState) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     n_prev, n, m = _dims(rng)
     return rng.randn(n_prev, m), rng.randn(n, n_prev), rng.randn(n, 1), m
 
 
-def _linear_backward(rng, act, fwd):
+def _linear_backward(rng: np.random.RandomState, act: Any, fwd: Forward) -> tuple[Args, int]:
     A_prev, W, b, m = _linear(rng)
+    assert fwd is not None  # backward cases always get a forward
     Z, cache = fwd(A_prev, W, b)
     return (rng.randn(*Z.shape), cache), m
 
@@ -142,27 +145,29 @@ def _block_num(forward: Callable[..., Any], dout: np.ndarray, inputs: list[np.nd
     return dict(zip(("dA_prev", "dW", "db"), grads))
 
 
-def _linear_activation_backward(rng, act, fwd):
+def _linear_activation_backward(rng: np.random.RandomState, act: Any, fwd: Forward) -> tuple[Args, int]:
     A_prev, W, b, m = _linear(rng)
+    assert fwd is not None  # backward cases always get a forward
     A, cache = fwd(A_prev, W, b, act)
     return (rng.randn(*A.shape), cache, act), m
 
 
-def _other_derivative(args, act):
+def _other_derivative(args: Args, act: Any) -> dict[str, Any]:
     dA, cache, _ = args
     other = {"relu": "sigmoid", "sigmoid": "relu"}[act]
     wrong = week4_steps.linear_activation_backward(dA, cache, other)
     return {f"{other}'s derivative where {act}'s belongs": wrong}
 
 
-def _L_model_backward(rng, act, fwd):
+def _L_model_backward(rng: np.random.RandomState, act: Any, fwd: Forward) -> tuple[Args, int]:
     dims, m = _layers(rng)
     X, Y = rng.randn(dims[0], m), _labels(rng, m)
+    assert fwd is not None  # backward cases always get a forward
     AL, caches = fwd(X, _params(rng, dims))
     return (AL, Y, caches), m
 
 
-def _L_model_backward_num(args):
+def _L_model_backward_num(args: Args) -> dict[str, np.ndarray]:
     AL, Y, caches = args
     X = caches[0][0][0]
     params = {}
@@ -171,54 +176,54 @@ def _L_model_backward_num(args):
     return _num(lambda p: float(week4_steps.compute_cost(week4_steps.L_model_forward(X, p)[0], Y)), params)
 
 
-def _model_data(rng):
+def _model_data(rng: np.random.RandomState) -> tuple[np.ndarray, np.ndarray, int]:
     X, Y, params, m = _w3(rng)
     return X, Y, m
 
 
-def _grads(rng, params):
+def _grads(rng: np.random.RandomState, params: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     return {"d" + k: rng.randn(*v.shape) for k, v in params.items()}
 
 
-def _L_model_forward(rng, act, fwd):
+def _L_model_forward(rng: np.random.RandomState, act: Any, fwd: Forward) -> tuple[Args, int]:
     dims, m = _layers(rng)
     return (rng.randn(dims[0], m), _params(rng, dims)), m
 
 
-def _w3_predict(rng, act, fwd):
+def _w3_predict(rng: np.random.RandomState, act: Any, fwd: Forward) -> tuple[Args, int]:
     X, _, params, m = _w3(rng)
     return (params, X), m
 
 
-def _w4_predict(rng, act, fwd):
+def _w4_predict(rng: np.random.RandomState, act: Any, fwd: Forward) -> tuple[Args, int]:
     X, Y, params, m = _w3(rng)
     return (X, Y, params), m
 
 
-def _two_layer(rng, act, fwd):
+def _two_layer(rng: np.random.RandomState, act: Any, fwd: Forward) -> tuple[Args, int]:
     X, Y, m = _model_data(rng)
     return (X, Y, (X.shape[0], 4, 1), 0.05, 201), m
 
 
-def _L_layer(rng, act, fwd):
+def _L_layer(rng: np.random.RandomState, act: Any, fwd: Forward) -> tuple[Args, int]:
     X, Y, m = _model_data(rng)
     return (X, Y, [X.shape[0], 5, 3, 1], 0.05, 201), m
 
 
-def _update(week):
-    def make(rng, act, fwd):
+def _update(week: int) -> Callable[..., tuple[Args, int]]:
+    def make(rng: np.random.RandomState, act: Any, fwd: Forward) -> tuple[Args, int]:
         params = _w3(rng)[2] if week == 3 else _params(rng, _layers(rng)[0])
         return (params, _grads(rng, params), 0.5), 1
 
     return make
 
 
-def _cost(rng, act, fwd):
+def _cost(rng: np.random.RandomState, act: Any, fwd: Forward) -> tuple[Args, int]:
     m = _dims(rng)[2]
     return (rng.rand(1, m) * 0.9 + 0.05, _labels(rng, m)), m
 
 
-def _linear_Z(A_prev, W, b):
+def _linear_Z(A_prev: np.ndarray, W: np.ndarray, b: np.ndarray) -> np.ndarray:
     return week4_steps.linear_forward(A_prev, W, b)[0]
 
 
