@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import sys
+from typing import Any
 
 import numpy as np
 
@@ -30,7 +31,7 @@ def _axes(ax):
     return fig.add_subplot()
 
 
-def _png(obj):
+def _png(obj: Any) -> bytes | None:
     """PNG bytes of a figure made here (or of its Axes), None for any other (IPython then falls back)."""
     fig = getattr(obj, "figure", obj)
     if not getattr(fig, "_layerwise_display", False):
@@ -40,7 +41,7 @@ def _png(obj):
     return buffer.getvalue()
 
 
-def _show_in_notebooks():
+def _show_in_notebooks() -> None:
     """In an IPython kernel, show Axes and Figures made here as pictures when they are a cell's value."""
     get = getattr(sys.modules.get("IPython"), "get_ipython", None)
     ip = get() if get else None
@@ -54,7 +55,7 @@ def _show_in_notebooks():
         formatter.for_type(cls, _png)
 
 
-def _title(ax, text):
+def _title(ax: Any, text: str) -> None:
     """Set the default title only where the Axes has none: a user's own title stays."""
     if not ax.get_title():
         ax.set_title(text)
@@ -203,7 +204,7 @@ def plot_search_results(results, param, score="score", ax=None):
     return ax
 
 
-def plot_mislabeled_images(classes, X, y, p, max_images=20, per_row=5):
+def plot_mislabeled_images(classes: Any, X: Any, y: Any, p: Any, max_images: int = 20, per_row: int = 5) -> Any:
     """The notebooks' "mislabeled images": every picture whose prediction ``p`` is not its label ``y``,
     titled "Prediction: cat / Class: non-cat". Returns the Figure (a picture as a Jupyter cell's value).
 

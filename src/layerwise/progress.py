@@ -38,7 +38,7 @@ def _in_notebook():
     return ip is not None and "IPKernelApp" in getattr(ip, "config", {})
 
 
-def _tqdm():
+def _tqdm() -> type:
     """The bar class: tqdm's notebook widget in Jupyter when ipywidgets is there, else tqdm's text bar."""
     if _in_notebook():
         try:
