@@ -6,7 +6,7 @@ PIP    := $(PY) -m pip --disable-pip-version-check -q
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 # The user's extras (gpu aside); the development tools are dependency groups (PEP 735), which pip
 # installs from 25.1 on (`--group`), so every venv first gets a recent pip.
-EXTRAS := plot,io,search,onnx,web,mpi
+EXTRAS := plot,io,search,onnx,web,mpi,notebook
 GROUPS := --group test --group docs
 PIP_MIN := pip>=25.1
 

@@ -43,12 +43,20 @@ def make_flower(m=400, noise=0.2, random_state=1, layout="samples"):
     return _layout(X, y, layout)
 
 
-class CatData(NamedTuple):
+class _CatArrays(NamedTuple):
     X_train: np.ndarray  # (209, 12288) in [0, 1], or (12288, 209) in the course's layout
     y_train: np.ndarray  # (209,) of 0/1, or (1, 209)
     X_test: np.ndarray  # (50, 12288), or (12288, 50)
     y_test: np.ndarray  # (50,), or (1, 50)
     classes: list  # ["non-cat", "cat"]
+
+
+class CatData(_CatArrays):
+    """The five arrays (unpack as before), plus the raw images as attributes ``images_train``, ``images_test``
+    (m, 64, 64, 3) uint8: a subclass without ``__slots__``, so it can carry them beside the tuple."""
+
+    images_train: np.ndarray
+    images_test: np.ndarray
 
 
 def _read_h5(path, x_key, y_key):
@@ -76,15 +84,23 @@ CAT_DIR_ENV = "LAYERWISE_CAT_DIR"
 CAT_FILES = ("train_catvnoncat.h5", "test_catvnoncat.h5")
 
 
+CAT_SOURCE = (
+    "they come with the course's week 2 and week 4 (application) notebooks, in the notebook's datasets/ "
+    "folder (in the course's Jupyter workspace: File > Open..., then datasets/)"
+)
+
+
 def cat_dir_candidates(folder=None):
     """Where the cat images are looked for, in order: ``folder`` alone when given; else $LAYERWISE_CAT_DIR,
-    then ``../shared/datasets/catvnoncat`` beside the checkout this layerwise runs from (if it is one)."""
+    then ``../shared/datasets/catvnoncat`` beside the checkout this layerwise runs from (if it is one), then
+    ``datasets/`` in the current folder (where the course's notebooks keep them)."""
     if folder is not None:
         return [Path(folder)]
     out = [Path(os.environ[CAT_DIR_ENV])] if os.environ.get(CAT_DIR_ENV) else []
     checkout = Path(__file__).resolve().parents[2]  # src/layerwise/datasets.py -> the checkout
     if (checkout / "pyproject.toml").is_file():
         out.append(checkout.parent / "shared" / "datasets" / "catvnoncat")
+    out.append(Path("datasets").resolve())
     return out
 
 
@@ -97,10 +113,13 @@ def find_cat_dir(folder=None):
     for place in tried:
         if all((place / name).is_file() for name in CAT_FILES):
             return place
-    where = ", ".join(map(str, tried)) or "nowhere"
+    places = [f"${CAT_DIR_ENV} ({os.environ[CAT_DIR_ENV] if os.environ.get(CAT_DIR_ENV) else 'not set'})"]
+    places += [str(p) for p in tried if str(p) != os.environ.get(CAT_DIR_ENV)]
+    if len(places) < 3:  # not run from a checkout: say so, so that the three places are always named
+        places.insert(1, "../shared/datasets/catvnoncat beside a layerwise checkout (this is an installed copy)")
     raise FileNotFoundError(
-        f"the course's cat images ({' and '.join(CAT_FILES)}) are not in {where}; pass the "
-        f"folder that holds them, or set {CAT_DIR_ENV}=FOLDER"
+        f"the course's cat images ({' and '.join(CAT_FILES)}) are not in {', '.join(places)}; {CAT_SOURCE}. "
+        f"Pass the folder that holds them, or set {CAT_DIR_ENV}=FOLDER"
     )
 
 
@@ -109,17 +128,23 @@ def load_catvnoncat(folder=None, layout="samples"):
     where ``find_cat_dir`` finds them: $LAYERWISE_CAT_DIR, then ../shared/datasets/catvnoncat beside the checkout.
 
     Each 64x64x3 image is flattened (row-major, as the course's reshape) to 12288 values and divided by
-    255. Returns ``CatData(X_train (209, 12288), y_train (209,), X_test (50, 12288), y_test (50,), classes)``.
+    255. Returns ``CatData(X_train (209, 12288), y_train (209,), X_test (50, 12288), y_test (50,), classes)``,
+    with the raw images beside them as ``images_train`` (209, 64, 64, 3) and ``images_test`` (50, 64, 64,
+    3), uint8 as stored (to show a picture, ``plt.imshow(data.images_train[i])``); ``classes`` are the
+    class names, ``["non-cat", "cat"]``, ``classes[y]`` the name of label y.
     """
     folder = find_cat_dir(folder)
     X_tr, y_tr, classes = _read_h5(os.path.join(folder, "train_catvnoncat.h5"), "train_set_x", "train_set_y")
     X_te, y_te, _ = _read_h5(os.path.join(folder, "test_catvnoncat.h5"), "test_set_x", "test_set_y")
+    images_train, images_test = X_tr, X_te  # (m, 64, 64, 3) uint8, as stored
     X_tr = X_tr.reshape(X_tr.shape[0], -1) / 255.0  # (m, 12288)
     X_te = X_te.reshape(X_te.shape[0], -1) / 255.0
     if X_tr.shape[1] != X_te.shape[1]:
         raise ValueError(f"train and test images differ in size: {X_tr.shape[1]} vs {X_te.shape[1]} values")
     tr, te = _layout(X_tr, y_tr.astype(np.int64), layout), _layout(X_te, y_te.astype(np.int64), layout)
-    return CatData(tr[0], tr[1], te[0], te[1], classes)
+    data = CatData(tr[0], tr[1], te[0], te[1], classes)
+    data.images_train, data.images_test = images_train, images_test
+    return data
 
 
 from .io.tables import load_table  # noqa: E402  (the public name datasets.load_table)
@@ -132,4 +157,5 @@ __all__ = [
     "CatData",
     "load_table",
     "CAT_DIR_ENV",
+    "CAT_SOURCE",
 ]

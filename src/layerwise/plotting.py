@@ -3,9 +3,17 @@
 Every function draws on ``ax`` (a matplotlib Axes) or, when ``ax`` is None, on a new
 ``matplotlib.figure.Figure`` (no pyplot, so no global state and no GUI), and returns the Axes.
 Save with ``ax.figure.savefig("cost.png")``. matplotlib is imported only when a plot is asked for.
+In Jupyter the Axes (or its figure) that a function returns shows as a picture when it is a cell's value,
+with no ``%matplotlib`` magic and no pyplot: the first plot registers a PNG formatter with the kernel
+for the figures made here (an Axes you pass in belongs to your figure, shown as your backend shows it).
+A title is set only on an Axes that has none, so yours stays.
 """
 
 from __future__ import annotations
+
+import io
+import sys
+from typing import Any
 
 import numpy as np
 
@@ -17,7 +25,40 @@ def _axes(ax):
         from matplotlib.figure import Figure
     except ImportError:
         raise ImportError("plotting needs matplotlib: pip install 'layerwise[plot]'") from None
-    return Figure(figsize=(6.4, 4.8), layout="constrained").add_subplot()
+    fig = Figure(figsize=(6.4, 4.8), layout="constrained")
+    fig._layerwise_display = True  # ours: the notebook's formatter draws it (see _show_in_notebooks)
+    _show_in_notebooks()
+    return fig.add_subplot()
+
+
+def _png(obj: Any) -> bytes | None:
+    """PNG bytes of a figure made here (or of its Axes), None for any other (IPython then falls back)."""
+    fig = getattr(obj, "figure", obj)
+    if not getattr(fig, "_layerwise_display", False):
+        return None
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=80)
+    return buffer.getvalue()
+
+
+def _show_in_notebooks() -> None:
+    """In an IPython kernel, show Axes and Figures made here as pictures when they are a cell's value."""
+    get = getattr(sys.modules.get("IPython"), "get_ipython", None)
+    ip = get() if get else None
+    if ip is None or not hasattr(ip, "display_formatter"):
+        return
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    formatter = ip.display_formatter.formatters["image/png"]
+    for cls in (Axes, Figure):
+        formatter.for_type(cls, _png)
+
+
+def _title(ax: Any, text: str) -> None:
+    """Set the default title only where the Axes has none: a user's own title stays."""
+    if not ax.get_title():
+        ax.set_title(text)
 
 
 def _history(model_or_history):
@@ -32,17 +73,25 @@ def _history(model_or_history):
     raise TypeError(f"expected a fitted model, a history dict or a list of costs, got {type(history).__name__}")
 
 
-def plot_cost(model_or_history, ax=None, xlabel=None):
-    """The cost after each epoch (or iteration, for a list of costs), training and validation."""
+def plot_cost(model_or_history, ax=None, xlabel=None, every=1):
+    """The cost after each epoch (or iteration, for a list of costs), training and validation.
+
+    ``every``: the recording interval, so the x axis says which iteration each cost is from; the course's
+    lists hold the cost every 100 iterations: ``plot_cost(costs, every=100)`` labels them 0, 100, 200, ...
+    """
+    if isinstance(every, bool) or not isinstance(every, (int, np.integer)) or every < 1:
+        raise ValueError(f"every must be a positive integer (iterations between recorded costs), got {every!r}")
     history = _history(model_or_history)
     ax = _axes(ax)
-    ax.plot(np.arange(len(history["cost"])), history["cost"], label="training cost")
+    ax.plot(
+        every * np.arange(len(history["cost"])), np.ravel(np.asarray(history["cost"], float)), label="training cost"
+    )
     if history.get("val_cost"):
-        ax.plot(np.arange(len(history["val_cost"])), history["val_cost"], label="validation cost")
+        ax.plot(every * np.arange(len(history["val_cost"])), history["val_cost"], label="validation cost")
     is_list = not isinstance(getattr(model_or_history, "history_", model_or_history), dict)
     ax.set_xlabel(xlabel or ("iteration" if is_list else "epoch"))
     ax.set_ylabel("cost J")
-    ax.set_title("Learning curve")
+    _title(ax, "Learning curve")
     ax.legend()
     return ax
 
@@ -50,9 +99,14 @@ def plot_cost(model_or_history, ax=None, xlabel=None):
 def plot_decision_boundary(model, X, y, ax=None, resolution=200, margin=0.5):
     """The regions a fitted 2-feature model predicts (filled contours), with the points (X, y) on top.
 
-    X (m, 2), y (m,). ``model`` has ``predict`` (or is a function X (k, 2) -> (k,)).
+    X (m, 2), y (m,). ``model`` has ``predict`` (or is a function X (k, 2) -> (k,)). The course's form is
+    taken too: X (2, m), Y (1, m) and a function of grid points (k, 2), as the notebooks call it:
+    ``plot_decision_boundary(lambda x: predict(parameters, x.T), X, Y)``; its (1, k) output is flattened.
     """
-    X, y = np.asarray(X, dtype=float), np.asarray(y).ravel()
+    X, y = np.asarray(X, dtype=float), np.asarray(y)
+    if X.ndim == 2 and X.shape[0] == 2 and X.shape[1] != 2 and y.size == X.shape[1]:
+        X = X.T  # the course's columns (2, m) -> rows (m, 2)
+    y = y.ravel()
     if X.ndim != 2 or X.shape[1] != 2 or X.shape[0] != y.shape[0]:
         raise ValueError(f"expected X (m, 2) and y (m,) for a 2-feature model, got {X.shape} and {y.shape}")
     predict = model if callable(model) and not hasattr(model, "predict") else model.predict
@@ -66,7 +120,7 @@ def plot_decision_boundary(model, X, y, ax=None, resolution=200, margin=0.5):
     ax.scatter(X[:, 0], X[:, 1], c=code(y), cmap="Spectral", edgecolors="k", linewidths=0.3, s=18)
     ax.set_xlabel("$x_1$")
     ax.set_ylabel("$x_2$")
-    ax.set_title("Decision boundary")
+    _title(ax, "Decision boundary")
     return ax
 
 
@@ -89,7 +143,7 @@ def plot_confusion_matrix(y_true, y_pred, labels=None, ax=None):
     ax.set_yticks(ticks, [str(c) for c in labels])
     ax.set_xlabel("predicted class")
     ax.set_ylabel("true class")
-    ax.set_title("Confusion matrix")
+    _title(ax, "Confusion matrix")
     return ax
 
 
@@ -113,7 +167,7 @@ def plot_activations(names=None, ax=None, z=None):
     ax.axhline(0, color="0.8", linewidth=0.8, zorder=0)
     ax.set_xlabel("z")
     ax.set_ylabel("g(z), g'(z)")
-    ax.set_title("Activation functions and their derivatives")
+    _title(ax, "Activation functions and their derivatives")
     ax.legend(fontsize="small", ncol=2)
     return ax
 
@@ -145,9 +199,48 @@ def plot_search_results(results, param, score="score", ax=None):
     ax.plot(ux, [scores[x == u].max() for u in ux], color="C1", label=f"best {score}")
     ax.set_xlabel(param)
     ax.set_ylabel(score)
-    ax.set_title(f"{score} against {param}")
+    _title(ax, f"{score} against {param}")
     ax.legend()
     return ax
 
 
-__all__ = ["plot_cost", "plot_decision_boundary", "plot_confusion_matrix", "plot_activations", "plot_search_results"]
+def plot_mislabeled_images(classes: Any, X: Any, y: Any, p: Any, max_images: int = 20, per_row: int = 5) -> Any:
+    """The notebooks' "mislabeled images": every picture whose prediction ``p`` is not its label ``y``,
+    titled "Prediction: cat / Class: non-cat". Returns the Figure (a picture as a Jupyter cell's value).
+
+    ``classes``: the class names (str or the course's bytes); y, p: (1, m) or (m,) of 0/1; X: the course's
+    columns (12288, m), rows (m, 12288), or raw images (m, 64, 64, 3), in [0, 1] or uint8 0..255.
+    """
+    y, p = np.asarray(y).ravel().astype(int), np.asarray(p).ravel().astype(int)
+    X = np.asarray(X)
+    if X.ndim == 2 and X.shape[1] == y.size and X.shape[0] != y.size:
+        X = X.T  # the course's columns (n_x, m) -> rows (m, n_x)
+    if X.shape[0] != y.size or y.size != p.size:
+        raise ValueError(f"expected X with one image per label and prediction, got {X.shape}, {y.shape}, {p.shape}")
+    side = round(float(np.sqrt(X[0].size / 3)))
+    images = X.reshape(X.shape[0], side, side, 3)  # (m, 64, 64, 3)
+    names = [c.decode() if isinstance(c, bytes) else str(c) for c in np.ravel(classes)]
+    wrong = np.flatnonzero(y != p)[:max_images]
+    ax = _axes(None)
+    fig = ax.figure
+    fig.delaxes(ax)
+    rows = max(1, -(-len(wrong) // per_row))
+    fig.set_size_inches(2.4 * per_row, 2.6 * rows)
+    for k, i in enumerate(wrong):
+        ax = fig.add_subplot(rows, per_row, k + 1)
+        ax.imshow(images[i] if images.dtype == np.uint8 else np.clip(images[i], 0, 1), interpolation="nearest")
+        ax.set_axis_off()
+        ax.set_title(f"Prediction: {names[p[i]]}\nClass: {names[y[i]]}", fontsize=9)
+    if not len(wrong):
+        fig.text(0.5, 0.5, "no mislabeled image", ha="center")
+    return fig
+
+
+__all__ = [
+    "plot_mislabeled_images",
+    "plot_cost",
+    "plot_decision_boundary",
+    "plot_confusion_matrix",
+    "plot_activations",
+    "plot_search_results",
+]

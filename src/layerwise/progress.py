@@ -1,9 +1,10 @@
 """Progress reporting: ``fit``'s ``verbose`` 0 (silent), 1 (a bar), 2 (one line per epoch); the search's bar.
 
-``verbose=1`` shows a ``tqdm.auto`` bar (a widget in notebooks) with the cost, the validation score
-when there is one, and the ETA, updated once per epoch. It switches itself off when stderr is not a
-terminal (logs, pipes, CI) or when the environment sets ``TQDM_DISABLE``; in a Jupyter kernel, whose
-stderr is no terminal, the bar is a notebook widget and stays on. ``verbose=2`` prints one
+``verbose=1`` shows a bar with the cost, the validation score when there is one, and the ETA, updated
+once per epoch. Where it goes: in a terminal, a text bar on stderr; in a Jupyter kernel (whose stderr is
+no terminal) a notebook widget when ipywidgets is installed (``layerwise[notebook]``), else the same text
+bar in the cell's output, never tqdm's "IProgress not found" warning; in a pipe, a log or CI (stderr not
+a terminal, not Jupyter) no bar at all; ``TQDM_DISABLE=1`` turns it off everywhere. ``verbose=2`` prints one
 line per epoch (iteration, for ``gd``) to stdout, like scikit-learn's ``Iteration i, loss = J``.
 When ``tol`` or early stopping ends a fit before ``max_iter``, both say so and why: the bar fills at
 the epoch it stopped, is labelled "(stopped early)" and is followed by the line that ``verbose=2``
@@ -37,10 +38,25 @@ def _in_notebook():
     return ip is not None and "IPKernelApp" in getattr(ip, "config", {})
 
 
-def counter_bar(total, desc, unit, initial=0, enabled=True):
-    """A ``tqdm.auto`` bar counting ``unit``s (the search's trials), drawn where ``bar_enabled()`` says."""
-    from tqdm.auto import tqdm
+def _tqdm() -> type:
+    """The bar class: tqdm's notebook widget in Jupyter when ipywidgets is there, else tqdm's text bar."""
+    if _in_notebook():
+        try:
+            import ipywidgets  # noqa: F401  (only asked whether it is there: tqdm's widget needs it)
+        except ImportError:
+            pass
+        else:
+            from tqdm.notebook import tqdm as notebook_tqdm
 
+            return notebook_tqdm
+    from tqdm.std import tqdm
+
+    return tqdm
+
+
+def counter_bar(total, desc, unit, initial=0, enabled=True):
+    """A bar counting ``unit``s (the search's trials), drawn where ``bar_enabled()`` says."""
+    tqdm = _tqdm()
     return tqdm(total=total, initial=initial, desc=desc, unit=unit, disable=not (enabled and bar_enabled()))
 
 
@@ -53,9 +69,7 @@ class Progress:
         self._bar = None
         self._stopped = None  # the line that says why, once training stopped before ``total``
         if self.verbose == 1 and bar_enabled():
-            from tqdm.auto import tqdm
-
-            self._bar = tqdm(total=total, desc=desc, unit="epoch", leave=True)
+            self._bar = _tqdm()(total=total, desc=desc, unit="epoch", leave=True)
 
     def __call__(self, state):
         history = state.history
@@ -87,6 +101,9 @@ class Progress:
         self._stopped = self.stop_reason(state, validating)
         if self._bar is not None:  # the bar ends full, at the epoch training stopped, and says so
             self._bar.total = self._bar.n
+            container = getattr(self._bar, "container", None)  # the notebook widget keeps its own maximum
+            if container is not None:
+                container.children[1].max = max(self._bar.n, 1)
             self._bar.set_description(f"{self._bar.desc.rstrip(': ')} (stopped early)")
             self._bar.refresh()
         else:

@@ -32,6 +32,7 @@ COMMANDS = {  # name -> (module in this package, one-line help)
     "demo": ("demo", "the flower and digits networks, with pictures (needs layerwise[plot])"),
     "search": ("search", "hyperparameter search on a Dask cluster (needs layerwise[search])"),
     "playground": ("playground", "watch networks learn, live, in a local web page (needs layerwise[web])"),
+    "check": ("check", "check a learner's course functions in a .py or .ipynb file against the course"),
 }
 _COMMANDS = COMMANDS  # the name the tests knew
 

@@ -12,6 +12,7 @@ top are week 4's, plus week 2's and week 3's that week 4 does not also define (`
 """
 
 from . import week2, week3, week4, week4_app, week4_steps
+from .check import check
 from .convert import grads_dict, to_dict, to_grads, to_params
 from .week2 import initialize_with_zeros, model, optimize, propagate, sigmoid
 from .week3 import backward_propagation, forward_propagation, layer_sizes, nn_model
@@ -41,6 +42,7 @@ __all__ = [
     "to_dict",
     "to_grads",
     "grads_dict",
+    "check",
     *week4.__all__,
     "sigmoid",
     "initialize_with_zeros",

@@ -8,6 +8,9 @@ reading nothing but that pair. layerwise.io turns the pair into a file and back.
 
 from __future__ import annotations
 
+import html
+from typing import Any
+
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
@@ -44,8 +47,28 @@ def summary(est, m=None):
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(c.ljust(wd) for c, wd in zip(r, widths)).rstrip() for r in rows]
     lines.insert(1, "-" * len(lines[0]))
-    lines.append(f"total parameters: {total:,}   loss: {est.loss_}   L = {len(dims) - 1}")
-    return "\n".join(lines)
+    footer = f"total parameters: {total:,}   loss: {est.loss_}   L = {len(dims) - 1}"
+    lines.append(footer)
+    return Summary("\n".join(lines), rows, footer)
+
+
+class Summary(str):
+    """The layer table: a str (prints, compares and saves as before) that Jupyter shows as an HTML table."""
+
+    def __new__(
+        cls, text: str, rows: Any = (("",),), footer: str = ""
+    ) -> Summary:  # defaults: pickle rebuilds a str subclass from text
+        self = super().__new__(cls, text)
+        self.rows, self.footer = rows, footer
+        return self
+
+    def __repr__(self) -> str:  # a cell's or the REPL's plain view: the table, not one quoted line with \n
+        return str(self)
+
+    def _repr_html_(self) -> str:
+        head = "".join(f"<th>{html.escape(c)}</th>" for c in self.rows[0])
+        body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in self.rows[1:])
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table><p>{html.escape(self.footer)}</p>"
 
 
 def export_state(est):
