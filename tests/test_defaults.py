@@ -70,7 +70,7 @@ def test_thirty_integer_classes_in_3000_rows_train_as_classification(tmp_path, c
         == 0
     )
     out = capsys.readouterr().out
-    assert "Task: classification, inferred from the target (30 distinct integers in 3000 rows" in out
+    assert "Task: classification, inferred from the target (30 distinct numbers in 3000 rows" in out
     assert "Pass --task regression to override." in out
 
 
@@ -117,10 +117,11 @@ def test_a_class_too_small_to_validate_is_one_line_saying_what_to_do(tmp_path, c
     assert "pass --validation-fraction 0" in err and "(from sklearn:" in err
 
 
-def test_an_error_from_scikit_learn_names_the_remedy(tmp_path, capsys):
+def test_an_infinite_target_names_its_column_line_and_the_remedy(tmp_path, capsys):
     rng = np.random.RandomState(0)
     data = _csv(tmp_path / "d.csv", rng.randn(30, 2), np.r_[rng.randn(29), np.inf])  # an infinite target
     code = main(["train", data, "--target", "target", "--out", str(tmp_path / "m"), "--verbose", "0"])
     err = capsys.readouterr().err
     assert code == 2 and len(err.strip().splitlines()) == 1
-    assert "check that --target target is the column to predict" in err and "(from sklearn:" in err
+    # the reader refuses it before scikit-learn sees it: the column, the line, what to do
+    assert "column 'target' holds inf (line 31)" in err and "fix the value or drop the row" in err

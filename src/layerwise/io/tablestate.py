@@ -14,16 +14,17 @@ zero scales and non-text categories with one ModelFileError naming the problem, 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from sklearn.impute import SimpleImputer
 
 from ..jsonable import to_json
 from .modelcheck import ModelFileError
 from .preprocessing import SCALERS, export_scaler, import_scaler, scaler_class, tensor_names
 from .tablekinds import CATEGORICAL, LEFT_OUT, NUMERIC
-from .tableprep import TablePreprocessor, indicator_columns, infrequent, output_categories
+
+if TYPE_CHECKING:  # the preprocessing itself (scikit-learn's transformers, and pandas with them) loads only to build
+    from .tableprep import TablePreprocessor
 
 PREFIX = "table"
 MAX_COLUMNS, MAX_CATEGORIES, MAX_TEXT = 100_000, 100_000, 1_000
@@ -33,6 +34,8 @@ PARAMS = ("categorical", "numeric", "drop", "min_frequency", "handle_unknown", "
 
 def export_table(prep: TablePreprocessor) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
     """A fitted TablePreprocessor -> ({"table.<name>": array}, JSON-able description)."""
+    from .tableprep import indicator_columns, infrequent
+
     arrays: dict[str, np.ndarray] = {}
     scaler = None
     if prep.imputer_ is not None:
@@ -136,6 +139,10 @@ def check_table(path: Any, desc: Any, arrays: dict[str, np.ndarray], n_x: int) -
 
 def import_table(path: Any, desc: dict[str, Any], arrays: dict[str, np.ndarray]) -> TablePreprocessor:
     """The fitted TablePreprocessor that ``export_table`` described (checked by ``check_table`` first)."""
+    from sklearn.impute import SimpleImputer
+
+    from .tableprep import TablePreprocessor, infrequent
+
     prep = TablePreprocessor(**desc["params"])
     prep._check_params()
     prep.plan_ = [tuple(r) for r in desc["plan"]]
@@ -170,4 +177,4 @@ def _encoder(prep: TablePreprocessor, cats: list[str], rare: list[str]) -> Any:
     return encoder.fit(np.array(rows, dtype=object).reshape(-1, 1))
 
 
-__all__ = ["export_table", "import_table", "check_table", "output_categories", "PREFIX"]
+__all__ = ["export_table", "import_table", "check_table", "PREFIX"]
