@@ -176,4 +176,4 @@ def test_command_serves_until_interrupted(monkeypatch, capsys):
     calls = []
     monkeypatch.setattr(playground, "serve", lambda *a, **k: calls.append((a, k)))
     assert main(["playground", "--port", "8765", "--no-browser"]) == 0
-    assert calls == [(("127.0.0.1", 8765), {"open_browser": False})]
+    assert calls == [(("127.0.0.1", 8765), {"open_browser": False, "allow_hosts": []})]

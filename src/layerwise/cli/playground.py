@@ -1,4 +1,5 @@
-"""``layerwise playground [--host 127.0.0.1] [--port 8000] [--no-browser]``: the live web page (layerwise[web])."""
+"""``layerwise playground [--host 127.0.0.1] [--port 8000] [--allow-host NAME] [--no-browser]``: the live web
+page (layerwise[web])."""
 
 from __future__ import annotations
 
@@ -29,6 +30,14 @@ def configure(parser):
         help="interface to listen on (default 127.0.0.1, this machine only; anything else warns)",
     )
     parser.add_argument("--port", type=port_number, default=8000, help="TCP port (default 8000)")
+    parser.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a host name the server answers to besides IP addresses and localhost (repeatable): the guard "
+        "against DNS rebinding holds on every interface, so name this machine here when serving beyond it",
+    )
     parser.add_argument("--no-browser", action="store_true", help="do not open the default web browser")
 
 
@@ -51,11 +60,16 @@ def run(args) -> int:
         import uvicorn  # noqa: F401
     except ImportError:
         raise ImportError("the playground needs the web extra: pip install 'layerwise[web]'") from None
-    check_free(args.host, args.port)
     from ..playground import serve
+    from ..playground.hosts import check_name
 
     try:
-        serve(args.host, args.port, open_browser=not args.no_browser)
+        allow = [check_name(name) for name in args.allow_host]
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    check_free(args.host, args.port)
+    try:
+        serve(args.host, args.port, open_browser=not args.no_browser, allow_hosts=allow)
     except KeyboardInterrupt:
         pass
     return 0

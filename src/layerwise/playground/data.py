@@ -22,6 +22,7 @@ from ..datasets import make_flower
 
 MAX_CSV_BYTES = 5 * 1024 * 1024
 MAX_POINTS = 5000
+MAX_ABS = 1e6  # a CSV's coordinates and labels: beyond this the features (x1^2) and losses leave float range
 
 
 def _flower(m, noise, rng):
@@ -144,11 +145,15 @@ def parse_csv(text):
     """CSV text with two feature columns and a label -> (P (m, 2), y (m,), task). Numbers only.
 
     A first row that is not numeric is a header. Two distinct labels make a classification (the larger
-    one is 1); more make a regression. Raises ValueError saying what is wrong, with the line.
+    one is 1); more make a regression. Every value lies within ``MAX_ABS`` (so the picture's extent, the
+    features and the losses stay finite). Raises ValueError saying what is wrong, with the line.
     """
     if len(text.encode("utf-8", "surrogatepass")) > MAX_CSV_BYTES:
         raise ValueError(f"the CSV is larger than {MAX_CSV_BYTES // 1024 // 1024} MB; upload a smaller file")
-    rows = [r for r in csv.reader(io.StringIO(text)) if any(c.strip() for c in r)]
+    try:
+        rows = [r for r in csv.reader(io.StringIO(text)) if any(c.strip() for c in r)]
+    except csv.Error as exc:  # a field over the csv module's 131,072 characters, a NUL byte, ...
+        raise ValueError(f"the CSV cannot be read ({exc}); expected lines of three numbers: x1, x2, label") from None
     values = []
     for i, row in enumerate(rows, start=1):
         if len(row) != 3:
@@ -164,6 +169,12 @@ def parse_csv(text):
     A = np.array(values)
     if not np.all(np.isfinite(A)):
         raise ValueError("the CSV holds NaN or infinite values; remove those rows")
+    if np.abs(A).max() > MAX_ABS:
+        i = int(np.argmax(np.abs(A).max(axis=1)))
+        raise ValueError(
+            f"CSV data row {i + 1} holds {np.abs(A[i]).max():.3g}; the playground takes values from "
+            f"-{MAX_ABS:.0e} to {MAX_ABS:.0e}: rescale the data"
+        )
     P, labels = A[:, :2], A[:, 2]
     classes = np.unique(labels)
     if len(classes) == 2:

@@ -2,47 +2,50 @@
 
 from __future__ import annotations
 
-import ipaddress
 import sys
 import threading
 import webbrowser
+from collections.abc import Iterable
+from typing import Any
 
-LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
+from .hosts import LOOPBACK_NAMES, allow_list, is_loopback
+from .page import MAX_TRAINING
+
 MAX_WEBSOCKET_BYTES = 12 * 1024 * 1024  # a 5 MB CSV, JSON-escaped, fits
+__all__ = ["LOOPBACK_NAMES", "config", "host_warning", "is_loopback", "serve", "url_of"]
 
 
-def is_loopback(host):
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def host_warning(host):
-    """The warning printed when serving beyond the loopback interface, else None."""
+def host_warning(host: str, port: int = 8000, allow_hosts: Iterable[str] = ()) -> str | None:
+    """The warning printed when serving beyond the loopback interface (what is exposed, to whom), else None."""
     if is_loopback(host):
         return None
+    where = "every interface" if host in ("0.0.0.0", "::", "") else host
+    names = ", ".join(allow_list(host, allow_hosts))
     return (
-        f"warning: serving on {host}, not the loopback interface: anyone who can reach this machine can use "
-        "the playground (and its CPU). Use --host 127.0.0.1 to keep it local."
+        f"warning: serving on {where}, port {port}, not the loopback interface: anyone who can reach this machine "
+        f"there can use the playground without a password: train up to {MAX_TRAINING} networks at once on one "
+        "core of this machine, upload CSV files (parsed as numbers, never stored) and download models. "
+        f"Requests must name the server by an IP address or by one of: {names} (add names with --allow-host). "
+        "Use --host 127.0.0.1 to keep it local."
     )
 
 
-def url_of(host, port):
+def url_of(host: str, port: int) -> str:
+    host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
     return f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
 
 
-def config(host="127.0.0.1", port=8000, log_level="warning"):
-    """The uvicorn Config of the playground on host:port (Host headers limited to loopback names there)."""
+def config(
+    host: str = "127.0.0.1", port: int = 8000, log_level: str = "warning", allow_hosts: Iterable[str] = ()
+) -> Any:
+    """The uvicorn Config of the playground on host:port. Its Host allow-list (``hosts.allow_list``) holds
+    on every interface: loopback names, the bound name and ``allow_hosts``, besides IP addresses."""
     import uvicorn
 
     from .app import create_app
 
-    allowed = [*LOOPBACK_NAMES, host] if is_loopback(host) else None
     return uvicorn.Config(
-        create_app(allowed_hosts=allowed),
+        create_app(allowed_hosts=allow_list(host, allow_hosts)),
         host=host,
         port=port,
         log_level=log_level,
@@ -52,15 +55,19 @@ def config(host="127.0.0.1", port=8000, log_level="warning"):
     )
 
 
-def serve(host="127.0.0.1", port=8000, open_browser=True):
-    """Run the playground until Ctrl-C: prints its URL and opens the default browser unless told not to."""
+def serve(
+    host: str = "127.0.0.1", port: int = 8000, open_browser: bool = True, allow_hosts: Iterable[str] = ()
+) -> None:
+    """Run the playground until Ctrl-C: prints its URL and opens the default browser unless told not to.
+    In a notebook use ``layerwise.playground.show()``, which runs it in a process of its own."""
     import uvicorn
     from threadpoolctl import threadpool_limits  # scikit-learn's dependency
 
-    if host_warning(host):
-        print(host_warning(host), file=sys.stderr)
-    server = uvicorn.Server(config(host, port))
-    url = url_of(host if host not in ("0.0.0.0", "::") else "127.0.0.1", port)
+    warning = host_warning(host, port, allow_hosts)
+    if warning:
+        print(warning, file=sys.stderr)
+    server = uvicorn.Server(config(host, port, allow_hosts=allow_hosts))
+    url = url_of(host, port)
     print(f"layerwise playground: {url}  (Ctrl-C stops it)", flush=True)
     if open_browser:
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()

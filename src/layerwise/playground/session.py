@@ -3,18 +3,24 @@
 ``Session(values)`` draws the data and the weights exactly as ``NeuralNetClassifier`` /
 ``NeuralNetRegressor(random_state=seed)`` would (``core.init_params`` from a legacy RandomState, then
 the shuffling generator from the same stream), so the exported snippet retrains to the same numbers.
-``step(n)`` runs n epochs of ``engine.run_epoch``; ``frame()`` gives the losses, accuracies, weights and
+``step(n)`` runs n epochs of ``engine.run_epoch``; ``advance(epochs, budget)`` runs at most that many
+but stops once ``budget`` seconds are spent, between minibatches (an epoch may end in a later call),
+so one page's frame never holds the shared worker long whatever its settings; ``frame()`` gives the losses, accuracies, weights and
 the heatmaps: the output and every hidden unit's activation A[l] over a RES x RES grid, one byte a pixel
 (-1 -> 0, 0 -> 127.5, 1 -> 255).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import math
+import time
+
 import numpy as np
 from sklearn.utils import check_random_state
 
 from .. import core
-from ..engine import FitConfig, Network, TrainState, make_optimizer, run_epoch
+from ..engine import DivergenceError, FitConfig, Network, TrainState, make_optimizer, run_epoch
 from .data import FEATURES, features, make_dataset
 from .settings import layer_activations
 
@@ -82,8 +88,16 @@ class Session:
             keep_prob=1.0 - v["dropout"],
             use_tol=False,
         )
+        self.chunk_cfg = dataclasses.replace(self.cfg, shuffle=False)  # a chunk arrives already shuffled
         self.state = TrainState(v["learning_rate"])
         self.order = np.arange(m)  # the shuffled order, kept across epochs as engine.train keeps it
+        self.done, self.cost_sum = 0, 0.0  # rows of the current epoch trained, and their summed cost
+        self.batch_seconds = 2e-4  # a minibatch's measured time, for sizing the next chunk
+
+    @property
+    def mid_epoch(self):
+        """True when an epoch is partly trained (a frame may show it; step and export finish it first)."""
+        return self.done > 0
 
     @property
     def epoch(self):
@@ -91,11 +105,48 @@ class Session:
 
     def step(self, n=1):
         """n epochs; raises engine.DivergenceError (parameters restored) when the cost blows up."""
-        for _ in range(n):
+        self.train(self.epoch + n, math.inf)
+
+    def train(self, target, budget):
+        """Minibatches until ``target`` epochs are complete or ``budget`` seconds have passed (one chunk
+        at least, so every call moves on). Raises engine.DivergenceError as run_epoch does.
+
+        An epoch is cut into chunks of whole minibatches: the epoch's shuffle is drawn at its start, as
+        run_epoch draws it, and each chunk (rows already in that order) goes to run_epoch unshuffled, so
+        the batches, the dropout draws and the updates are exactly one run_epoch's over the epoch.
+        """
+        m, B = self.X.shape[0], self.cfg.batch_size
+        deadline = time.perf_counter() + budget
+        while self.epoch < target:
+            if self.done == 0 and self.cfg.shuffle:
+                self.rng.shuffle(self.order)  # run_epoch's first draw of the epoch
+            left = -(-(m - self.done) // B)  # minibatches left in this epoch
+            room = (deadline - time.perf_counter()) / self.batch_seconds  # minibatches that fit the budget
+            k = max(1, int(min(room, left)))
+            rows = slice(self.done, min(m, self.done + k * B))
+            idx = self.order[rows] if self.cfg.shuffle else np.arange(m)[rows]
+            X, Y = self.X[idx], self.Y[idx]  # (k B, n[0]), (k B, 1): the chunk's rows in the epoch's order
+            start = time.perf_counter()
             with np.errstate(all="ignore"):  # run_epoch detects a non-finite cost itself
-                cost = run_epoch(self.net, self.opt, self.X, self.Y, None, self.cfg, self.state, self.rng, self.order)
-            self.state.n_iter += 1
-            self.state.history["cost"].append(cost)
+                cost = run_epoch(self.net, self.opt, X, Y, None, self.chunk_cfg, self.state, self.rng, idx)
+            self.batch_seconds = 0.5 * self.batch_seconds + 0.5 * (time.perf_counter() - start) / k
+            self.done, self.cost_sum = rows.stop, self.cost_sum + cost * X.shape[0]
+            if self.done == m:  # the epoch is complete: count it and record its cost as run_epoch's
+                self.state.n_iter += 1
+                self.state.history["cost"].append(self.cost_sum / m)
+                self.done, self.cost_sum = 0, 0.0
+            if time.perf_counter() >= deadline:
+                return
+
+    def advance(self, epochs, budget):
+        """The play loop's job: up to ``epochs`` more epochs within ``budget`` seconds, then a frame.
+        Returns (info, heatmaps, the divergence message or None)."""
+        message = None
+        try:
+            self.train(self.epoch + epochs, budget)  # a partial epoch counts as one
+        except DivergenceError as exc:
+            message = str(exc)
+        return (*self.frame(), message)
 
     def params(self):
         """A copy of the parameters: (LayerParams(W[l] (n[l], n[l-1]), b[l] (n[l], 1)), ...)."""

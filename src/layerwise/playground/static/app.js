@@ -91,6 +91,7 @@ function onMessage(ev) {
   else if (msg.type === "error") showError(msg.message);
   else if (msg.type === "state") { $("play").classList.toggle("active", msg.playing); document.body.dataset.playing = msg.playing; }
   else if (msg.type === "reset") { curve = { train: [], test: [] }; }
+  else if (msg.type === "gradcheck" && msg.relative_error === null) $("gradcheck-result").textContent = "rel. error: not a number";
   else if (msg.type === "gradcheck") {
     const ok = msg.relative_error < 1e-7;
     $("gradcheck-result").textContent = `rel. error ${msg.relative_error.toExponential(2)} ${ok ? "< 1e-7 ✓" : "(≥ 1e-7)"}`;
@@ -108,7 +109,9 @@ function onMessage(ev) {
 }
 
 function connect() {
-  ws = new WebSocket(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws`);
+  const url = new URL("ws", location.href);  // relative: the page may be served under a proxy's path
+  url.protocol = location.protocol === "https:" ? "wss:" : "ws:";
+  ws = new WebSocket(url.href);
   ws.binaryType = "arraybuffer";
   ws.onopen = () => { $("connection").textContent = "connected"; sendSettings(); };
   ws.onclose = () => { $("connection").textContent = "disconnected: reload the page"; document.body.dataset.playing = false; };
@@ -116,7 +119,7 @@ function connect() {
 }
 
 async function start() {
-  const schema = await (await fetch("/schema.json")).json();
+  const schema = await (await fetch("schema.json")).json();
   form = new Form(schema, sendSettings);
   form.set(form.fromHash(location.hash));
   for (const name of Object.keys(schema.presets)) $("preset").add(new Option(name, name));
