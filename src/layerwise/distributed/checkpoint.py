@@ -145,13 +145,19 @@ def _count(v: Any) -> bool:
 
 
 def _history(v: Any) -> bool:
-    return isinstance(v, dict) and all(isinstance(x, list) and all(_number(c) for c in x) for x in v.values())
+    """The training loop's history: "cost" per epoch, and with validation "val_cost" and "val_score" alike."""
+    if not (isinstance(v, dict) and "cost" in v and set(v) <= {"cost", "val_cost", "val_score"}):
+        return False
+    if ("val_cost" in v) != ("val_score" in v):
+        return False
+    lists = list(v.values())
+    return all(isinstance(x, list) and len(x) == len(lists[0]) and all(_number(c) for c in x) for x in lists)
 
 
 _SCHEMA = {  # state key -> (check, expected)
     "n_iter": (_count, "a count of epochs"),
     "learning_rate": (lambda v: _number(v) and math.isfinite(v) and v > 0, "a finite positive number"),
-    "history": (_history, "lists of numbers by name"),
+    "history": (_history, "a cost list per epoch (and val_cost, val_score lists of the same length)"),
     "best_loss": (_number, "a number"),
     "best_score": (_number, "a number"),
     "no_improve": (_count, "a count of epochs"),
