@@ -201,6 +201,8 @@ def decode(path: Any, data: bytes) -> tuple[dict[str, np.ndarray], dict[str, Any
     for key, (ok, expected) in _SCHEMA.items():
         if not ok(state[key]):
             raise ValueError(f"{path}: checkpoint state {key!r} is {str(state[key])[:60]!r}; expected {expected}")
+    if state["n_iter"] and not state["history"]["cost"]:
+        raise ValueError(f"{path}: checkpoint state has {state['n_iter']} epochs but no cost recorded; {_REMEDY}")
     meta["path"] = os.fspath(path)  # restore's messages name the file
     return arrays, meta
 
