@@ -161,7 +161,9 @@ def _kill_after_first_checkpoint(tmp_path, n, config):
     victim = int(pids[-1].read_text())  # the last rank (the only process without mpiexec)
     os.kill(victim, signal.SIGKILL)
     proc.communicate(timeout=TIMEOUT)
-    assert proc.returncode != 0  # it really was killed before the end
+    # it really was killed before the end: rank 0 writes the output only after the last epoch (not the exit
+    # status: MPICH 4.1's mpiexec sometimes exits 0 after a rank's SIGKILL, seen 1 time in 4 here)
+    assert not Path(config["out"]).exists()
 
 
 @pytest.mark.parametrize("n", [pytest.param(0, marks=pytest.mark.slow), 2])  # 0: one process without mpiexec
