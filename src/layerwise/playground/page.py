@@ -27,7 +27,7 @@ from .settings import BY_NAME, DEFAULTS, parse
 
 MAX_MESSAGE = 2 * MAX_CSV_BYTES  # characters of one text message (a CSV travels JSON-escaped)
 FRAME_SECONDS = 1 / 50  # the play loop's pace: at most 50 frames a second
-TRAIN_BUDGET = 0.010  # seconds of training a frame may take on the shared worker, whatever its settings
+TRAIN_BUDGET = 0.005  # seconds of one job of a page (training, a slice of drawing): the most another page waits
 MAX_TRAINING = 8  # pages training at once; each then gets at least an eighth of the worker
 log = logging.getLogger("layerwise.playground")
 
