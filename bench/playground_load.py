@@ -41,7 +41,7 @@ def _connect(port, deadline=20.0):
     t = time.monotonic()
     while True:
         try:
-            return connect(f"ws://127.0.0.1:{port}/ws", max_size=None)
+            return connect(f"ws://127.0.0.1:{port}/ws", max_size=None).__enter__()  # closed by Reader.close
         except OSError:
             if time.monotonic() - t > deadline:
                 raise RuntimeError("the playground server did not start") from None
