@@ -4,7 +4,8 @@ A real server (its own process, as ``bench.playground_fps`` starts it) gets ``HE
 heaviest settings the schema allows (sgd, batch 1, 6 layers of 16 units, 1,000 points all training, 500
 epochs a frame), all playing and read as a browser reads them, and one page at the default settings. Then:
 
-- the default page's frames a second over ``seconds`` (the target: at least 20);
+- the default page's frames a second over ``seconds`` (the target: at least 20), and the gaps between its
+  frames (the fair worker's promise: a wait behind at most one short job of another page);
 - the default page is paused and the heavy pages closed; the server process's CPU use (its CPU seconds
   from /proc over wall seconds) in the window from 1 s to 2 s after the close (the target: under 5 %).
 
@@ -13,8 +14,10 @@ epochs a frame), all playing and read as a browser reads them, and one page at t
 
 from __future__ import annotations
 
+import itertools
 import json
 import socket
+import statistics
 import subprocess
 import sys
 import threading
@@ -73,6 +76,14 @@ class Reader(threading.Thread):
         """Frames a second received between the perf_counter times t0 and t1."""
         return sum(t0 <= t < t1 for t in self.times) / (t1 - t0)
 
+    def gaps_ms(self, t0, t1):
+        """(median, 95th percentile, longest) milliseconds between frames received between t0 and t1."""
+        times = [t for t in self.times if t0 <= t < t1]
+        gaps = sorted(1000 * (b - a) for a, b in itertools.pairwise(times))
+        if not gaps:
+            return None, None, None
+        return statistics.median(gaps), gaps[int(0.95 * (len(gaps) - 1))], gaps[-1]
+
     def close(self):
         self.ws.close()
         self.join(5)
@@ -116,6 +127,7 @@ def load(heavy=4, seconds=5.0, warmup=1.0):
         return {
             "alone": alone,
             "fps": light.fps(t0, t1),
+            "gaps_ms": light.gaps_ms(t0, t1),
             "heavy_fps": sum(p.fps(t0, t1) for p in pages) / max(1, heavy),
             "heavy_epoch_frames": sum(p.frames for p in pages),
             "busy": (c1 - c0) / (t1 - t0),
@@ -142,6 +154,13 @@ def run():
             note="the server process's CPU seconds per wall second, from /proc",
         ),
         row("playground default page alone: frames served", r["alone"], "frames/s"),
+        row(
+            "playground default page under load: 95th percentile gap between frames",
+            r["gaps_ms"][1],
+            "ms",
+            median=r["gaps_ms"][0],
+            longest=r["gaps_ms"][2],
+        ),
         row("playground heavy page under load: frames served (each)", r["heavy_fps"], "frames/s"),
         row("playground server CPU under load", r["busy"], "cores", note="one worker thread: about one core"),
     ]
