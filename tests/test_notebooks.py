@@ -39,14 +39,19 @@ def _run(name, after=None):
     """The executed notebook; ``after``: {tag: fn(cell)} called from here once a cell of that tag has run,
     while the kernel is still alive (the playground's server is checked between its two cells)."""
     nb = nbformat.read(str(NOTEBOOKS / f"{name}.ipynb"), as_version=4)
+
+    def executed(cell, **kwargs):
+        for tag in cell.get("metadata", {}).get("tags", []):
+            (after or {}).get(tag, lambda cell: None)(cell)
+
     client = nbclient.NotebookClient(
-        nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}
+        nb,
+        timeout=600,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(NOTEBOOKS)}},
+        on_cell_executed=executed,
     )
-    with client.setup_kernel(env=_kernel_env()):  # the kernel imports this checkout's layerwise
-        for index, cell in enumerate(nb.cells):
-            client.execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
-            for tag in cell.get("metadata", {}).get("tags", []):
-                (after or {}).get(tag, lambda cell: None)(cell)
+    client.execute(env=_kernel_env())  # the kernel imports this checkout's layerwise
     return nb
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
+import sys
 import time
 import urllib.request
 
@@ -108,3 +110,27 @@ def test_a_busy_port_says_why_and_leaves_nothing_running():
 def test_a_bad_port_is_refused_in_one_line(port):
     with pytest.raises(ValueError, match="port must be a number from 1 to 65535"):
         playground.show(port=port)
+
+
+@pytest.mark.slow  # a kernel of its own, killed
+def test_a_killed_kernel_leaves_no_server_behind():
+    kernel = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from layerwise import playground; s = playground.show(); print(s.pid, s.server.port, flush=True); input()",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    pid, port = map(int, kernel.stdout.readline().split())
+    assert not gone(pid) and not refuses(port)
+    kernel.kill()  # no atexit runs
+    kernel.wait(5)
+    t = time.monotonic()
+    while not (gone(pid) and refuses(port)) and time.monotonic() - t < 10:
+        time.sleep(0.1)
+    assert gone(pid) and refuses(port), "the server outlived its kernel"
+    kernel.stdin.close()
+    kernel.stdout.close()

@@ -1,10 +1,11 @@
 """The playground from a notebook: ``show()`` runs the server in a process of its own and shows the page in
 the cell (an iframe); ``stop()`` ends it.
 
-The server is ``python -m layerwise playground --no-browser`` in a child process, so the kernel's event
-loop and its BLAS threads are left alone. At most one is running: a second ``show()`` reuses it (a new
+The server is ``layerwise playground --no-browser`` in a child process, so the kernel's event loop and
+its BLAS threads are left alone. At most one is running: a second ``show()`` reuses it (a new
 iframe on the same server), or, asked for another host or port, stops it and starts the new one. The
-process ends with ``stop()``, and with the kernel (``atexit``).
+process ends with ``stop()``, and with the kernel (``atexit``; and when the kernel is killed, as the pipe
+to the child's stdin closes).
 
 Remote Jupyter: the iframe's address is ``url`` (``{port}`` is filled in), or the environment variable
 ``LAYERWISE_PLAYGROUND_URL``; ``proxy=True`` is jupyter-server-proxy's ``{prefix}proxy/{port}/`` path,
@@ -29,6 +30,14 @@ from typing import Any
 from .server import url_of
 
 URL_VARIABLE = "LAYERWISE_PLAYGROUND_URL"
+# the child: ``layerwise playground ARGS``, which also ends when its stdin closes: the kernel's end of that pipe
+# closes however the kernel ends, killed included, so no server outlives the notebook that started it
+CHILD = (
+    "import os, sys, threading\n"
+    "threading.Thread(target=lambda: (sys.stdin.buffer.read(), os._exit(0)), daemon=True).start()\n"
+    "from layerwise.cli import main\n"
+    "raise SystemExit(main(['playground', *sys.argv[1:]]))\n"
+)
 START_SECONDS = 60.0  # the longest show() waits for a fresh server to answer
 
 
@@ -39,12 +48,16 @@ class Server:
         self.host, self.port, self.allow_hosts = host, port, allow_hosts
         self.url = url_of(host, port)
         self.log = tempfile.TemporaryFile()  # the server's output, shown if it fails to start
-        command = [sys.executable, "-m", "layerwise", "playground", "--no-browser", "--host", host, "--port", str(port)]
+        command = [sys.executable, "-c", CHILD, "--no-browser", "--host", host, "--port", str(port)]
         for name in allow_hosts:
             command += ["--allow-host", name]
-        src = str(Path(__file__).resolve().parents[2])  # the child imports this very layerwise
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [src, os.environ.get("PYTHONPATH")]))}
-        self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT, env=env)
+        env = dict(os.environ)
+        src = Path(__file__).resolve().parents[2]  # a checkout's src/: the child imports this very layerwise
+        if src.name not in ("site-packages", "dist-packages"):
+            env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(src), os.environ.get("PYTHONPATH")]))
+        self.process = subprocess.Popen(
+            command, stdin=subprocess.PIPE, stdout=self.log, stderr=subprocess.STDOUT, env=env
+        )
 
     def alive(self) -> bool:
         return self.process.poll() is None
@@ -78,6 +91,8 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(5)
+        if self.process.stdin is not None:
+            self.process.stdin.close()
         self.log.close()
 
 
