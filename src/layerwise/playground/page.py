@@ -18,6 +18,8 @@ import logging
 import math
 from typing import Any
 
+from starlette.websockets import WebSocketDisconnect
+
 from ..engine import DivergenceError
 from . import export
 from .data import MAX_CSV_BYTES, parse_csv
@@ -67,8 +69,7 @@ class Page:
         self.values, self.csv = parse(DEFAULTS), None
         self.session: Session | None = None
         self.playing: asyncio.Task[None] | None = None
-        self.stopping = False
-        self.stale = True  # a new CSV came: the next settings rebuild the data
+        self.stopping, self.stale = False, True  # stale: a new CSV came, the next settings rebuild the data
 
     async def run(self, fn: Any, *args: Any) -> Any:
         return await self.compute.run(self, fn, *args)
@@ -185,7 +186,9 @@ class Page:
                     await self.error(diverged)
                     break
                 await asyncio.sleep(max(0.0, FRAME_SECONDS - (loop.time() - start)))
-        except Exception as exc:  # the page hears of it; a closed socket raises here too
+        except WebSocketDisconnect:  # the tab closed while its frame was sent: nothing to say, nothing to log
+            pass
+        except Exception as exc:  # the page hears of it
             await self.quietly(self.error(describe(exc)))
         finally:
             self.playing = None
