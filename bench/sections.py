@@ -15,6 +15,7 @@ SECTIONS = {
     "vectorization": "bench.vectorization",  # the course's loop vs vectorized logistic step
     "search": "bench.search_speedup",  # Dask search vs sequential, with and without cluster start-up
     "playground": "bench.playground_fps",  # the playground's frames per second (playground engineer)
+    "playground-load": "bench.playground_load",  # 4 heaviest pages beside a default one, then closed (issue 26)
     "distributed": "bench.distributed",  # MPI data-parallel training (MPI engineer)
     "defaults": "bench.defaults_accuracy",  # the estimators' defaults against scikit-learn's accuracy
     "tables": "bench.tables",  # raw mixed tables (penguins, R data sets): layerwise train vs sklearn MLP/HGB pipelines

@@ -3,11 +3,15 @@ their outputs checked: the course's printed figures, a picture in every plotting
 table, ``check(globals())`` as one table row per course function found, and no error or widget warning.
 
 Cells are tagged in the notebooks: "check", "plot", "summary", "figures", and "cats" for those that need
-the course's cat images (they print why and show nothing when the images are absent)."""
+the course's cat images (they print why and show nothing when the images are absent); week 3's "playground"
+cell shows the playground (its iframe's page is fetched from here while the kernel runs) and
+"playground-stop" ends it (its port then refuses)."""
 
 from __future__ import annotations
 
 import re
+import socket
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -31,10 +35,21 @@ def _have_cats():
     return True
 
 
-def _run(name):
+def _run(name, after=None):
+    """The executed notebook; ``after``: {tag: fn(cell)} called from here once a cell of that tag has run,
+    while the kernel is still alive (the playground's server is checked between its two cells)."""
     nb = nbformat.read(str(NOTEBOOKS / f"{name}.ipynb"), as_version=4)
+
+    def executed(cell, **kwargs):
+        for tag in cell.get("metadata", {}).get("tags", []):
+            (after or {}).get(tag, lambda cell: None)(cell)
+
     client = nbclient.NotebookClient(
-        nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}
+        nb,
+        timeout=600,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(NOTEBOOKS)}},
+        on_cell_executed=executed,
     )
     client.execute(env=_kernel_env())  # the kernel imports this checkout's layerwise
     return nb
@@ -76,9 +91,35 @@ def test_week2_notebook():
     assert "train accuracy: 99.04306220095694 %" in text and "test accuracy: 70.0 %" in text
 
 
+class PlaygroundCell:
+    """The playground cell's iframe, fetched from outside the kernel while it runs; its port after stop()."""
+
+    def __init__(self):
+        self.src = self.page = None
+        self.closed = False
+
+    def shown(self, cell):
+        html = "".join(o.get("data", {}).get("text/html", "") for o in cell.outputs)
+        match = re.search(r'<iframe src="(http://127\.0\.0\.1:\d+/)"', html)
+        assert match, f"no iframe in the playground cell's output: {html[:200]!r}"
+        self.src = match.group(1)
+        with urllib.request.urlopen(self.src, timeout=10) as answer:
+            assert answer.status == 200
+            self.page = answer.read().decode()
+
+    def stopped(self, cell):
+        port = int(self.src.rsplit(":", 1)[1].strip("/"))
+        with socket.socket() as s:
+            s.settimeout(2)
+            assert s.connect_ex(("127.0.0.1", port)) != 0, "the playground still answers after stop()"
+        self.closed = True
+
+
 @pytest.mark.slow
 def test_week3_notebook():
-    nb = _run("week3")
+    playground = PlaygroundCell()
+    nb = _run("week3", after={"playground": playground.shown, "playground-stop": playground.stopped})
+    assert 'id="boundary"' in playground.page and playground.closed  # its server answered, then stopped
     _check_outputs(nb, 8, True)
     (figures,) = _tagged(nb, "figures")
     for line in ("0: 0.693162", "1000: 0.258625", "2000: 0.239334", "6000: 0.219094"):  # up to the chaotic part

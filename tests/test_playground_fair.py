@@ -4,6 +4,7 @@ strict JSON only, and the Host allow-list on every interface (IPv6 loopback incl
 
 from __future__ import annotations
 
+import itertools
 import json
 import threading
 import time
@@ -24,7 +25,7 @@ from layerwise.playground import app as app_module
 from layerwise.playground import page as page_module
 from layerwise.playground.app import create_app
 from layerwise.playground.scheduler import FairScheduler
-from layerwise.playground.session import Session
+from layerwise.playground.session import RES, Session
 from layerwise.playground.settings import parse
 
 SAME = {"origin": "http://testserver"}
@@ -96,6 +97,24 @@ def test_training_in_budgeted_chunks_is_exactly_whole_epochs(optimizer, batch, d
         assert np.array_equal(W1, W2) and np.array_equal(b1, b2)
     np.testing.assert_allclose(chunked.state.history["cost"], whole.state.history["cost"], rtol=1e-12)
     assert not chunked.mid_epoch and chunked.frame()[1] == whole.frame()[1]
+
+
+@pytest.mark.parametrize("settings", [HEAVY, {"hidden": "", "dataset": "plane"}, {"hidden": "3,2", "points": 50}])
+def test_heatmaps_drawn_in_slices_are_the_whole_frames(settings):
+    s = Session(parse(settings))
+    s.train(1, 0.0)
+    info, whole = s.frame()
+    for k in (2, 5, 100):  # the budget that asks for k slices at the measured pace
+        s.point_seconds = 1.0 / (RES * RES)
+        parts = s.slices(1.0 / k)
+        assert len(parts) == k and parts[0][0] == 0 and parts[-1][1] == RES * RES
+        assert all(a[1] == b[0] for a, b in itertools.pairwise(parts))
+        maps = s.blank_maps()
+        for start, stop in parts:
+            s.draw(start, stop, maps)
+        assert maps.tobytes() == whole and s.numbers() == info
+    s.point_seconds = 1.0
+    assert len(s.slices(1e-3)) == RES  # however slow the drawing, slices of one picture row at least
 
 
 def test_step_and_export_finish_a_partly_trained_epoch():

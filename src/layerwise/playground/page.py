@@ -3,8 +3,9 @@
 Every text message is one JSON object ``{"type": ...}`` checked against ``HANDLERS`` and the settings
 schema; a refused message, or any error while doing it, answers ``{"type": "error", "message": ...}``
 and the page goes on. All computing goes through the server's ``FairScheduler`` in short jobs: a play
-frame trains for at most ``TRAIN_BUDGET`` seconds (fewer epochs than asked when they do not fit) and
-then draws; step and export finish a partly trained epoch in such slices too. At most
+frame trains for at most ``TRAIN_BUDGET`` seconds (fewer epochs than asked when they do not fit), then
+draws its heatmaps in slices of about that time each; step and export finish a partly trained epoch in
+such slices too, so a page's next frame never waits long behind another page's work. At most
 ``MAX_TRAINING`` pages train at once; the next one is told so.
 """
 
@@ -17,6 +18,8 @@ import logging
 import math
 from typing import Any
 
+from starlette.websockets import WebSocketDisconnect
+
 from ..engine import DivergenceError
 from . import export
 from .data import MAX_CSV_BYTES, parse_csv
@@ -26,7 +29,7 @@ from .settings import BY_NAME, DEFAULTS, parse
 
 MAX_MESSAGE = 2 * MAX_CSV_BYTES  # characters of one text message (a CSV travels JSON-escaped)
 FRAME_SECONDS = 1 / 50  # the play loop's pace: at most 50 frames a second
-TRAIN_BUDGET = 0.010  # seconds of training a frame may take on the shared worker, whatever its settings
+TRAIN_BUDGET = 0.005  # seconds of one job of a page (training, a slice of drawing): the most another page waits
 MAX_TRAINING = 8  # pages training at once; each then gets at least an eighth of the worker
 log = logging.getLogger("layerwise.playground")
 
@@ -66,8 +69,7 @@ class Page:
         self.values, self.csv = parse(DEFAULTS), None
         self.session: Session | None = None
         self.playing: asyncio.Task[None] | None = None
-        self.stopping = False
-        self.stale = True  # a new CSV came: the next settings rebuild the data
+        self.stopping, self.stale = False, True  # stale: a new CSV came, the next settings rebuild the data
 
     async def run(self, fn: Any, *args: Any) -> Any:
         return await self.compute.run(self, fn, *args)
@@ -75,9 +77,21 @@ class Page:
     async def send_json(self, message: dict[str, Any]) -> None:
         await self.ws.send_text(dumps(message))
 
-    async def send_frame(self, info: dict[str, Any], maps: bytes) -> None:
+    async def send_frame(self, epochs: int = 0) -> str | None:
+        """Train up to ``epochs`` epochs (for TRAIN_BUDGET s at most), send the frame, return a divergence or None.
+        A light page does it in one job; a heavier one draws in slices of about TRAIN_BUDGET, a job each."""
+        session, parts = self.session, self.session.slices(TRAIN_BUDGET)
+        if len(parts) == 1:  # advance(0, ...) trains nothing
+            diverged, info, maps = await self.run(lambda: (session.advance(epochs, TRAIN_BUDGET), *session.frame()))
+        else:
+            diverged = await self.run(session.advance, epochs, TRAIN_BUDGET)
+            picture = session.blank_maps()
+            for start, stop in parts:
+                await self.run(session.draw, start, stop, picture)
+            info, maps = await self.run(session.numbers), picture.tobytes()
         head = dumps(info).encode()
         await self.ws.send_bytes(len(head).to_bytes(4, "little") + head + maps)
+        return diverged
 
     async def error(self, message: object) -> None:
         await self.send_json({"type": "error", "message": str(message)})
@@ -95,7 +109,7 @@ class Page:
         self.values, self.session, self.stale = values, session, False
         await self.send_json(await self.run(session.network))
         await self.send_json({"type": "accepted"})
-        await self.send_frame(*await self.run(session.frame))
+        await self.send_frame()
 
     async def on_play(self, msg: dict[str, Any]) -> None:
         if self.playing is None:
@@ -114,13 +128,13 @@ class Page:
     async def on_step(self, msg: dict[str, Any]) -> None:
         await self.pause()  # finishes a partly trained epoch: a step is always one whole epoch
         await self.train_to(self.session.epoch + 1)
-        await self.send_frame(*await self.run(self.session.frame))
+        await self.send_frame()
 
     async def on_reset(self, msg: dict[str, Any]) -> None:
         await self.pause(finish=False)
         await self.run(self.session.reset)
         await self.send_json({"type": "reset"})
-        await self.send_frame(*await self.run(self.session.frame))
+        await self.send_frame()
 
     async def on_gradcheck(self, msg: dict[str, Any]) -> None:
         error = await self.run(self.session.gradient_check)
@@ -167,14 +181,14 @@ class Page:
         try:
             while not self.stopping:
                 start = loop.time()
-                job = (self.session.advance, self.values["epochs_per_frame"], TRAIN_BUDGET)
-                info, maps, diverged = await self.run(*job)
-                await self.send_frame(info, maps)  # the last frame sent shows where training stopped
+                diverged = await self.send_frame(self.values["epochs_per_frame"])  # shows where training stopped
                 if diverged:
                     await self.error(diverged)
                     break
                 await asyncio.sleep(max(0.0, FRAME_SECONDS - (loop.time() - start)))
-        except Exception as exc:  # the page hears of it; a closed socket raises here too
+        except WebSocketDisconnect:  # the tab closed while its frame was sent: nothing to say, nothing to log
+            pass
+        except Exception as exc:  # the page hears of it
             await self.quietly(self.error(describe(exc)))
         finally:
             self.playing = None

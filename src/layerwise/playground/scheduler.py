@@ -5,7 +5,8 @@ at most one core however many pages are open. The next job is always the one who
 least compute so far (the idea of Linux's fair scheduler: a page that asks for little is served at
 once, a greedy page waits for its turn), and a page that joins starts level with the least-served page
 already here, so an old page's long idle time is no debt the newcomers must wait out. A job is never
-cut: fairness also needs each job to be short, which ``Session.advance`` ensures with its time budget.
+cut: fairness also needs each job to be short, which ``Session.advance`` ensures with its time budget and
+``Page.frame`` by drawing the heatmaps in slices of about that time.
 """
 
 from __future__ import annotations

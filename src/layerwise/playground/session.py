@@ -4,10 +4,10 @@
 ``NeuralNetRegressor(random_state=seed)`` would (``core.init_params`` from a legacy RandomState, then
 the shuffling generator from the same stream), so the exported snippet retrains to the same numbers.
 ``step(n)`` runs n epochs of ``engine.run_epoch``; ``advance(epochs, budget)`` runs at most that many
-but stops once ``budget`` seconds are spent, between minibatches (an epoch may end in a later call),
-so one page's frame never holds the shared worker long whatever its settings; ``frame()`` gives the losses, accuracies, weights and
-the heatmaps: the output and every hidden unit's activation A[l] over a RES x RES grid, one byte a pixel
-(-1 -> 0, 0 -> 127.5, 1 -> 255).
+but stops once ``budget`` seconds are spent, between minibatches (an epoch may end in a later call);
+``frame()`` gives the losses, accuracies, weights and the heatmaps: the output and every hidden unit's
+activation A[l] over a RES x RES grid, one byte a pixel (-1 -> 0, 0 -> 127.5, 1 -> 255), which
+``draw`` fills in ``slices`` of about a budget's time each: no page's job holds the shared worker long.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from .data import FEATURES, features, make_dataset
 from .settings import layer_activations
 
 RES = 100  # heatmap pixels per side
+SLICES = (1, 2, 4, 5, 10, 20, 25, 50, 100)  # the ways to cut the RES rows evenly: few sizes, few workspaces
 GRADCHECK_EXAMPLES = 100  # the gradient check runs on the first examples of the training set
 # the page's optimizer -> (engine rule, hyperparameters), as the estimators map their solvers
 OPTIMIZER_RULES = {
@@ -93,6 +94,7 @@ class Session:
         self.order = np.arange(m)  # the shuffled order, kept across epochs as engine.train keeps it
         self.done, self.cost_sum = 0, 0.0  # rows of the current epoch trained, and their summed cost
         self.batch_seconds = 2e-4  # a minibatch's measured time, for sizing the next chunk
+        self.point_seconds = None  # a grid point's measured drawing time, for sizing the frame's slices
 
     @property
     def mid_epoch(self):
@@ -139,14 +141,13 @@ class Session:
                 return
 
     def advance(self, epochs, budget):
-        """The play loop's job: up to ``epochs`` more epochs within ``budget`` seconds, then a frame.
-        Returns (info, heatmaps, the divergence message or None)."""
-        message = None
+        """The play loop's training job: up to ``epochs`` more epochs within ``budget`` seconds (a partial
+        epoch counts as one). Returns the divergence message, or None."""
         try:
-            self.train(self.epoch + epochs, budget)  # a partial epoch counts as one
+            self.train(self.epoch + epochs, budget)
         except DivergenceError as exc:
-            message = str(exc)
-        return (*self.frame(), message)
+            return str(exc)
+        return None
 
     def params(self):
         """A copy of the parameters: (LayerParams(W[l] (n[l], n[l-1]), b[l] (n[l], 1)), ...)."""
@@ -166,14 +167,15 @@ class Session:
 
     def frame(self):
         """(numbers as a JSON-able dict, heatmaps as bytes: output then every hidden unit, RES^2 each)."""
+        maps = self.blank_maps()
+        self.draw(0, RES * RES, maps)
+        return self.numbers(), maps.tobytes()
+
+    def numbers(self):
+        """A frame's numbers: the epoch, train and test loss and accuracy, the weights."""
         train_loss, train_acc = self.evaluate(self.X, self.Y)
         test_loss, test_acc = self.evaluate(self.X_test, self.Y_test)
-        ws = self.net.workspace(self.grid.shape[0])
-        with np.errstate(all="ignore"):
-            out = self.net.forward(ws, self.grid)  # (RES^2, 1)
-        out = 2 * out - 1 if self.task == "classification" else out  # probability 0..1 -> -1..1
-        maps = [_to_bytes(out[:, 0])] + [_to_bytes(ws.A[l].T) for l in range(self.net.L - 1)]  # (n[l], RES^2)
-        info = {
+        return {
             "type": "frame",
             "epoch": self.epoch,
             "train_loss": _number(train_loss),
@@ -183,7 +185,30 @@ class Session:
             "W": [W.tolist() for W in self.net.W],
             "b": [b[:, 0].tolist() for b in self.net.b],
         }
-        return info, b"".join(a.tobytes() for a in maps)
+
+    def blank_maps(self):
+        """The frame's heatmaps to fill: one row of RES^2 bytes for the output, then one per hidden unit."""
+        return np.empty((1 + sum(self.layer_dims[1:-1]), RES * RES), np.uint8)
+
+    def draw(self, start, stop, maps):
+        """Fill maps[:, start:stop], the heatmaps at grid points start:stop; times it for ``slices``."""
+        t = time.perf_counter()
+        ws = self.net.workspace(stop - start)
+        with np.errstate(all="ignore"):
+            out = self.net.forward(ws, self.grid[start:stop])  # (stop - start, 1)
+        maps[0, start:stop] = _to_bytes(2 * out[:, 0] - 1 if self.task == "classification" else out[:, 0])
+        first = 1  # the output's probability 0..1 -> -1..1 above; then each hidden layer's A[l] (n[l], points)
+        for A in ws.A[: self.net.L - 1]:
+            maps[first : first + A.shape[1], start:stop] = _to_bytes(A.T)
+            first += A.shape[1]
+        seconds = (time.perf_counter() - t) / (stop - start)
+        self.point_seconds = seconds if self.point_seconds is None else 0.5 * (self.point_seconds + seconds)
+
+    def slices(self, budget):
+        """The grid cut in runs of whole picture rows, each drawn in about ``budget`` s at the last draws' pace."""
+        need = (self.point_seconds or 0.0) * RES * RES / budget
+        k = next((k for k in SLICES if k >= need), SLICES[-1])
+        return [(i * RES * RES // k, (i + 1) * RES * RES // k) for i in range(k)]
 
     def network(self):
         """What the page draws once per run: shapes, the points, the feature heatmaps."""
@@ -218,16 +243,8 @@ class Session:
 
 def dimension_table(layer_dims, m, activations):
     """The course's shapes per layer l = 1..L: W[l], b[l], Z[l], A[l] for a batch of m examples."""
-    L = len(layer_dims) - 1
-    names = list(activations) + ["output"]
+    n, names = layer_dims, [*activations, "output"]
     return [
-        {
-            "l": l,
-            "g": names[l - 1],
-            "W": [layer_dims[l], layer_dims[l - 1]],
-            "b": [layer_dims[l], 1],
-            "Z": [layer_dims[l], m],
-            "A": [layer_dims[l], m],
-        }
-        for l in range(1, L + 1)
+        {"l": l, "g": names[l - 1], "W": [n[l], n[l - 1]], "b": [n[l], 1], "Z": [n[l], m], "A": [n[l], m]}
+        for l in range(1, len(n))
     ]
