@@ -7,11 +7,13 @@ share no static type, so it is ``Any`` to the type checker, and the shapes are i
 
 from __future__ import annotations
 
+import os
 from typing import Any, TypeAlias
 
 from numpy.typing import NDArray
 
 Array: TypeAlias = Any
 FloatArray: TypeAlias = NDArray[Any]
+StrPath: TypeAlias = "str | os.PathLike[str]"  # a file or folder name, as open() takes it
 
-__all__ = ["Array", "FloatArray", "NDArray"]
+__all__ = ["Array", "FloatArray", "NDArray", "StrPath"]
