@@ -40,7 +40,8 @@ def host(X: Array) -> FloatArray:
     if is_numpy_namespace(xp):
         return np.asarray(X)
     if hasattr(X, "get"):  # CuPy
-        return X.get()
+        found: FloatArray = X.get()
+        return found
     try:
         return np.from_dlpack(X)  # an explicit copy across devices (array_api_strict's device1 too)
     except BufferError:  # NumPy < 2.1 cannot take a read-only array over DLPack: copy it on its device first

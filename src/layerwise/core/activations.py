@@ -120,4 +120,5 @@ sigmoid = ACTIVATIONS["sigmoid"].forward
 
 def get_activation(activation: str | Activation) -> Activation:
     """The ``Activation`` named ``activation`` (or ``activation`` itself if it is one)."""
-    return lookup(ACTIVATIONS, activation, "activation", Activation)
+    found: Activation = lookup(ACTIVATIONS, activation, "activation", Activation)
+    return found

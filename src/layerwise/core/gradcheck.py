@@ -93,7 +93,8 @@ def check_network(
     grads = model_backward(AL, Y, caches, activations, loss)
 
     def cost(ps: Sequence[LayerParams]) -> float:
-        return compute_cost(model_forward(X, ps, activations, loss)[1], Y, loss)
+        found: float = compute_cost(model_forward(X, ps, activations, loss)[1], Y, loss)
+        return found
 
     analytic, approx = [], []
     for l, (p, g) in enumerate(zip(params, grads)):

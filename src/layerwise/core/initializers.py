@@ -49,7 +49,8 @@ def check_random_state(seed: Any) -> np.random.RandomState:
 
 def get_initializer(init: str | Initializer) -> Initializer:
     """The ``Initializer`` named ``init`` (or ``init`` itself if it is one)."""
-    return lookup(INITIALIZERS, init, "initializer", Initializer)
+    found: Initializer = lookup(INITIALIZERS, init, "initializer", Initializer)
+    return found
 
 
 def draw_weights(

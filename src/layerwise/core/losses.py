@@ -44,7 +44,8 @@ def log_softmax(Z: Array) -> Array:
 
 
 def _m(Y: Array) -> int:
-    return Y.shape[1]
+    found: int = Y.shape[1]
+    return found
 
 
 def _bce_cost(ZL: Array, Y: Array) -> Array:
@@ -103,4 +104,5 @@ LOSSES: dict[str, Loss] = {
 
 def get_loss(loss: str | Loss) -> Loss:
     """The ``Loss`` named ``loss`` (or ``loss`` itself if it is one)."""
-    return lookup(LOSSES, loss, "loss", Loss)
+    found: Loss = lookup(LOSSES, loss, "loss", Loss)
+    return found

@@ -122,7 +122,8 @@ def get_optimizer(optimizer: str | Optimizer, **hyperparameters: float) -> Optim
     """The ``Optimizer`` built by the factory named ``optimizer`` (or ``optimizer`` if it is one)."""
     if isinstance(optimizer, Optimizer):
         return optimizer
-    return lookup(OPTIMIZERS, optimizer, "optimizer", Optimizer)(**hyperparameters)
+    found: Optimizer = lookup(OPTIMIZERS, optimizer, "optimizer", Optimizer)(**hyperparameters)
+    return found
 
 
 def update_parameters(params: Params, grads: Grads, learning_rate: float) -> NewParams:

@@ -98,4 +98,5 @@ ACTIVATIONS.update({alias: ACTIVATIONS[name] for alias, name in ALIASES.items()}
 
 
 def get_activation(name: str | InPlaceActivation) -> InPlaceActivation:
-    return lookup(ACTIVATIONS, name, "activation", InPlaceActivation)
+    found: InPlaceActivation = lookup(ACTIVATIONS, name, "activation", InPlaceActivation)
+    return found

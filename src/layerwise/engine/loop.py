@@ -126,7 +126,8 @@ def run_epoch(
         opt.step(net.theta, net.grad, lr, gain)
     if not o.all_finite(net.theta):
         diverged(net, snapshot, state, math.nan, cfg)
-    return cost_sum / total_w
+    found: float = cost_sum / total_w
+    return found
 
 
 def diverging(J: float, state: TrainState) -> bool:

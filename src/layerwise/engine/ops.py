@@ -199,7 +199,8 @@ class EmulatedOps(Ops):
 def host_dtype(dtype: Any) -> np.dtype[Any]:
     """The NumPy dtype of any library's dtype object (``array_api_strict.float32`` -> ``float32``)."""
     try:
-        return np.dtype(dtype)
+        found: np.dtype[Any] = np.dtype(dtype)
+        return found
     except TypeError:
         return np.dtype(str(dtype).rsplit(".", 1)[-1])
 

@@ -215,4 +215,5 @@ def make_optimizer(name: str, size: int, dtype: Any, ops: Ops = NUMPY, **hyperpa
     """
     if name in ("momentum", "nesterov") and hyperparameters.get("beta", 0.9) == 0:
         name, hyperparameters = "gd", {}
-    return lookup(OPTIMIZERS, name, "optimizer")(size, dtype, ops=ops, **hyperparameters)
+    found: GD = lookup(OPTIMIZERS, name, "optimizer")(size, dtype, ops=ops, **hyperparameters)
+    return found

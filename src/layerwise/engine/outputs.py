@@ -97,4 +97,5 @@ OUTPUTS: dict[str, Output] = {
 
 
 def get_output(loss: str | Output) -> Output:
-    return lookup(OUTPUTS, loss, "loss", Output)
+    found: Output = lookup(OUTPUTS, loss, "loss", Output)
+    return found

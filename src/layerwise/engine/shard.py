@@ -85,7 +85,8 @@ def shard_epoch(
         opt.step(net.theta, net.grad, lr, gain)
     if not o.all_finite(net.theta):
         diverged(net, net.snapshot, state, math.nan, cfg)
-    return cost_sum / max(total_w, np.finfo(np.float64).tiny)
+    found: float = cost_sum / max(total_w, np.finfo(np.float64).tiny)
+    return found
 
 
 def local_batches(order: Array, B: int, shuffle: bool, start: int, stop: int) -> Iterator[Any]:

@@ -29,4 +29,5 @@ def blas_threads_for(layer_dims: Sequence[int], batch_size: int) -> AbstractCont
         from threadpoolctl import threadpool_limits  # a dependency of scikit-learn
     except ImportError:  # pragma: no cover
         return nullcontext()
-    return threadpool_limits(limits=1, user_api="blas")
+    found: AbstractContextManager[Any] = threadpool_limits(limits=1, user_api="blas")
+    return found
