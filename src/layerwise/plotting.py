@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import io
 import sys
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -152,7 +151,7 @@ def plot_confusion_matrix(y_true: Array, y_pred: Array, labels: Any = None, ax: 
     return ax
 
 
-def plot_activations(names: Sequence[str] | None = None, ax: Any = None, z: Array | None = None) -> Any:
+def plot_activations(names: list[str] | tuple[str, ...] | None = None, ax: Any = None, z: Array | None = None) -> Any:
     """Each activation g(z) (solid) and its derivative g'(z) (dashed, same color)."""
     from .core.activations import ACTIVATIONS
 
