@@ -142,3 +142,22 @@ def test_mypy_reports_no_error(tmp_path):
     )
     assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
     assert run.stdout.startswith("Success: no issues found"), run.stdout
+
+
+@pytest.mark.slow
+def test_a_users_mypy_reads_the_annotations(tmp_path):
+    # a user's script outside the checkout: mypy follows layerwise's own annotations (py.typed), so a wrong
+    # use is an error; without the marker mypy would skip the package and see Any
+    pytest.importorskip("mypy", reason="mypy is not installed (make typecheck installs it: the lint group)")
+    (tmp_path / "user.py").write_text("import layerwise.core as core\n\nn: str = core.check_layer_dims([2, 1])\n")
+    run = subprocess.run(
+        [sys.executable, "-m", "mypy", "--cache-dir", str(tmp_path / "cache"), "user.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    expected = (
+        'user.py:3: error: Incompatible types in assignment (expression has type "list[int]", variable has type "str")'
+    )
+    assert expected in run.stdout, run.stdout[-4000:] + run.stderr[-2000:]
