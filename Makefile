@@ -10,7 +10,7 @@ EXTRAS := plot,io,search,onnx,web,mpi,notebook
 GROUPS := --group test --group docs
 PIP_MIN := pip>=25.1
 
-.PHONY: demo test test-oldest test-py313 test-matrix bench docs lint format clean install
+.PHONY: demo test test-oldest test-py313 test-matrix bench docs lint typecheck format clean install
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -79,6 +79,12 @@ lint: $(STAMP)
 	$(PIP) install --group lint
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# mypy, configured in pyproject.toml ([tool.mypy]): the whole package, every function annotated; strict on
+# core, engine and io. It runs in the venv that has the package's dependencies, so it reads their types.
+typecheck: $(STAMP)
+	$(PIP) install --group lint
+	$(VENV)/bin/mypy
 
 format: $(STAMP)
 	$(PIP) install --group lint

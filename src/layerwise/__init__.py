@@ -1,6 +1,7 @@
 """layerwise: fully connected neural networks from first principles, in the course's notation."""
 
 from importlib import import_module
+from typing import Any
 
 
 def _version() -> str:
@@ -40,7 +41,7 @@ _LAZY = {
 _SUBPACKAGES = ("search",)  # `import layerwise` then `layerwise.search.search(...)` imports it on first use
 
 
-def __getattr__(name):
+def __getattr__(name: str) -> Any:
     if name in _LAZY:
         return getattr(import_module(_LAZY[name]), name)
     if name in _SUBPACKAGES:
@@ -48,7 +49,7 @@ def __getattr__(name):
     raise AttributeError(f"module 'layerwise' has no attribute {name!r}")
 
 
-def __dir__():
+def __dir__() -> list[str]:
     return sorted(list(globals()) + list(_LAZY) + list(_SUBPACKAGES))
 
 

@@ -13,8 +13,10 @@ from typing import NamedTuple
 import numpy as np
 from sklearn.utils import check_random_state
 
+from ._typing import Array, StrPath
 
-def _layout(X, y, layout):
+
+def _layout(X: Array, y: Array, layout: str) -> tuple[Array, Array]:
     if layout == "samples":
         return X, y
     if layout == "course":
@@ -22,7 +24,9 @@ def _layout(X, y, layout):
     raise ValueError(f"layout must be 'samples' (X (m, n_x)) or 'course' (X (n_x, m)), got {layout!r}")
 
 
-def make_flower(m=400, noise=0.2, random_state=1, layout="samples"):
+def make_flower(
+    m: int = 400, noise: float = 0.2, random_state: int = 1, layout: str = "samples"
+) -> tuple[Array, Array]:
     """The course's planar flower: two classes of m/2 points on the petals r = 4 sin(4t).
 
     With a legacy ``RandomState(random_state)``, for class j = 0 then 1: t = linspace(3.12 j,
@@ -48,7 +52,7 @@ class _CatArrays(NamedTuple):
     y_train: np.ndarray  # (209,) of 0/1, or (1, 209)
     X_test: np.ndarray  # (50, 12288), or (12288, 50)
     y_test: np.ndarray  # (50,), or (1, 50)
-    classes: list  # ["non-cat", "cat"]
+    classes: list[str]  # ["non-cat", "cat"]
 
 
 class CatData(_CatArrays):
@@ -59,7 +63,7 @@ class CatData(_CatArrays):
     images_test: np.ndarray
 
 
-def _read_h5(path, x_key, y_key):
+def _read_h5(path: StrPath, x_key: str, y_key: str) -> tuple[Array, Array, Array]:
     try:
         import h5py
     except ImportError:
@@ -90,7 +94,7 @@ CAT_SOURCE = (
 )
 
 
-def cat_dir_candidates(folder=None):
+def cat_dir_candidates(folder: StrPath | None = None) -> list[Path]:
     """Where the cat images are looked for, in order: ``folder`` alone when given; else $LAYERWISE_CAT_DIR,
     then ``../shared/datasets/catvnoncat`` beside the checkout this layerwise runs from (if it is one), then
     ``datasets/`` in the current folder (where the course's notebooks keep them)."""
@@ -104,7 +108,7 @@ def cat_dir_candidates(folder=None):
     return out
 
 
-def find_cat_dir(folder=None):
+def find_cat_dir(folder: StrPath | None = None) -> Path:
     """The folder holding the course's cat images by the rule of ``cat_dir_candidates``; a clear
     FileNotFoundError naming every place tried otherwise."""
     if folder is not None:
@@ -123,7 +127,7 @@ def find_cat_dir(folder=None):
     )
 
 
-def load_catvnoncat(folder=None, layout="samples"):
+def load_catvnoncat(folder: StrPath | None = None, layout: str = "samples") -> CatData:
     """The course's cat / non-cat images (train_catvnoncat.h5, test_catvnoncat.h5) from ``folder``, or
     where ``find_cat_dir`` finds them: $LAYERWISE_CAT_DIR, then ../shared/datasets/catvnoncat beside the checkout.
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 
-def to_json(value):
+def to_json(value: Any) -> Any:
     """``value`` with NumPy scalars as Python numbers, tuples as lists, dtypes/types by name, str keys.
 
     A ``RandomState`` object becomes None (a generator's state is not a parameter worth keeping).

@@ -17,8 +17,10 @@ from typing import Any
 
 import numpy as np
 
+from ._typing import Array
 
-def _axes(ax):
+
+def _axes(ax: Any) -> Any:
     if ax is not None:
         return ax
     try:
@@ -26,7 +28,7 @@ def _axes(ax):
     except ImportError:
         raise ImportError("plotting needs matplotlib: pip install 'layerwise[plot]'") from None
     fig = Figure(figsize=(6.4, 4.8), layout="constrained")
-    fig._layerwise_display = True  # ours: the notebook's formatter draws it (see _show_in_notebooks)
+    fig._layerwise_display = True  # type: ignore[attr-defined]  # ours: the notebook's formatter draws it (see _show_in_notebooks)
     _show_in_notebooks()
     return fig.add_subplot()
 
@@ -61,7 +63,7 @@ def _title(ax: Any, text: str) -> None:
         ax.set_title(text)
 
 
-def _history(model_or_history):
+def _history(model_or_history: Any) -> dict[str, Any]:
     """A fitted model (``history_``), a history dict, or the course's list of costs -> dict of lists."""
     history = getattr(model_or_history, "history_", model_or_history)
     if isinstance(history, dict):
@@ -73,7 +75,7 @@ def _history(model_or_history):
     raise TypeError(f"expected a fitted model, a history dict or a list of costs, got {type(history).__name__}")
 
 
-def plot_cost(model_or_history, ax=None, xlabel=None, every=1):
+def plot_cost(model_or_history: Any, ax: Any = None, xlabel: str | None = None, every: int = 1) -> Any:
     """The cost after each epoch (or iteration, for a list of costs), training and validation.
 
     ``every``: the recording interval, so the x axis says which iteration each cost is from; the course's
@@ -96,7 +98,9 @@ def plot_cost(model_or_history, ax=None, xlabel=None, every=1):
     return ax
 
 
-def plot_decision_boundary(model, X, y, ax=None, resolution=200, margin=0.5):
+def plot_decision_boundary(
+    model: Any, X: Array, y: Array, ax: Any = None, resolution: int = 200, margin: float = 0.5
+) -> Any:
     """The regions a fitted 2-feature model predicts (filled contours), with the points (X, y) on top.
 
     X (m, 2), y (m,). ``model`` has ``predict`` (or is a function X (k, 2) -> (k,)). The course's form is
@@ -124,7 +128,7 @@ def plot_decision_boundary(model, X, y, ax=None, resolution=200, margin=0.5):
     return ax
 
 
-def plot_confusion_matrix(y_true, y_pred, labels=None, ax=None):
+def plot_confusion_matrix(y_true: Array, y_pred: Array, labels: Any = None, ax: Any = None) -> Any:
     """Counts of (true class i, predicted class j): rows true, columns predicted, numbers in the cells."""
     from sklearn.metrics import confusion_matrix
 
@@ -147,7 +151,7 @@ def plot_confusion_matrix(y_true, y_pred, labels=None, ax=None):
     return ax
 
 
-def plot_activations(names=None, ax=None, z=None):
+def plot_activations(names: list[str] | tuple[str, ...] | None = None, ax: Any = None, z: Array | None = None) -> Any:
     """Each activation g(z) (solid) and its derivative g'(z) (dashed, same color)."""
     from .core.activations import ACTIVATIONS
 
@@ -172,7 +176,7 @@ def plot_activations(names=None, ax=None, z=None):
     return ax
 
 
-def plot_search_results(results, param, score="score", ax=None):
+def plot_search_results(results: Any, param: str, score: str = "score", ax: Any = None) -> Any:
     """Score against one hyperparameter: every trial a point, the best score per value a line.
 
     ``results``: a pandas DataFrame or a list of dicts, one column per hyperparameter and ``score``.

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import Any, Literal, TextIO
 
 
-def bar_enabled(stream=None):
+def bar_enabled(stream: TextIO | None = None) -> bool:
     """True when a bar may be drawn: ``stream`` (stderr) is a terminal and TQDM_DISABLE is not set."""
     if os.environ.get("TQDM_DISABLE", "").strip().lower() not in ("", "0", "false", "no"):
         return False
@@ -30,7 +31,7 @@ def bar_enabled(stream=None):
         return False
 
 
-def _in_notebook():
+def _in_notebook() -> bool:
     """True inside a Jupyter (IPython kernel) session, where tqdm.auto draws a widget."""
     shell = sys.modules.get("IPython")
     get = getattr(shell, "get_ipython", None)
@@ -38,7 +39,7 @@ def _in_notebook():
     return ip is not None and "IPKernelApp" in getattr(ip, "config", {})
 
 
-def _tqdm() -> type:
+def _tqdm() -> Any:
     """The bar class: tqdm's notebook widget in Jupyter when ipywidgets is there, else tqdm's text bar."""
     if _in_notebook():
         try:
@@ -54,7 +55,7 @@ def _tqdm() -> type:
     return tqdm
 
 
-def counter_bar(total, desc, unit, initial=0, enabled=True):
+def counter_bar(total: int | None, desc: str, unit: str, initial: int = 0, enabled: bool = True) -> Any:
     """A bar counting ``unit``s (the search's trials), drawn where ``bar_enabled()`` says."""
     tqdm = _tqdm()
     return tqdm(total=total, initial=initial, desc=desc, unit=unit, disable=not (enabled and bar_enabled()))
@@ -63,15 +64,22 @@ def counter_bar(total, desc, unit, initial=0, enabled=True):
 class Progress:
     """Callable once per epoch with the training state (``n_iter``, ``history``); ``close()`` at the end."""
 
-    def __init__(self, verbose=0, total=None, desc="fit", tol=None, patience=None):
+    def __init__(
+        self,
+        verbose: int = 0,
+        total: int | None = None,
+        desc: str = "fit",
+        tol: float | None = None,
+        patience: int | None = None,
+    ) -> None:
         self.verbose = int(verbose or 0)
         self.tol, self.patience = tol, patience  # the stopping rule, to say why a fit stopped early
         self._bar = None
-        self._stopped = None  # the line that says why, once training stopped before ``total``
+        self._stopped: str | None = None  # the line that says why, once training stopped before ``total``
         if self.verbose == 1 and bar_enabled():
             self._bar = _tqdm()(total=total, desc=desc, unit="epoch", leave=True)
 
-    def __call__(self, state):
+    def __call__(self, state: Any) -> None:
         history = state.history
         cost = history["cost"][-1]
         score = history["val_score"][-1] if history.get("val_score") else None
@@ -89,7 +97,7 @@ class Progress:
         if getattr(state, "stopped", False) and self.verbose:
             self._stop(state, score is not None)
 
-    def stop_reason(self, state, validating):
+    def stop_reason(self, state: Any, validating: bool) -> str:
         """One line: at which epoch training stopped early, and the rule that stopped it."""
         what = "validation score did not improve" if validating else "training cost did not fall"
         rule = f" by tol={self.tol}" if self.tol is not None else ""
@@ -97,7 +105,7 @@ class Progress:
         stop = "early stopping" if validating else "tol"
         return f"Stopped at epoch {state.n_iter} ({stop}): the {what}{rule}{span}"
 
-    def _stop(self, state, validating):
+    def _stop(self, state: Any, validating: bool) -> None:
         self._stopped = self.stop_reason(state, validating)
         if self._bar is not None:  # the bar ends full, at the epoch training stopped, and says so
             self._bar.total = self._bar.n
@@ -109,16 +117,16 @@ class Progress:
         else:
             print(self._stopped, flush=True)
 
-    def close(self):
+    def close(self) -> None:
         if self._bar is not None:
             self._bar.close()
             self._bar = None
             if self._stopped:
                 print(self._stopped, file=sys.stderr, flush=True)
 
-    def __enter__(self):
+    def __enter__(self) -> Progress:
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> Literal[False]:
         self.close()
         return False

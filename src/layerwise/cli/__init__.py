@@ -20,7 +20,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Sequence
 from importlib import import_module
+from types import ModuleType
+from typing import NoReturn
 
 from .errors import UsageError, one_line
 
@@ -38,16 +41,16 @@ _COMMANDS = COMMANDS  # the name the tests knew
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message):  # argparse would print the usage block and exit; we want one line
+    def error(self, message: str) -> NoReturn:  # argparse would print the usage block and exit; we want one line
         raise UsageError(f"{message} (see '{self.prog} --help')")
 
 
-def command_module(name):
+def command_module(name: str) -> ModuleType:
     """The module that implements command ``name``."""
     return import_module(f"{__name__}.{COMMANDS[name][0]}")
 
 
-def build_parser(command=None):
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The parser; only ``command``'s options are built (all when None), so its imports stay lazy."""
     from .. import __version__
 
@@ -67,7 +70,7 @@ def build_parser(command=None):
     return parser
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     command = next((a for a in argv if not a.startswith("-")), None)
     try:
@@ -94,7 +97,7 @@ def main(argv=None):
 SIGPIPE_STATUS = 128 + 13  # the shell's status of a command that SIGPIPE ended
 
 
-def _silence_stdout():
+def _silence_stdout() -> None:
     """Point stdout at /dev/null, so that the interpreter's final flush does not fail on the closed pipe."""
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)

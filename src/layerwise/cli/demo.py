@@ -7,17 +7,20 @@ from __future__ import annotations
 
 import argparse
 import os
+from typing import Any
 
 import numpy as np
 
+from .._typing import Array, StrPath
 
-def _save(ax, folder, name):
+
+def _save(ax: Any, folder: StrPath, name: str) -> None:
     path = os.path.join(folder, name)
     ax.figure.savefig(path, dpi=100)
     print(f"  wrote {path}")
 
 
-def flower(folder):
+def flower(folder: StrPath) -> tuple[float, float]:
     """The course's planar data: a 4-unit tanh hidden layer against logistic regression."""
     from .. import core
     from ..datasets import make_flower
@@ -33,7 +36,7 @@ def flower(folder):
     accuracy_lr = float(np.mean(core.predict(X, params_lr) == Y))
     print(f"Accuracy of logistic regression:      {accuracy_lr:.1%} (a straight line cannot separate the petals)")
 
-    def predict(X_rows):  # (k, 2) rows -> (k,) labels
+    def predict(X_rows: Array) -> Array:  # (k, 2) rows -> (k,) labels
         return core.predict(X_rows.T, params, "tanh").ravel()
 
     ax = plot_decision_boundary(predict, X.T, Y.ravel())
@@ -42,7 +45,7 @@ def flower(folder):
     return accuracy, accuracy_lr
 
 
-def digits(folder):
+def digits(folder: StrPath) -> bool:
     """scikit-learn's 8x8 digits: a 64-64-32-10 ReLU network with Adam, saved, reloaded, used."""
     from sklearn.datasets import load_digits
     from sklearn.model_selection import train_test_split
@@ -87,7 +90,7 @@ def digits(folder):
     return same
 
 
-def configure(p):
+def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--out-dir",
         default="layerwise-demo",
@@ -103,7 +106,7 @@ def run(args: argparse.Namespace) -> int:
     return demo(args.out_dir)
 
 
-def demo(folder="layerwise-demo"):
+def demo(folder: StrPath = "layerwise-demo") -> int:
     """Both demonstrations into ``folder``; 0 when the reloaded model predicts as the trained one."""
     os.makedirs(folder, exist_ok=True)
     flower(folder)

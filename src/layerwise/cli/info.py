@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 
 from .errors import printable
 from .inputs import load_model
 
 
-def configure(p):
+def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("model", metavar="MODEL", help="model file")
 
 
-def run(args):
+def run(args: argparse.Namespace) -> int:
     doc, model = load_model(args.model)
     columns, pre = doc.get("columns") or {}, doc.get("preprocessing")
     lines = [

@@ -6,14 +6,16 @@ import argparse
 import codecs
 import math
 import os
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from .errors import UsageError
 
 TASKS = ("auto", "classification", "regression")
+T = TypeVar("T")
 
 
-def _parse(text, cast, ok, expected):
+def _parse(text: str, cast: Callable[[str], T], ok: Callable[[T], bool], expected: str) -> T:
     try:
         value = cast(text)
     except ValueError:
@@ -23,23 +25,23 @@ def _parse(text, cast, ok, expected):
     return value
 
 
-def positive_int(text):
+def positive_int(text: str) -> int:
     return _parse(text, int, lambda v: v >= 1, "a positive integer")
 
 
-def positive_float(text):
+def positive_float(text: str) -> float:
     return _parse(text, float, lambda v: 0 < v < math.inf, "a positive number")
 
 
-def fraction(text):
+def fraction(text: str) -> float:
     return _parse(text, float, lambda v: 0 <= v < 1, "a fraction in [0, 1)")
 
 
-def open_fraction(text):
+def open_fraction(text: str) -> float:
     return _parse(text, float, lambda v: 0 < v < 1, "a fraction in (0, 1)")
 
 
-def hidden_sizes(text):
+def hidden_sizes(text: str) -> tuple[int, ...]:
     """'20,7,5' -> (20, 7, 5); '' or 'none' -> () (no hidden layer: logistic/linear regression)."""
     if text.strip().lower() in ("", "none"):
         return ()
@@ -52,11 +54,11 @@ def hidden_sizes(text):
     return sizes
 
 
-def batch_size(text):
+def batch_size(text: str) -> int | str:
     return "auto" if text == "auto" else positive_int(text)
 
 
-def l2_penalty(text):
+def l2_penalty(text: str) -> float | str:
     """'auto' (the estimator's default) or a number >= 0."""
     return "auto" if text == "auto" else _parse(text, float, lambda v: 0 <= v < math.inf, "a number >= 0 or auto")
 
@@ -106,7 +108,9 @@ def read_options(args: argparse.Namespace) -> dict[str, Any]:
     return {"sep": getattr(args, "sep", None), "encoding": getattr(args, "encoding", None)}
 
 
-def add_data_options(p, target_help="target column (for .npy a column number, e.g. -1)"):
+def add_data_options(
+    p: argparse.ArgumentParser, target_help: str = "target column (for .npy a column number, e.g. -1)"
+) -> None:
     """DATA and --target COL, and --sep/--encoding for CSV."""
     p.add_argument("data", metavar="DATA", help="data file: .csv, .tsv, .parquet, .npy, .npz, .h5/.hdf5")
     p.add_argument("--target", required=True, metavar="COL", help=target_help)
@@ -114,7 +118,19 @@ def add_data_options(p, target_help="target column (for .npy a column number, e.
 
 
 # suffixes that say a file is data, a picture or another program's model: never a layerwise model file
-NOT_A_MODEL = (".csv", ".tsv", ".parquet", ".pq", ".npy", ".npz", ".h5", ".hdf5", ".json", ".jsonl", ".txt")
+NOT_A_MODEL: tuple[str, ...] = (
+    ".csv",
+    ".tsv",
+    ".parquet",
+    ".pq",
+    ".npy",
+    ".npz",
+    ".h5",
+    ".hdf5",
+    ".json",
+    ".jsonl",
+    ".txt",
+)
 NOT_A_MODEL += (".png", ".pdf", ".svg", ".jpg", ".jpeg", ".onnx", ".pkl", ".pickle", ".joblib", ".pt", ".pth")
 
 
@@ -162,7 +178,7 @@ def check_plot(path: str) -> None:
     check_output("--plot", path, tuple(f".{k}" for k in FigureCanvasBase.get_supported_filetypes()))
 
 
-def add_task_option(p):
+def add_task_option(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--task",
         choices=TASKS,
@@ -173,7 +189,7 @@ def add_task_option(p):
     )
 
 
-def add_scale_option(p, when="fitted on the training data"):
+def add_scale_option(p: argparse.ArgumentParser, when: str = "fitted on the training data") -> None:
     from ..io.preprocessing import SCALERS
 
     p.add_argument(
@@ -192,7 +208,7 @@ MAX_CLASSES = 20
 MAX_CLASS_SHARE = 0.05
 
 
-def inferred_task(y):
+def inferred_task(y: Any) -> str:
     """'classification' or 'regression' for target values y (n_samples,) or (n_samples, n_targets)."""
     import numpy as np
 
@@ -207,7 +223,7 @@ def inferred_task(y):
     return "regression" if distinct > MAX_CLASSES and distinct > MAX_CLASS_SHARE * n else "classification"
 
 
-def task_of(y, task):
+def task_of(y: Any, task: str) -> str:
     """``task`` itself, or for "auto" the task the target's values say (``inferred_task``)."""
     if task != "auto":
         if task == "regression" and y.dtype.kind not in "biuf":
@@ -216,7 +232,7 @@ def task_of(y, task):
     return inferred_task(y)
 
 
-def estimator_class(task):
+def estimator_class(task: str) -> type[Any]:
     """NeuralNetClassifier or NeuralNetRegressor for 'classification' or 'regression'."""
     from ..estimators import NeuralNetClassifier, NeuralNetRegressor
 

@@ -9,7 +9,7 @@ import socket
 from .errors import UsageError
 
 
-def port_number(text):
+def port_number(text: str) -> int:
     try:
         port = int(text)
     except ValueError:
@@ -19,7 +19,7 @@ def port_number(text):
     return port
 
 
-def configure(parser):
+def configure(parser: argparse.ArgumentParser) -> None:
     parser.description = (
         "A local web page where the course's networks learn live: training runs in layerwise "
         "on this machine, the page draws. Needs the web extra: pip install 'layerwise[web]'."
@@ -41,7 +41,7 @@ def configure(parser):
     parser.add_argument("--no-browser", action="store_true", help="do not open the default web browser")
 
 
-def check_free(host, port):
+def check_free(host: str, port: int) -> None:
     """UsageError if host:port cannot be listened on."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     try:
@@ -54,7 +54,7 @@ def check_free(host, port):
         ) from None
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     try:
         import starlette  # noqa: F401
         import uvicorn  # noqa: F401

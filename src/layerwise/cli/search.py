@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 from .errors import UsageError, require
 from .options import (
@@ -21,7 +22,7 @@ from .options import (
 SAMPLER_NAMES = ("grid", "random", "tpe")
 
 
-def configure(p):
+def configure(p: argparse.ArgumentParser) -> None:
     add_data_options(p)
     p.add_argument(
         "--space",
@@ -62,7 +63,7 @@ def configure(p):
     p.add_argument("--workers", type=positive_int, metavar="N", help="size of the local cluster")
 
 
-def _save_plot(result, path):
+def _save_plot(result: Any, path: str) -> None:
     fig = result.plot()
     fig.savefig(path, dpi=100)
     print(f"Saved score against each hyperparameter to {path}")

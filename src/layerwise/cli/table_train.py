@@ -83,9 +83,10 @@ def run(args: Any, estimator: Any, task_line: Any, fitting: Any, report_and_save
     print("Columns:")
     print(format_report(prep.report()))
     m = len(y)
-    return report_and_save(
+    code: int = report_and_save(
         args, pipeline, task, (m, len(columns)), pipeline.score(columns, y), None, list(prep.feature_names_in_)
     )
+    return code
 
 
 __all__ = ["TABLE_SUFFIXES", "configure", "run", "names"]

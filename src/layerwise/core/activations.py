@@ -15,50 +15,51 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from .._backend import namespace
+from .._typing import Array
 from .registry import lookup
 
 
 class Activation(NamedTuple):
     name: str
-    forward: Callable  # Z -> A
-    backward: Callable  # (dA, Z) -> dZ = dA * g'(Z)
+    forward: Callable[[Array], Array]  # Z -> A
+    backward: Callable[[Array, Array], Array]  # (dA, Z) -> dZ = dA * g'(Z)
 
-    def derivative(self, Z):
+    def derivative(self, Z: Array) -> Array:
         """g'(Z), elementwise (the backward pass with dA = 1)."""
         return self.backward(_ones_like(Z), Z)
 
 
-def _ones_like(Z):
+def _ones_like(Z: Array) -> Array:
     return namespace(Z).ones_like(Z)
 
 
-def _sigmoid(Z):
+def _sigmoid(Z: Array) -> Array:
     # 1 / (1 + e^-z) for z >= 0 and e^z / (1 + e^z) for z < 0, both from e^-|z| <= 1: never overflows.
     xp = namespace(Z)
     E = xp.exp(-xp.abs(Z))
     return xp.where(Z >= 0, 1.0 / (1.0 + E), E / (1.0 + E))
 
 
-def _sigmoid_backward(dA, Z):
+def _sigmoid_backward(dA: Array, Z: Array) -> Array:
     S = _sigmoid(Z)
     return dA * (S * (1.0 - S))  # g'(z) = a (1 - a)
 
 
-def _tanh(Z):
+def _tanh(Z: Array) -> Array:
     return namespace(Z).tanh(Z)
 
 
-def _tanh_backward(dA, Z):
+def _tanh_backward(dA: Array, Z: Array) -> Array:
     T = namespace(Z).tanh(Z)
     return dA * (1.0 - T * T)  # g'(z) = 1 - a^2
 
 
-def _relu(Z):
+def _relu(Z: Array) -> Array:
     xp = namespace(Z)
     return xp.where(Z > 0, Z, xp.zeros_like(Z))
 
 
-def _relu_backward(dA, Z):
+def _relu_backward(dA: Array, Z: Array) -> Array:
     xp = namespace(Z)
     return xp.where(Z > 0, dA, xp.zeros_like(dA))  # g'(z) = 1 if z > 0 else 0 (0 at the kink)
 
@@ -68,11 +69,11 @@ def leaky_relu(slope: float = 0.01) -> Activation:
     if not 0.0 <= slope < 1.0:
         raise ValueError(f"leaky_relu slope must be in [0, 1), got {slope!r}; use a small value such as 0.01")
 
-    def forward(Z):
+    def forward(Z: Array) -> Array:
         xp = namespace(Z)
         return xp.where(Z > 0, Z, slope * Z)
 
-    def backward(dA, Z):
+    def backward(dA: Array, Z: Array) -> Array:
         xp = namespace(Z)
         return xp.where(Z > 0, dA, slope * dA)  # g'(z) = 1 if z > 0 else slope
 
@@ -80,22 +81,22 @@ def leaky_relu(slope: float = 0.01) -> Activation:
     return Activation(name, forward, backward)
 
 
-def _linear(Z):
+def _linear(Z: Array) -> Array:
     return Z
 
 
-def _linear_backward(dA, Z):
+def _linear_backward(dA: Array, Z: Array) -> Array:
     return dA  # g'(z) = 1
 
 
-def softmax(Z):
+def softmax(Z: Array) -> Array:
     """Column-wise softmax, Z (n[L], m) -> A (n[L], m), shifted by the column max (no overflow)."""
     xp = namespace(Z)
     E = xp.exp(Z - xp.max(Z, axis=0, keepdims=True))
     return E / xp.sum(E, axis=0, keepdims=True)
 
 
-def _softmax_backward(dA, Z):
+def _softmax_backward(dA: Array, Z: Array) -> Array:
     # Jacobian-vector product of softmax: dZ = A * (dA - sum_k dA_k A_k); the CE loss fuses it to A - Y.
     xp = namespace(Z)
     A = softmax(Z)
@@ -117,6 +118,7 @@ HIDDEN_ACTIVATIONS = tuple(n for n in ACTIVATIONS if n != "softmax")  # softmax 
 sigmoid = ACTIVATIONS["sigmoid"].forward
 
 
-def get_activation(activation) -> Activation:
+def get_activation(activation: str | Activation) -> Activation:
     """The ``Activation`` named ``activation`` (or ``activation`` itself if it is one)."""
-    return lookup(ACTIVATIONS, activation, "activation", Activation)
+    found: Activation = lookup(ACTIVATIONS, activation, "activation", Activation)
+    return found

@@ -9,14 +9,18 @@ float64: it is a checking tool, not a training path.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import Any
+
 import numpy as np
 
 from .._backend import host
-from .losses import get_loss
+from .._typing import Array
+from .losses import Loss, get_loss
 from .network import LayerParams, compute_cost, model_backward, model_forward
 
 
-def relative_error(grad, gradapprox):
+def relative_error(grad: Array, gradapprox: Array) -> float:
     """||grad - gradapprox|| / (||grad|| + ||gradapprox||), 0.0 when both are zero."""
     grad = np.ravel(np.asarray(host(grad), dtype=np.float64))
     gradapprox = np.ravel(np.asarray(host(gradapprox), dtype=np.float64))
@@ -24,7 +28,7 @@ def relative_error(grad, gradapprox):
     return 0.0 if denominator == 0 else float(np.linalg.norm(grad - gradapprox) / denominator)
 
 
-def numerical_gradient(f, x, eps=1e-7):
+def numerical_gradient(f: Callable[[Array], Any], x: Array, eps: float = 1e-7) -> Array:
     """Central-difference gradient of the scalar function ``f`` at the array ``x`` (same shape)."""
     x = np.array(host(x), dtype=np.float64)  # a copy: the caller's array is never changed
     grad = np.zeros_like(x)
@@ -39,7 +43,14 @@ def numerical_gradient(f, x, eps=1e-7):
     return grad
 
 
-def check_block(forward, backward, inputs, dout, eps=1e-7, per_example=(0,)):
+def check_block(
+    forward: Callable[..., Any],
+    backward: Callable[..., Any],
+    inputs: Sequence[Array],
+    dout: Array,
+    eps: float = 1e-7,
+    per_example: Sequence[int] = (0,),
+) -> list[float]:
     """Relative error of a block's backward against numerical gradients, one per input.
 
     ``forward(*inputs) -> (out, cache)``, ``backward(dout, cache) -> gradients of inputs, in order``.
@@ -56,7 +67,7 @@ def check_block(forward, backward, inputs, dout, eps=1e-7, per_example=(0,)):
     errors = []
     for k, x in enumerate(inputs):
 
-        def f(xk, k=k):
+        def f(xk: Array, k: int = k) -> Any:
             args = list(inputs)
             args[k] = xk
             return np.sum(forward(*args)[0] * dout) / m
@@ -66,7 +77,14 @@ def check_block(forward, backward, inputs, dout, eps=1e-7, per_example=(0,)):
     return errors
 
 
-def check_network(X, Y, params, activations="relu", loss="binary_crossentropy", eps=1e-7):
+def check_network(
+    X: Array,
+    Y: Array,
+    params: Sequence[LayerParams],
+    activations: str | Sequence[str] = "relu",
+    loss: str | Loss = "binary_crossentropy",
+    eps: float = 1e-7,
+) -> float:
     """Whole-network check: relative error of backprop's gradients over all W[l], b[l] at once."""
     X, Y = np.asarray(host(X), np.float64), np.asarray(host(Y), np.float64)
     params = tuple(LayerParams(np.asarray(host(p.W), np.float64), np.asarray(host(p.b), np.float64)) for p in params)
@@ -74,14 +92,15 @@ def check_network(X, Y, params, activations="relu", loss="binary_crossentropy", 
     AL, caches = model_forward(X, params, activations, loss)
     grads = model_backward(AL, Y, caches, activations, loss)
 
-    def cost(ps):
-        return compute_cost(model_forward(X, ps, activations, loss)[1], Y, loss)
+    def cost(ps: Sequence[LayerParams]) -> float:
+        found: float = compute_cost(model_forward(X, ps, activations, loss)[1], Y, loss)
+        return found
 
     analytic, approx = [], []
     for l, (p, g) in enumerate(zip(params, grads)):
         for field, dfield in (("W", g.dW), ("b", g.db)):
 
-            def f(value, l=l, field=field):
+            def f(value: Array, l: int = l, field: str = field) -> float:
                 ps = list(params)
                 ps[l] = ps[l]._replace(**{field: value})
                 return cost(tuple(ps))

@@ -13,17 +13,18 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Callable
-from typing import NamedTuple
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
 
 import numpy as np
 
+from .._typing import FloatArray
 from .registry import lookup
 
 
 class Initializer(NamedTuple):
     name: str
-    scale: Callable  # n_prev -> float; 0.0 means zeros (no draw)
+    scale: Callable[[int], float]  # n_prev -> float; 0.0 means zeros (no draw)
 
 
 INITIALIZERS: dict[str, Initializer] = {
@@ -34,24 +35,27 @@ INITIALIZERS: dict[str, Initializer] = {
 }
 
 
-def check_random_state(seed: int | np.random.RandomState | None) -> np.random.RandomState:
+def check_random_state(seed: Any) -> np.random.RandomState:
     """scikit-learn's rule, without importing it (the core needs NumPy only): None -> NumPy's global
     RandomState, an int -> RandomState(seed), a RandomState -> itself."""
     if seed is None or seed is np.random:
         return np.random.mtrand._rand
     if isinstance(seed, numbers.Integral):
-        return np.random.RandomState(seed)
+        return np.random.RandomState(int(seed))
     if isinstance(seed, np.random.RandomState):
         return seed
     raise ValueError(f"{seed!r} cannot be used to seed a numpy.random.RandomState instance")
 
 
-def get_initializer(init) -> Initializer:
+def get_initializer(init: str | Initializer) -> Initializer:
     """The ``Initializer`` named ``init`` (or ``init`` itself if it is one)."""
-    return lookup(INITIALIZERS, init, "initializer", Initializer)
+    found: Initializer = lookup(INITIALIZERS, init, "initializer", Initializer)
+    return found
 
 
-def draw_weights(layer_dims, init="random", random_state=None, dtype=np.float64):
+def draw_weights(
+    layer_dims: Sequence[int], init: str | Initializer = "random", random_state: Any = None, dtype: Any = np.float64
+) -> list[tuple[FloatArray, FloatArray]]:
     """Host (NumPy) weights and zero biases, layer by layer.
 
     layer_dims [n[0], ..., n[L]] -> [(W[l] (n[l], n[l-1]), b[l] (n[l], 1)) for l = 1..L]
@@ -75,7 +79,7 @@ def draw_weights(layer_dims, init="random", random_state=None, dtype=np.float64)
     return layers
 
 
-def check_layer_dims(layer_dims):
+def check_layer_dims(layer_dims: Sequence[int]) -> list[int]:
     """``layer_dims`` as a list of positive ints, at least [n_x, n_y]; ValueError otherwise."""
     dims = list(layer_dims)
     if len(dims) < 2:

@@ -13,28 +13,29 @@ inputs. ``layer`` (1-based) only serves error messages.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from .._backend import namespace
+from .._typing import Array
 from .activations import get_activation
 
 
 class LinearCache(NamedTuple):
-    A_prev: object  # (n[l-1], m)
-    W: object  # (n[l], n[l-1])
-    b: object  # (n[l], 1)
+    A_prev: Array  # (n[l-1], m)
+    W: Array  # (n[l], n[l-1])
+    b: Array  # (n[l], 1)
 
 
 class LayerCache(NamedTuple):
     linear: LinearCache
-    Z: object  # (n[l], m)
+    Z: Array  # (n[l], m)
 
 
-def _where(layer):
+def _where(layer: int | None) -> str:
     return f"layer {layer}" if layer is not None else "this layer"
 
 
-def check_linear_shapes(A_prev, W, b, layer=None):
+def check_linear_shapes(A_prev: Array, W: Array, b: Array, layer: int | None = None) -> None:
     """ValueError naming the layer and both shapes when W[l], b[l] and A[l-1] do not fit."""
     if len(W.shape) != 2 or len(A_prev.shape) != 2:
         raise ValueError(
@@ -51,14 +52,14 @@ def check_linear_shapes(A_prev, W, b, layer=None):
         )
 
 
-def linear_forward(A_prev, W, b, layer=None):
+def linear_forward(A_prev: Array, W: Array, b: Array, layer: int | None = None) -> tuple[Array, LinearCache]:
     """Z = W A_prev + b.  A_prev (n[l-1], m), W (n[l], n[l-1]), b (n[l], 1) -> Z (n[l], m)."""
     check_linear_shapes(A_prev, W, b, layer)
     Z = W @ A_prev + b  # (n[l], m): b broadcasts over the m columns
     return Z, LinearCache(A_prev, W, b)
 
 
-def linear_backward(dZ, cache: LinearCache, need_dA_prev=True):
+def linear_backward(dZ: Array, cache: LinearCache, need_dA_prev: bool = True) -> tuple[Array | None, Array, Array]:
     """dZ (n[l], m) -> dA_prev (n[l-1], m) or None, dW (n[l], n[l-1]), db (n[l], 1).
 
     ``need_dA_prev=False`` skips W^T dZ (for the first layer, where dA[0] is never used).
@@ -72,14 +73,18 @@ def linear_backward(dZ, cache: LinearCache, need_dA_prev=True):
     return dA_prev, dW, db
 
 
-def linear_activation_forward(A_prev, W, b, activation, layer=None):
+def linear_activation_forward(
+    A_prev: Array, W: Array, b: Array, activation: Any, layer: int | None = None
+) -> tuple[Array, LayerCache]:
     """A = g(W A_prev + b).  A_prev (n[l-1], m) -> A (n[l], m), LayerCache."""
     Z, linear_cache = linear_forward(A_prev, W, b, layer)
     A = get_activation(activation).forward(Z)
     return A, LayerCache(linear_cache, Z)
 
 
-def linear_activation_backward(dA, cache: LayerCache, activation, need_dA_prev=True):
+def linear_activation_backward(
+    dA: Array, cache: LayerCache, activation: Any, need_dA_prev: bool = True
+) -> tuple[Array | None, Array, Array]:
     """dA (n[l], m) -> dA_prev (n[l-1], m), dW (n[l], n[l-1]), db (n[l], 1), through g'(Z)."""
     dZ = get_activation(activation).backward(dA, cache.Z)  # (n[l], m)
     return linear_backward(dZ, cache.linear, need_dA_prev)

@@ -18,57 +18,59 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from .._backend import namespace
+from .._typing import Array
 from .registry import lookup
 
 
 class Loss(NamedTuple):
     name: str
     output: str  # name of the output activation in ACTIVATIONS
-    cost: Callable  # (ZL, Y) -> J
-    delta: Callable  # (AL, Y) -> dZL
-    check_targets: Callable  # Y -> None, raises ValueError
+    cost: Callable[[Array, Array], Array]  # (ZL, Y) -> J
+    delta: Callable[[Array, Array], Array]  # (AL, Y) -> dZL
+    check_targets: Callable[[Array], None]  # Y -> None, raises ValueError
 
 
-def softplus(Z):
+def softplus(Z: Array) -> Array:
     """log(1 + e^z) = max(z, 0) + log1p(e^-|z|), finite for every finite z."""
     xp = namespace(Z)
     return xp.maximum(Z, xp.zeros_like(Z)) + xp.log1p(xp.exp(-xp.abs(Z)))
 
 
-def log_softmax(Z):
+def log_softmax(Z: Array) -> Array:
     """Column-wise log softmax by log-sum-exp, Z (n, m) -> (n, m)."""
     xp = namespace(Z)
     Zs = Z - xp.max(Z, axis=0, keepdims=True)
     return Zs - xp.log(xp.sum(xp.exp(Zs), axis=0, keepdims=True))
 
 
-def _m(Y):
-    return Y.shape[1]
+def _m(Y: Array) -> int:
+    found: int = Y.shape[1]
+    return found
 
 
-def _bce_cost(ZL, Y):
+def _bce_cost(ZL: Array, Y: Array) -> Array:
     # -[y log a + (1-y) log(1-a)] with a = sigmoid(z) equals softplus(z) - y z.
     xp = namespace(ZL)
     return xp.sum(softplus(ZL) - Y * ZL) / _m(Y)
 
 
-def _cce_cost(ZL, Y):
+def _cce_cost(ZL: Array, Y: Array) -> Array:
     xp = namespace(ZL)
     return -xp.sum(Y * log_softmax(ZL)) / _m(Y)
 
 
-def _mse_cost(ZL, Y):
+def _mse_cost(ZL: Array, Y: Array) -> Array:
     # J = 1/(2m) sum (a - y)^2, so that dJ/dZ[L] = (A[L] - Y) / m like the other two.
     xp = namespace(ZL)
     D = ZL - Y
     return xp.sum(D * D) / (2 * _m(Y))
 
 
-def _delta(AL, Y):
+def _delta(AL: Array, Y: Array) -> Array:
     return AL - Y
 
 
-def _check_binary(Y):
+def _check_binary(Y: Array) -> None:
     xp = namespace(Y)
     if not bool(xp.all((Y == 0) | (Y == 1))):
         raise ValueError(
@@ -77,7 +79,7 @@ def _check_binary(Y):
         )
 
 
-def _check_one_hot(Y):
+def _check_one_hot(Y: Array) -> None:
     xp = namespace(Y)
     ok = bool(xp.all((Y == 0) | (Y == 1))) and bool(xp.all(xp.sum(Y, axis=0) == 1))
     if not ok:
@@ -87,7 +89,7 @@ def _check_one_hot(Y):
         )
 
 
-def _check_real(Y):
+def _check_real(Y: Array) -> None:
     xp = namespace(Y)
     if not bool(xp.all(xp.isfinite(Y))):
         raise ValueError("mean squared error expects finite targets; got NaN or infinity. Remove or impute them.")
@@ -100,6 +102,7 @@ LOSSES: dict[str, Loss] = {
 }
 
 
-def get_loss(loss) -> Loss:
+def get_loss(loss: str | Loss) -> Loss:
     """The ``Loss`` named ``loss`` (or ``loss`` itself if it is one)."""
-    return lookup(LOSSES, loss, "loss", Loss)
+    found: Loss = lookup(LOSSES, loss, "loss", Loss)
+    return found

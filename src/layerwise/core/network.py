@@ -7,28 +7,36 @@ name for all, or L-1 names); the output layer belongs to the loss (sigmoid, soft
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from collections.abc import Sequence
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from .._backend import like, namespace, policy_dtype
-from .activations import get_activation
+from .._typing import Array
+from .activations import Activation, get_activation
 from .initializers import check_layer_dims, draw_weights
-from .layers import linear_activation_backward, linear_activation_forward, linear_backward
-from .losses import get_loss
+from .layers import LayerCache, linear_activation_backward, linear_activation_forward, linear_backward
+from .losses import Loss, get_loss
 
 
 class LayerParams(NamedTuple):
-    W: object  # (n[l], n[l-1])
-    b: object  # (n[l], 1)
+    W: Array  # (n[l], n[l-1])
+    b: Array  # (n[l], 1)
 
 
 class LayerGrads(NamedTuple):
-    dW: object  # (n[l], n[l-1])
-    db: object  # (n[l], 1)
+    dW: Array  # (n[l], n[l-1])
+    db: Array  # (n[l], 1)
 
 
-def init_params(layer_dims, init="random", random_state=None, dtype=np.float64, like_array=None):
+def init_params(
+    layer_dims: Sequence[int],
+    init: Any = "random",
+    random_state: Any = None,
+    dtype: Any = np.float64,
+    like_array: Array | None = None,
+) -> tuple[LayerParams, ...]:
     """Weights drawn on the host, layer by layer (see ``initializers``), biases zero.
 
     layer_dims [n[0], ..., n[L]] -> (LayerParams(W[l] (n[l], n[l-1]), b[l] (n[l], 1)), ...) for l = 1..L.
@@ -42,7 +50,7 @@ def init_params(layer_dims, init="random", random_state=None, dtype=np.float64, 
     return tuple(LayerParams(like(W, like_array), like(b, like_array)) for W, b in layers)
 
 
-def hidden_activations(activations, L):
+def hidden_activations(activations: Any, L: int) -> list[Activation]:
     """One activation per hidden layer, l = 1..L-1, from one name or a sequence of L-1 names."""
     if isinstance(activations, str) or not hasattr(activations, "__len__"):
         return [get_activation(activations)] * (L - 1)
@@ -54,14 +62,16 @@ def hidden_activations(activations, L):
     return acts
 
 
-def check_finite(name, A):
+def check_finite(name: str, A: Array) -> None:
     """ValueError if ``A`` holds NaN or infinity."""
     xp = namespace(A)
     if not bool(xp.all(xp.isfinite(A))):
         raise ValueError(f"{name} contains NaN or infinity; remove or impute those values before training")
 
 
-def model_forward(X, params, activations="relu", loss="binary_crossentropy"):
+def model_forward(
+    X: Array, params: Sequence[LayerParams], activations: Any = "relu", loss: str | Loss = "binary_crossentropy"
+) -> tuple[Array, list[LayerCache]]:
     """X (n[0], m) -> AL (n[L], m), caches (one LayerCache per layer, l = 1..L)."""
     L = len(params)
     acts = hidden_activations(activations, L) + [get_activation(get_loss(loss).output)]
@@ -72,7 +82,7 @@ def model_forward(X, params, activations="relu", loss="binary_crossentropy"):
     return A, caches
 
 
-def check_output_shape(AL, Y):
+def check_output_shape(AL: Array, Y: Array) -> None:
     if tuple(AL.shape) != tuple(Y.shape):
         raise ValueError(
             f"output layer: AL has shape {tuple(AL.shape)} (n[L], m) but Y has shape {tuple(Y.shape)}; "
@@ -80,14 +90,20 @@ def check_output_shape(AL, Y):
         )
 
 
-def compute_cost(caches, Y, loss="binary_crossentropy"):
+def compute_cost(caches: Sequence[LayerCache], Y: Array, loss: str | Loss = "binary_crossentropy") -> Array:
     """The cost J from the output layer's logits Z[L] (the last cache), stably."""
     ZL = caches[-1].Z
     check_output_shape(ZL, Y)
     return get_loss(loss).cost(ZL, Y)
 
 
-def model_backward(AL, Y, caches, activations="relu", loss="binary_crossentropy"):
+def model_backward(
+    AL: Array,
+    Y: Array,
+    caches: Sequence[LayerCache],
+    activations: Any = "relu",
+    loss: str | Loss = "binary_crossentropy",
+) -> tuple[LayerGrads, ...]:
     """AL (n[L], m), Y (n[L], m) -> (LayerGrads(dW[l], db[l]), ...) for l = 1..L.
 
     dZ[L] = AL - Y comes from the loss; dA[0] is never computed.
@@ -104,13 +120,17 @@ def model_backward(AL, Y, caches, activations="relu", loss="binary_crossentropy"
     return tuple(reversed(grads))
 
 
-def predict_proba(X, params, activations="relu", loss="binary_crossentropy"):
+def predict_proba(
+    X: Array, params: Sequence[LayerParams], activations: Any = "relu", loss: str | Loss = "binary_crossentropy"
+) -> Array:
     """X (n[0], m) -> AL (n[L], m): probabilities (or values, for mse)."""
     AL, _ = model_forward(X, params, activations, loss)
     return AL
 
 
-def predict(X, params, activations="relu", loss="binary_crossentropy"):
+def predict(
+    X: Array, params: Sequence[LayerParams], activations: Any = "relu", loss: str | Loss = "binary_crossentropy"
+) -> Array:
     """X (n[0], m) -> predictions (1, m): 0/1 for sigmoid (threshold 0.5, as the course),
     the class index for softmax, AL itself (n[L], m) for mse."""
     xp = namespace(X)

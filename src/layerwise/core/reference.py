@@ -20,13 +20,15 @@ import math
 
 import numpy as np
 
+from .._typing import Array
 
-def _sigma(z):
+
+def _sigma(z: float) -> float:
     # the same value as 1 / (1 + e^-z), written so that no z overflows
     return 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))
 
 
-def propagate_loops(w, b, X, Y):
+def propagate_loops(w: Array, b: Array, X: Array, Y: Array) -> tuple[Array, float, float]:
     """Two loops, over examples and features. w (n_x, 1), b scalar, X (n_x, m), Y (1, m) ->
     (dw (n_x, 1), db, cost)."""
     n_x, m = X.shape
@@ -47,7 +49,7 @@ def propagate_loops(w, b, X, Y):
     return np.array(dw).reshape(n_x, 1) / m, db / m, J / m
 
 
-def propagate_example_loop(w, b, X, Y):
+def propagate_example_loop(w: Array, b: Array, X: Array, Y: Array) -> tuple[Array, float, float]:
     """One loop, over examples; each example's features are vectorized (dw += x(i) dz(i))."""
     n_x, m = X.shape
     J, dw, db = 0.0, np.zeros((n_x, 1)), 0.0

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
 
-def lookup(registry, value, kind, cls=None):
+
+def lookup(registry: Mapping[str, Any], value: Any, kind: str, cls: type[Any] | None = None) -> Any:
     """``value`` itself if it is a ``cls``, else ``registry[value]``; ValueError listing the known names."""
     if cls is not None and isinstance(value, cls):
         return value

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
+from typing import Any
 
+from .._typing import Array
 from .initializers import check_layer_dims
-from .losses import get_loss
-from .network import check_finite, compute_cost, init_params, model_backward, model_forward
+from .losses import Loss, get_loss
+from .network import LayerParams, check_finite, compute_cost, init_params, model_backward, model_forward
 from .optimizers import get_optimizer
 
 
-def check_learning_rate(learning_rate):
+def check_learning_rate(learning_rate: float) -> None:
     if isinstance(learning_rate, bool) or not isinstance(learning_rate, (int, float)) or not learning_rate > 0:
         raise ValueError(
             f"learning_rate must be a positive number, got {learning_rate!r}; the course uses values such as 0.0075"
@@ -20,20 +23,20 @@ def check_learning_rate(learning_rate):
 
 
 def train(
-    X,
-    Y,
-    layer_dims,
-    activations="relu",
-    loss="binary_crossentropy",
-    learning_rate=0.0075,
-    num_iterations=3000,
-    init="xavier",
-    random_state=None,
-    params=None,
-    optimizer="gd",
-    print_every=None,
-    print_fn=print,
-):
+    X: Array,
+    Y: Array,
+    layer_dims: Sequence[int],
+    activations: Any = "relu",
+    loss: str | Loss = "binary_crossentropy",
+    learning_rate: float = 0.0075,
+    num_iterations: int = 3000,
+    init: str = "xavier",
+    random_state: Any = None,
+    params: Sequence[LayerParams] | None = None,
+    optimizer: str = "gd",
+    print_every: int | None = None,
+    print_fn: Callable[[str], object] = print,
+) -> tuple[Sequence[LayerParams], list[float]]:
     """Full-batch training. X (n[0], m), Y (n[L], m) -> (params, costs).
 
     ``costs[i]`` is the cost of the forward pass before update i (the course records it this way).

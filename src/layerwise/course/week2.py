@@ -10,13 +10,16 @@ function that computes the same thing; the tests hold the two equal.
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 import numpy as np
+
+from .._typing import Array
 
 __all__ = ["sigmoid", "initialize_with_zeros", "propagate", "optimize", "predict", "model"]
 
 
-def sigmoid(z):
+def sigmoid(z: Any) -> Any:
     """sigma(z) = 1 / (1 + e^-z), elementwise; a NumPy scalar for a scalar z, an array for an array.
 
     Same values as ``layerwise.core.sigmoid`` (which is written to avoid the overflow warning of
@@ -26,7 +29,7 @@ def sigmoid(z):
         return 1 / (1 + np.exp(-z))
 
 
-def initialize_with_zeros(dim):
+def initialize_with_zeros(dim: int) -> tuple[Array, float]:
     """w (dim, 1) of zeros and the Python float b = 0.0.
 
     ``layerwise.core.init_params([dim, 1], "zeros")`` gives the same numbers as W[1] = w^T (1, dim).
@@ -36,7 +39,7 @@ def initialize_with_zeros(dim):
     return w, b
 
 
-def propagate(w, b, X, Y):
+def propagate(w: Array, b: float, X: Array, Y: Array) -> tuple[dict[str, Any], Any]:
     """Forward and backward pass of logistic regression.
 
     w (n_x, 1), b scalar, X (n_x, m), Y (1, m) -> ({"dw": (n_x, 1), "db": NumPy float}, cost 0-d array).
@@ -55,7 +58,15 @@ def propagate(w, b, X, Y):
     return grads, cost
 
 
-def optimize(w, b, X, Y, num_iterations=100, learning_rate=0.009, print_cost=False):
+def optimize(
+    w: Array,
+    b: float,
+    X: Array,
+    Y: Array,
+    num_iterations: int = 100,
+    learning_rate: float = 0.009,
+    print_cost: bool = False,
+) -> tuple[dict[str, Any], dict[str, Any], list[Any]]:
     """Gradient descent: w -= alpha dw, b -= alpha db, ``num_iterations`` times.
 
     Returns ({"w", "b"}, {"dw", "db"} of the last step, costs), the costs of iterations 0, 100, 200, ...
@@ -81,7 +92,7 @@ def optimize(w, b, X, Y, num_iterations=100, learning_rate=0.009, print_cost=Fal
     return params, grads, costs
 
 
-def predict(w, b, X):
+def predict(w: Array, b: float, X: Array) -> Array:
     """Y_prediction (1, m) of 0.0 / 1.0: 1 where sigmoid(w^T X + b) > 0.5.
 
     ``layerwise.core.predict`` (a single sigmoid unit) gives the same labels, as integers.
@@ -94,7 +105,15 @@ def predict(w, b, X):
     return Y_prediction
 
 
-def model(X_train, Y_train, X_test, Y_test, num_iterations=2000, learning_rate=0.5, print_cost=False):
+def model(
+    X_train: Array,
+    Y_train: Array,
+    X_test: Array,
+    Y_test: Array,
+    num_iterations: int = 2000,
+    learning_rate: float = 0.5,
+    print_cost: bool = False,
+) -> dict[str, Any]:
     """The whole model: zeros, ``optimize``, then ``predict`` on both sets.
 
     Returns the notebook's dict ``d`` with "costs", "Y_prediction_test", "Y_prediction_train", "w",

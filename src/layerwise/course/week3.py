@@ -15,6 +15,8 @@ import copy
 
 import numpy as np
 
+from .._typing import Array
+
 __all__ = [
     "layer_sizes",
     "initialize_parameters",
@@ -27,12 +29,12 @@ __all__ = [
 ]
 
 
-def _sigmoid(x):
+def _sigmoid(x: Array) -> Array:
     with np.errstate(over="ignore"):  # e^-x = inf for x < -709 gives the right 0
         return 1 / (1 + np.exp(-x))
 
 
-def layer_sizes(X, Y):
+def layer_sizes(X: Array, Y: Array) -> tuple[int, int, int]:
     """(n_x, n_h, n_y) = (rows of X, 4, rows of Y), a tuple, as the notebook (n_h is fixed at 4).
 
     In ``layerwise.core`` the same sizes are the ``layer_dims`` list ``[n_x, n_h, n_y]``.
@@ -43,7 +45,7 @@ def layer_sizes(X, Y):
     return (n_x, n_h, n_y)
 
 
-def initialize_parameters(n_x, n_h, n_y, seed=None):
+def initialize_parameters(n_x: int, n_h: int, n_y: int, seed: int | None = None) -> dict[str, Array]:
     """W1 (n_h, n_x) and W2 (n_y, n_h) = randn x 0.01, b1 (n_h, 1) and b2 (n_y, 1) zeros.
 
     Draws from NumPy's global generator, W1 first, as the current notebook. ``seed=2`` first calls
@@ -59,7 +61,7 @@ def initialize_parameters(n_x, n_h, n_y, seed=None):
     return {"W1": W1, "b1": b1, "W2": W2, "b2": b2}
 
 
-def forward_propagation(X, parameters):
+def forward_propagation(X: Array, parameters: dict[str, Array]) -> tuple[Array, dict[str, Array]]:
     """X (n_x, m) -> (A2 (1, m), cache {"Z1", "A1", "Z2", "A2"}).
 
     Z1 = W1 X + b1, A1 = tanh(Z1), Z2 = W2 A1 + b2, A2 = sigmoid(Z2).
@@ -75,7 +77,7 @@ def forward_propagation(X, parameters):
     return A2, cache
 
 
-def compute_cost(A2, Y, parameters=None):
+def compute_cost(A2: Array, Y: Array, parameters: dict[str, Array] | None = None) -> float:
     """J = -1/m sum(Y log A2 + (1 - Y) log(1 - A2)), a Python float, as the notebook.
 
     A2 (1, m) or (m,), Y (1, m); labels may be booleans (the unit tests' ``randn > 0``) or real
@@ -89,7 +91,7 @@ def compute_cost(A2, Y, parameters=None):
     return float(np.squeeze(cost))
 
 
-def backward_propagation(parameters, cache, X, Y):
+def backward_propagation(parameters: dict[str, Array], cache: dict[str, Array], X: Array, Y: Array) -> dict[str, Array]:
     """Gradients {"dW1", "db1", "dW2", "db2"} from ``forward_propagation``'s cache.
 
     dZ2 = A2 - Y; dW2 = dZ2 A1^T / m; db2 = sum(dZ2) / m; dZ1 = W2^T dZ2 * (1 - A1^2) (tanh's
@@ -108,7 +110,9 @@ def backward_propagation(parameters, cache, X, Y):
     return {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2}
 
 
-def update_parameters(parameters, grads, learning_rate=1.2):
+def update_parameters(
+    parameters: dict[str, Array], grads: dict[str, Array], learning_rate: float = 1.2
+) -> dict[str, Array]:
     """W -= alpha dW, b -= alpha db for both layers, on copies; alpha = 1.2 by default, as the notebook.
 
     ``layerwise.core.update_parameters`` computes the same.
@@ -122,7 +126,16 @@ def update_parameters(parameters, grads, learning_rate=1.2):
     return {"W1": W1, "b1": b1, "W2": W2, "b2": b2}
 
 
-def nn_model(X, Y, n_h, num_iterations=10000, print_cost=False, *, init_seed=None, learning_rate=1.2):
+def nn_model(
+    X: Array,
+    Y: Array,
+    n_h: int,
+    num_iterations: int = 10000,
+    print_cost: bool = False,
+    *,
+    init_seed: int | None = None,
+    learning_rate: float = 1.2,
+) -> dict[str, Array]:
     """Train the one-hidden-layer network; returns the parameters dict.
 
     Calls ``np.random.seed(3)``, then ``initialize_parameters`` and ``num_iterations`` steps of
@@ -146,7 +159,7 @@ def nn_model(X, Y, n_h, num_iterations=10000, print_cost=False, *, init_seed=Non
     return parameters
 
 
-def predict(parameters, X):
+def predict(parameters: dict[str, Array], X: Array) -> Array:
     """predictions (1, m), booleans: A2 > 0.5, as the notebook.
 
     ``layerwise.core.predict(X, params, "tanh")`` gives the same labels, as integers.

@@ -12,8 +12,11 @@ so do these. Labels may be real numbers, as the notebook's code accepts.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
+from .._typing import Array
 from .week4_steps import (
     L_model_backward,
     L_model_forward,
@@ -27,7 +30,7 @@ from .week4_steps import (
 __all__ = ["initialize_parameters", "initialize_parameters_deep", "two_layer_model", "L_layer_model", "predict"]
 
 
-def initialize_parameters_deep(layer_dims, *, seed=1):
+def initialize_parameters_deep(layer_dims: Sequence[int], *, seed: int = 1) -> dict[str, Array]:
     """The application's L-layer parameters: W[l] = randn / sqrt(n[l-1]), b[l] zeros, after
     ``np.random.seed(1)``. ``layerwise.core.init_params(layer_dims, "xavier", random_state=1)`` draws
     the same."""
@@ -39,14 +42,21 @@ def initialize_parameters_deep(layer_dims, *, seed=1):
     return parameters
 
 
-def _record(i, cost, num_iterations, print_cost, costs):
+def _record(i: int, cost: float, num_iterations: int, print_cost: bool, costs: list[float]) -> None:
     if (print_cost and i % 100 == 0) or i == num_iterations - 1:  # the notebook's precedence, kept
         print(f"Cost after iteration {i}: {np.squeeze(cost)}")
     if i % 100 == 0 or i == num_iterations:  # the notebook's condition: the second half never holds
         costs.append(cost)
 
 
-def two_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, print_cost=False):
+def two_layer_model(
+    X: Array,
+    Y: Array,
+    layers_dims: Sequence[int],
+    learning_rate: float = 0.0075,
+    num_iterations: int = 3000,
+    print_cost: bool = False,
+) -> tuple[dict[str, Array], list[float]]:
     """LINEAR -> RELU -> LINEAR -> SIGMOID, ``layers_dims`` = (n_x, n_h, n_y) -> (parameters, costs).
 
     Backward from dA2 = -(Y/A2 - (1 - Y)/(1 - A2)), as the notebook.
@@ -54,7 +64,7 @@ def two_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000
     """
     np.random.seed(1)
     grads = {}
-    costs = []
+    costs: list[float] = []
     (n_x, n_h, n_y) = layers_dims
     parameters = initialize_parameters(n_x, n_h, n_y)
     for i in range(num_iterations):
@@ -70,13 +80,20 @@ def two_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000
     return parameters, costs
 
 
-def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, print_cost=False):
+def L_layer_model(
+    X: Array,
+    Y: Array,
+    layers_dims: Sequence[int],
+    learning_rate: float = 0.0075,
+    num_iterations: int = 3000,
+    print_cost: bool = False,
+) -> tuple[dict[str, Array], list[float]]:
     """[LINEAR -> RELU] x (L-1) -> LINEAR -> SIGMOID, ``layers_dims`` = [n_x, ..., 1] -> (parameters, costs).
 
     ``layerwise.core.train(X, Y, layers_dims, "relu", init="xavier", random_state=1)`` runs the same loop.
     """
     np.random.seed(1)
-    costs = []
+    costs: list[float] = []
     parameters = initialize_parameters_deep(layers_dims)
     for i in range(num_iterations):
         AL, caches = L_model_forward(X, parameters)
@@ -87,7 +104,7 @@ def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, 
     return parameters, costs
 
 
-def predict(X, y, parameters):
+def predict(X: Array, y: Array, parameters: dict[str, Array]) -> Array:
     """p (1, m) of 0.0 / 1.0 (1 where AL > 0.5), printing ``Accuracy: `` + the share of p == y.
 
     ``layerwise.core.predict(X, params, "relu")`` gives the same labels, as integers.

@@ -12,7 +12,9 @@ from __future__ import annotations
 import os
 import sys
 import traceback
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
+from typing import Any
 
 import numpy as np
 
@@ -32,30 +34,30 @@ class LaunchError(ValueError):
 class _Self:
     """A communicator of one process (rank 0 of 1): the collectives return their input."""
 
-    def Get_rank(self):
+    def Get_rank(self) -> int:
         return 0
 
-    def Get_size(self):
+    def Get_size(self) -> int:
         return 1
 
-    def allgather(self, obj):
+    def allgather(self, obj: Any) -> list[Any]:
         return [obj]
 
-    def Allreduce(self, sendbuf, recvbuf, op=None):
+    def Allreduce(self, sendbuf: Any, recvbuf: Any, op: Any = None) -> None:
         return None
 
 
 SELF = _Self()
 
 
-def launched():
+def launched() -> bool:
     """True when an MPI launcher (mpiexec, mpirun, srun with PMI) started this process."""
     return any(v in os.environ for v in _LAUNCH_VARS) or (
         "SLURM_PROCID" in os.environ and int(os.environ.get("SLURM_NTASKS", "1")) > 1
     )
 
 
-def world():
+def world() -> Any:
     """MPI.COMM_WORLD, or a LaunchError that says in one line how to launch (or install) it."""
     if not launched():
         raise LaunchError(
@@ -66,7 +68,7 @@ def world():
     return _mpi().COMM_WORLD
 
 
-def _mpi():
+def _mpi() -> Any:
     try:
         from mpi4py import MPI
     except ImportError as exc:
@@ -74,27 +76,27 @@ def _mpi():
     return MPI
 
 
-def allreduce_sum(comm):
+def allreduce_sum(comm: Any) -> Callable[[Any], None]:
     """buf -> None: the element-wise sum of ``buf`` (a C-contiguous NumPy vector) over all processes, in place."""
     if comm.Get_size() == 1:
         return lambda buf: None
     MPI = _mpi()
     in_place, op = MPI.IN_PLACE, MPI.SUM
 
-    def allreduce(buf):
+    def allreduce(buf: Any) -> None:
         comm.Allreduce(in_place, buf, op=op)
 
     return allreduce
 
 
-def sum_all(comm, values):
+def sum_all(comm: Any, values: Any) -> Any:
     """The sum over processes of a small float64 vector (statistics, counts); exact for integer counts."""
     buf = np.ascontiguousarray(values, dtype=np.float64).copy()
     allreduce_sum(comm)(buf)
     return buf
 
 
-def agree(comm, error):
+def agree(comm: Any, error: BaseException | None) -> None:
     """Every process learns whether any failed: raises the first failing rank's error, prefixed with its rank.
 
     ``error`` is this process's exception (or None). Call it after each step that can fail on one rank only
@@ -110,7 +112,7 @@ def agree(comm, error):
 
 
 @contextmanager
-def quiet_unless_lead(comm):
+def quiet_unless_lead(comm: Any) -> Iterator[None]:
     """Process 0 prints; the others' stdout and stderr (progress bars, warnings, errors) go to /dev/null."""
     if comm.Get_rank() == 0:
         yield
@@ -120,7 +122,7 @@ def quiet_unless_lead(comm):
 
 
 @contextmanager
-def abort_unless(comm, *together):
+def abort_unless(comm: Any, *together: type[BaseException]) -> Iterator[None]:
     """Run a block in which an error of the kinds ``together`` is raised by every process at once; any other
     error on one process aborts them all (MPI_Abort) instead of leaving the others waiting forever."""
     try:
@@ -131,6 +133,7 @@ def abort_unless(comm, *together):
         if comm.Get_size() == 1:
             raise
         traceback.print_exc(file=sys.__stderr__)  # the real stderr, even on a silenced process
-        sys.__stderr__.flush()
+        if sys.__stderr__ is not None:
+            sys.__stderr__.flush()
         comm.Abort(1)
         raise

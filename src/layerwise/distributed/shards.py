@@ -17,21 +17,23 @@ most one. What reading a share costs, per format:
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import numpy as np
 
+from .._typing import StrPath
 from ..io.tables import read_arrow, target_names
 from .comm import agree
 
 FORMATS = (".parquet", ".pq", ".npy", ".csv")
 
 
-def row_range(m, rank, size):
+def row_range(m: int, rank: int, size: int) -> tuple[int, int]:
     """(start, stop) of process ``rank``'s rows among m, for ``size`` processes."""
     return rank * m // size, (rank + 1) * m // size
 
 
-def read_share(comm, path, target):
+def read_share(comm: Any, path: str, target: Any) -> tuple[Any, ...]:
     """This process's rows of ``path`` -> (X (m_r, n_x), y, feature names, m); every process fails together."""
     rank, size = comm.Get_rank(), comm.Get_size()
     error, m = None, 0
@@ -49,10 +51,11 @@ def read_share(comm, path, target):
     except (ValueError, OSError, ImportError) as exc:
         error = exc
     agree(comm, error)
+    assert share is not None  # (agree raised when this process could not read its share)
     return (*share, m)
 
 
-def _suffix(path):
+def _suffix(path: StrPath) -> str:
     ext = os.path.splitext(str(path))[1].lower()
     if ext not in FORMATS:
         raise ValueError(
@@ -64,7 +67,7 @@ def _suffix(path):
     return ext
 
 
-def count_rows(path):
+def count_rows(path: StrPath) -> int:
     """m, the number of data rows of ``path``, read from its metadata (Parquet, .npy) or by one scan (CSV)."""
     ext = _suffix(path)
     if ext == ".npy":
@@ -78,10 +81,11 @@ def count_rows(path):
         return lines + (last != b"\n") - 1  # a last line without newline counts; the header does not
     import pyarrow.parquet as pq
 
-    return pq.ParquetFile(path).metadata.num_rows
+    rows: int = pq.ParquetFile(path).metadata.num_rows
+    return rows
 
 
-def read_rows(path, target, start, stop):
+def read_rows(path: str, target: Any, start: int, stop: int) -> tuple[Any, Any, list[str]]:
     """Rows [start, stop) of ``path`` -> (X (stop - start, n_x), y, feature names), as ``load_table`` reads them."""
     ext = _suffix(path)
     if ext == ".npy":
@@ -98,7 +102,7 @@ def read_rows(path, target, start, stop):
     return read_arrow(path, target, None, lambda p: table)
 
 
-def _parquet_rows(path, start, stop):
+def _parquet_rows(path: StrPath, start: int, stop: int) -> Any:
     import pyarrow.parquet as pq
 
     f = pq.ParquetFile(path)
@@ -113,7 +117,7 @@ def _parquet_rows(path, start, stop):
     return table.slice(start - (first or 0), stop - start)
 
 
-def _csv_rows(path, start, stop):
+def _csv_rows(path: StrPath, start: int, stop: int) -> Any:
     import pyarrow as pa
     import pyarrow.csv as csv
 
@@ -129,7 +133,7 @@ def _csv_rows(path, start, stop):
     return pa.Table.from_batches(batches, schema=reader.schema).slice(0, stop - start)
 
 
-def _npy_header(path):
+def _npy_header(path: StrPath) -> tuple[tuple[int, ...], Any, int, bool]:
     with open(path, "rb") as f:
         try:
             version = np.lib.format.read_magic(f)
@@ -145,7 +149,7 @@ def _npy_header(path):
     return shape, dtype, offset, fortran
 
 
-def _npy_rows(path, target, start, stop):
+def _npy_rows(path: StrPath, target: Any, start: int, stop: int) -> tuple[Any, Any, list[str]]:
     (m, n), dtype, offset, fortran = _npy_header(path)
     row_bytes = n * dtype.itemsize
     need = offset + (m if fortran else stop) * row_bytes
@@ -159,7 +163,7 @@ def _npy_rows(path, target, start, stop):
     else:
         A = np.memmap(path, dtype=dtype, mode="r", offset=offset + start * row_bytes, shape=(stop - start, n))
     names = [f"x{j}" for j in range(n)]
-    cols = [
+    cols: list[Any] = [
         int(t) % n if t.lstrip("-").isdigit() else names.index(t) if t in names else None for t in target_names(target)
     ]
     if None in cols:

@@ -8,20 +8,23 @@ weights and the stratified validation split need them exactly as one process wou
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from sklearn.base import is_classifier
 
+from .._typing import Array
 from ..io.preprocessing import make_scaler
 from .comm import agree, sum_all
 
 
-def gather_rows(comm, a):
+def gather_rows(comm: Any, a: Array) -> Array:
     """Each process's rows a (m_r, ...) -> all rows (m, ...), in rank order (pickled; once per fit)."""
     parts = comm.allgather(a)
     return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
 
-def check_same(comm, what, value):
+def check_same(comm: Any, what: str, value: Any) -> None:
     """ValueError on every process unless all processes hold the same ``value`` (a shape, a dtype, ...)."""
     values = comm.allgather(value)
     differ = [r for r, v in enumerate(values) if v != values[0]]
@@ -36,7 +39,7 @@ def check_same(comm, what, value):
     agree(comm, error)
 
 
-def fit_scaler(comm, X, kind):
+def fit_scaler(comm: Any, X: Array, kind: str) -> Any:
     """A StandardScaler or MinMaxScaler fitted on the rows of all processes; X (m_r, n_x) is this one's."""
     n = int(sum_all(comm, [X.shape[0]])[0])
     if kind == "standard":
@@ -60,7 +63,7 @@ def fit_scaler(comm, X, kind):
     return scaler
 
 
-def global_score(comm, model, X, y):
+def global_score(comm: Any, model: Any, X: Array, y: Any) -> float:
     """``model.score`` over all processes' rows: accuracy (classifiers) or R^2 averaged over outputs."""
     pred = model.predict(X)
     if is_classifier(model):

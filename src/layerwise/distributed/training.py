@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from .._typing import Array
 from ..engine import DivergenceError, Network, Shard
 from ..estimators import Rows
 from ..estimators.params import check_params
@@ -31,7 +32,16 @@ from .comm import SELF, CollectiveError, abort_unless, agree, allreduce_sum
 from .stats import check_same, gather_rows
 
 
-def fit(estimator, X, y, sample_weight=None, comm=None, checkpoint=None, checkpoint_every=0, resume=False):
+def fit(
+    estimator: Any,
+    X: Array,
+    y: Any,
+    sample_weight: Any = None,
+    comm: Any = None,
+    checkpoint: Any = None,
+    checkpoint_every: int = 0,
+    resume: bool = False,
+) -> Any:
     """Fit ``estimator`` on this process's rows X (m_r, n_x), y (m_r, ...); returns it, fitted, on every process.
 
     ``comm``: an mpi4py communicator (``MPI.COMM_WORLD``), or None for one process. Solvers: gd, sgd,
@@ -65,7 +75,8 @@ class MPIRows(Rows):
 
     def bounds(self, X: Any, y: Any) -> list[int]:
         check_same(self.comm, "the features and dtype", (X.shape[1], X.dtype.str, np.ndim(y)))
-        return np.concatenate(([0], np.cumsum(self.comm.allgather(X.shape[0])))).tolist()
+        bounds: list[int] = np.concatenate(([0], np.cumsum(self.comm.allgather(X.shape[0])))).tolist()
+        return bounds
 
     def gather(self, a: Any) -> Any:
         return gather_rows(self.comm, np.asarray(a))
@@ -77,7 +88,13 @@ class MPIRows(Rows):
         return self.comm.allgather(drawn)[0]  # one seed for all: the same draws on every process
 
     def hooks(
-        self, est: Any, start: int, stop: int, m: int, rs: np.random.RandomState, data: Any = None
+        self,
+        est: Any,
+        start: int,
+        stop: int,
+        m: int,
+        rs: np.random.RandomState,
+        data: tuple[Any, Any, Any] | None = None,
     ) -> tuple[Any, Any]:
         mask_seed = rs.randint(np.iinfo(np.int32).max) if est.dropout and self.size > 1 else 0  # after the split's
         shard = None
@@ -99,7 +116,7 @@ class Checkpoints:
     ``after_epoch(state)`` runs after each epoch on every process, before the checkpoint is written.
     """
 
-    def __init__(self, comm: Any, path: Any, every: int, fp: dict, resume: bool) -> None:
+    def __init__(self, comm: Any, path: Any, every: int, fp: dict[str, Any], resume: bool) -> None:
         self.comm, self.path, self.every, self.fp, self.resuming = comm, path, every, fp, resume
 
     def after_epoch(self, state: Any) -> None:

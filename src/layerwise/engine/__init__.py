@@ -8,11 +8,12 @@ Tests hold all of it to ``layerwise.core`` (1e-12 relative in float64, 1e-5 in f
 """
 
 from .fit import FitResult, fit
-from .kernels import ACTIVATIONS, OUTPUTS
+from .kernels import ACTIVATIONS
 from .loop import DivergenceError, FitConfig, TrainState, end_epoch, run_epoch, train
 from .network import Network, Workspace
 from .ops import host_dtype, ops_for
 from .optimizers import OPTIMIZERS, make_optimizer
+from .outputs import OUTPUTS
 from .precision import precision_scope
 from .predict import forward as predict_forward
 from .shard import Shard, shard_epoch

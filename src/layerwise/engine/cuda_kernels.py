@@ -19,6 +19,7 @@ until a kernel is asked for.
 from __future__ import annotations
 
 import functools
+from typing import Any
 
 _OPTIONS = ("--fmad=false",)
 
@@ -150,18 +151,18 @@ extern "C" __global__ void lw_colsum1(const real_t* dZ, real_t* db, const long l
 """
 
 
-def _cupy():
+def _cupy() -> Any:
     import cupy
 
     return cupy
 
 
-def _ctype(dtype):
+def _ctype(dtype: Any) -> str:
     return {"float32": "float", "float64": "double"}[str(dtype)]
 
 
 @functools.cache
-def bias_act(activation):
+def bias_act(activation: str) -> Any:
     """ElementwiseKernel(b, n, Z): Z (m, n) := g(Z + b) with b (n,) broadcast over the rows."""
     g, _ = ACTIVATIONS[activation]
     return _cupy().ElementwiseKernel(
@@ -170,7 +171,7 @@ def bias_act(activation):
 
 
 @functools.cache
-def act_grad(activation):
+def act_grad(activation: str) -> Any:
     """ElementwiseKernel(A, dZ): dZ := dZ * g'(Z), g' written in terms of A = g(Z); None for linear."""
     _, dg = ACTIVATIONS[activation]
     if dg is None:
@@ -179,7 +180,7 @@ def act_grad(activation):
 
 
 @functools.cache
-def gather():
+def gather() -> Any:
     """ElementwiseKernel(src, order, ctr, B, n, dst): dst[r] = src[order[ctr[0] B + r]] for rows of n values."""
     return _cupy().ElementwiseKernel(
         "raw T src, raw int64 order, raw int64 ctr, int64 B, int64 n",
@@ -190,14 +191,14 @@ def gather():
 
 
 @functools.cache
-def output(loss, dtype):
+def output(loss: str, dtype: Any) -> Any:
     """RawKernel lw_output(ZL, b, Y, dZ, acc, scale, m, n) for ``loss``; one thread per row."""
     src = f"typedef {_ctype(dtype)} real_t;\n" + _OUTPUT.replace("BODY", _OUTPUT_BODY[loss])
     return _cupy().RawKernel(src, "lw_output", options=_OPTIONS)
 
 
 @functools.cache
-def step_module(rule, dtype):
+def step_module(rule: str, dtype: Any) -> Any:
     """RawModule with lw_step (the optimizer ``rule``), lw_step_end and lw_colsum1, for ``dtype``."""
     src = f"typedef {_ctype(dtype)} real_t;\n" + _STEP.replace("RULE", _RULES[rule])
     return _cupy().RawModule(code=src, options=_OPTIONS)

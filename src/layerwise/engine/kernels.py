@@ -20,68 +20,70 @@ The output layers (``OUTPUTS``, by loss name: activation, cost and dZ[L]) are in
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
+from .._typing import Array
 from ..core.activations import ALIASES
 from ..core.registry import lookup
 from .formulas import sigmoid
+from .ops import Ops
 from .outputs import OUTPUTS, Output, get_output  # noqa: F401 (the output layers, by loss name)
 
 
 class InPlaceActivation(NamedTuple):
     name: str
-    forward: Callable  # (o, Z, zero=0, S=None) -> None, Z := g(Z); S scratch of Z's shape
-    backward: Callable  # (o, dA, A, scratch) -> None, dA := dA * g'(Z)
+    forward: Callable[..., Any]  # (o, Z, zero=0, S=None) -> None, Z := g(Z); S scratch of Z's shape
+    backward: Callable[..., Any]  # (o, dA, A, scratch) -> None, dA := dA * g'(Z)
 
 
-def _relu_forward(o, Z, zero=0, S=None):
+def _relu_forward(o: Ops, Z: Array, zero: int = 0, S: Array | None = None) -> None:
     o.maximum(Z, zero, out=Z)
 
 
-def _relu_backward(o, dA, A, scratch):
+def _relu_backward(o: Ops, dA: Array, A: Array, scratch: Array) -> None:
     # 1.0 where A > 0 (that is z > 0), else 0.0 (0 at the kink, as core). A comparison with the scalar 0
     # into a float buffer, then one product: 2x faster than NumPy's sign(A) (not vectorized) and the product.
     o.greater(A, 0, out=scratch)
     o.multiply(dA, scratch, out=dA)
 
 
-def _leaky_relu_forward(o, Z, zero=0, S=None, slope=0.01):
+def _leaky_relu_forward(o: Ops, Z: Array, zero: int = 0, S: Array | None = None, slope: float = 0.01) -> None:
     # max(z, slope z) equals z for z > 0 and slope z for z < 0 (slope < 1): core's where(Z > 0, Z, slope Z).
     o.maximum(Z, Z * slope, out=Z)
 
 
-def _leaky_relu_backward(o, dA, A, scratch, slope=0.01):
+def _leaky_relu_backward(o: Ops, dA: Array, A: Array, scratch: Array, slope: float = 0.01) -> None:
     o.greater(A, 0, out=scratch)  # 1.0 where z > 0 (A > 0 exactly then), else 0.0
     o.multiply(scratch, 1.0 - slope, out=scratch)
     o.add(scratch, slope, out=scratch)  # g'(z) = 1 or slope
     o.multiply(dA, scratch, out=dA)
 
 
-def _tanh_forward(o, Z, zero=0, S=None):
+def _tanh_forward(o: Ops, Z: Array, zero: int = 0, S: Array | None = None) -> None:
     o.tanh(Z, out=Z)
 
 
-def _tanh_backward(o, dA, A, scratch):
+def _tanh_backward(o: Ops, dA: Array, A: Array, scratch: Array) -> None:
     o.multiply(A, A, out=scratch)
     o.subtract(1, scratch, out=scratch)  # g'(z) = 1 - a^2
     o.multiply(dA, scratch, out=dA)
 
 
-def _sigmoid_forward(o, Z, zero=0, S=None):
+def _sigmoid_forward(o: Ops, Z: Array, zero: int = 0, S: Array | None = None) -> None:
     sigmoid(o, Z, Z, o.empty(Z.shape, Z.dtype) if S is None else S)  # the core's form, never overflows
 
 
-def _sigmoid_backward(o, dA, A, scratch):
+def _sigmoid_backward(o: Ops, dA: Array, A: Array, scratch: Array) -> None:
     o.subtract(1, A, out=scratch)
     o.multiply(scratch, A, out=scratch)  # g'(z) = a (1 - a)
     o.multiply(dA, scratch, out=dA)
 
 
-def _identity_forward(o, Z, zero=0, S=None):
+def _identity_forward(o: Ops, Z: Array, zero: int = 0, S: Array | None = None) -> None:
     pass
 
 
-def _identity_backward(o, dA, A, scratch):
+def _identity_backward(o: Ops, dA: Array, A: Array, scratch: Array) -> None:
     pass  # g'(z) = 1
 
 
@@ -95,5 +97,6 @@ ACTIVATIONS: dict[str, InPlaceActivation] = {
 ACTIVATIONS.update({alias: ACTIVATIONS[name] for alias, name in ALIASES.items()})  # the core's one alias table
 
 
-def get_activation(name) -> InPlaceActivation:
-    return lookup(ACTIVATIONS, name, "activation", InPlaceActivation)
+def get_activation(name: str | InPlaceActivation) -> InPlaceActivation:
+    found: InPlaceActivation = lookup(ACTIVATIONS, name, "activation", InPlaceActivation)
+    return found

@@ -8,12 +8,26 @@ per evaluation); SciPy works in float64 on the host, the network in its own dtyp
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 from scipy.optimize import minimize
 
+from .._typing import Array, FloatArray
 
-def fit_lbfgs(net, X, Y, w, alpha, max_iter, tol, max_fun=15000, progress=None, state=None):
+
+def fit_lbfgs(
+    net: Any,
+    X: Array,
+    Y: Array,
+    w: Array | None,
+    alpha: float,
+    max_iter: int,
+    tol: float,
+    max_fun: int = 15000,
+    progress: Any = None,
+    state: Any = None,
+) -> Any:
     """Minimize J over theta from its current value; returns scipy's OptimizeResult.
 
     Costs of the accepted iterates are appended to ``state.history["cost"]`` (when ``state`` is given).
@@ -22,7 +36,7 @@ def fit_lbfgs(net, X, Y, w, alpha, max_iter, tol, max_fun=15000, progress=None, 
     ws = net.workspace(X.shape[0])
     g64 = np.empty(net.size, dtype=np.float64)
 
-    def fun(x):
+    def fun(x: FloatArray) -> tuple[float, FloatArray]:
         o.copyto(net.theta, x, casting="same_kind")
         net.forward(ws, X)
         J = net.cost(ws, Y, w, alpha)
@@ -32,7 +46,7 @@ def fit_lbfgs(net, X, Y, w, alpha, max_iter, tol, max_fun=15000, progress=None, 
         np.copyto(g64, o.to_host(net.grad))
         return J, g64.copy()
 
-    def callback(intermediate_result):
+    def callback(intermediate_result: Any) -> None:
         if state is not None:
             state.n_iter += 1
             state.history["cost"].append(float(intermediate_result.fun))

@@ -24,15 +24,21 @@ Checkpoints need nothing more than ``TrainState``, the optimizer's state, the ge
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
+
+from .._typing import Array
 
 GROWTH_LIMIT = 10.0  # a cost above this many times its starting value means divergence (see ``diverging``)
 
 
 class DivergenceError(ValueError):
     """The cost became non-finite or grew far above its start; the parameters are those before that epoch."""
+
+    params: Any  # set by ``fit`` on the way out: the parameters before the diverging epoch
 
 
 @dataclass
@@ -55,7 +61,7 @@ class TrainState:
 
     learning_rate: float
     n_iter: int = 0
-    history: dict = field(default_factory=lambda: {"cost": []})
+    history: dict[str, Any] = field(default_factory=lambda: {"cost": []})
     best_loss: float = math.inf
     best_score: float = -math.inf
     no_improve: int = 0
@@ -64,13 +70,23 @@ class TrainState:
     start_cost: float | None = None  # the first batch's cost: the reference of the divergence rule
 
 
-def current_learning_rate(cfg, state):
+def current_learning_rate(cfg: FitConfig, state: TrainState) -> float:
     if cfg.schedule == "invscaling":
         return cfg.learning_rate / math.sqrt(state.n_iter + 1)  # epoch k (0-based): alpha0 / sqrt(k + 1)
     return state.learning_rate
 
 
-def run_epoch(net, opt, X, Y, w, cfg, state, rng, order):
+def run_epoch(
+    net: Any,
+    opt: Any,
+    X: Array,
+    Y: Array,
+    w: Array | None,
+    cfg: FitConfig,
+    state: TrainState,
+    rng: np.random.Generator,
+    order: Any,
+) -> float:
     """One pass over X (m, n_x), Y (m, n[L]), w (m,) or None; returns the epoch's cost (a float).
 
     ``order`` is an int index buffer (m,) on the host, reused across epochs. Raises DivergenceError,
@@ -110,10 +126,11 @@ def run_epoch(net, opt, X, Y, w, cfg, state, rng, order):
         opt.step(net.theta, net.grad, lr, gain)
     if not o.all_finite(net.theta):
         diverged(net, snapshot, state, math.nan, cfg)
-    return cost_sum / total_w
+    found: float = cost_sum / total_w
+    return found
 
 
-def diverging(J, state):
+def diverging(J: float, state: TrainState) -> bool:
     """True when the cost J (a batch's or an epoch's) shows divergence; the first J seen is the start.
 
     The rule: J is not finite, or J > GROWTH_LIMIT x the starting cost (the first batch's cost with the
@@ -125,7 +142,7 @@ def diverging(J, state):
     return not math.isfinite(J) or (state.start_cost is not None and 0 < state.start_cost < J / GROWTH_LIMIT)
 
 
-def diverged(net, snapshot, state, J, cfg):
+def diverged(net: Any, snapshot: Array, state: TrainState, J: float, cfg: FitConfig) -> None:
     """Restore theta from ``snapshot`` (the epoch's start) and raise DivergenceError naming the epoch."""
     net.ops.copyto(net.theta, snapshot)
     what = (
@@ -141,7 +158,7 @@ def diverged(net, snapshot, state, J, cfg):
     )
 
 
-def end_epoch(net, cfg, state, cost, val=None):
+def end_epoch(net: Any, cfg: FitConfig, state: TrainState, cost: float, val: tuple[float, float] | None = None) -> bool:
     """Record the epoch, update the schedule and the stopping counters; returns True to stop.
 
     ``val`` is (val_cost, val_score) when validating, else None.
@@ -178,7 +195,21 @@ def end_epoch(net, cfg, state, cost, val=None):
     return False
 
 
-def train(net, opt, X, Y, w, cfg, state, rng, validate=None, progress=None, max_epochs=None, run=None, order=None):
+def train(
+    net: Any,
+    opt: Any,
+    X: Array,
+    Y: Array,
+    w: Array | None,
+    cfg: FitConfig,
+    state: TrainState,
+    rng: np.random.Generator,
+    validate: Callable[[], tuple[float, float]] | None = None,
+    progress: Any = None,
+    max_epochs: int | None = None,
+    run: Callable[..., float] | None = None,
+    order: Any = None,
+) -> TrainState:
     """Epochs until stopping or ``max_epochs`` (default cfg.max_iter); returns the state.
 
     ``validate()`` -> (val_cost, val_score) on the current parameters; ``progress(state)`` after each epoch

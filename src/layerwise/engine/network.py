@@ -21,11 +21,16 @@ Same math as ``layerwise.core.network`` (DESIGN.md section 3), arranged for spee
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import numpy as np
 
+from .._typing import Array
 from ..core.network import LayerParams
-from .kernels import get_activation, get_output
-from .ops import NUMPY
+from .kernels import get_activation
+from .ops import NUMPY, Ops
+from .outputs import get_output
 
 
 class Workspace:
@@ -40,8 +45,8 @@ class Workspace:
     ZT (n[L], m), r[k] (m,) and their (m, 1) views rc[k] are the output layer's scratch (outputs.py).
     """
 
-    def __init__(self, layer_dims, m, dtype, dropout=False, ops=NUMPY):
-        def e(n):  # one (m, n) buffer
+    def __init__(self, layer_dims: Sequence[int], m: int, dtype: Any, dropout: bool = False, ops: Ops = NUMPY) -> None:
+        def e(n: int) -> Array:
             return ops.empty((m, n), dtype)
 
         L = len(layer_dims) - 1
@@ -50,8 +55,8 @@ class Workspace:
         self.ZL = e(layer_dims[L])
         self.dZ = [e(n) for n in layer_dims[1:]]
         self.S = [e(n) for n in layer_dims[1:]]
-        self.D = [e(n) for n in layer_dims[1:L]] if dropout else None
-        self.AD = [e(n) for n in layer_dims[1:L]] if dropout else None
+        self.D: list[Array] | Any = [e(n) for n in layer_dims[1:L]] if dropout else None  # None without dropout
+        self.AD: list[Array] | Any = [e(n) for n in layer_dims[1:L]] if dropout else None
         self.X = e(layer_dims[0])
         self.Y = e(layer_dims[L])
         self.w = ops.empty(m, dtype)
@@ -74,7 +79,14 @@ class Network:
     ``ops`` the array library and device the parameters and buffers live in.
     """
 
-    def __init__(self, layer_dims, activations, loss, dtype=np.float64, ops=NUMPY):
+    def __init__(
+        self,
+        layer_dims: Sequence[int],
+        activations: Sequence[str],
+        loss: str,
+        dtype: Any = np.float64,
+        ops: Ops = NUMPY,
+    ) -> None:
         self.layer_dims = [int(n) for n in layer_dims]
         self.L = L = len(self.layer_dims) - 1
         if len(activations) != L - 1:
@@ -96,10 +108,10 @@ class Network:
         self.db_flat = [o.reshape(db, (-1,)) for db in self.db]  # (n[l],) views: outputs of the column sums
         self.WT, self.bT = [W.T for W in self.W], [b.T for b in self.b]  # (n[l-1], n[l]), (1, n[l]) views
         self.W_flat, self.dW_flat = self.theta[: self.n_weights], self.grad[: self.n_weights]  # the L2 block
-        self._workspaces = {}
-        self._device_rng = None
+        self._workspaces: dict[tuple[int, bool], Workspace] = {}
+        self._device_rng: tuple[Any, Any] | None = None
 
-    def _views(self, flat, shapes):
+    def _views(self, flat: Array, shapes: Sequence[tuple[int, int]]) -> tuple[list[Array], list[Array]]:
         W, b, o = [], [], 0
         for n, p in shapes:
             W.append(self.ops.reshape(flat[o : o + n * p], (n, p)))
@@ -110,22 +122,22 @@ class Network:
         return W, b
 
     # ------------------------------------------------------------ parameters in and out
-    def set_params(self, params):
+    def set_params(self, params: Sequence[LayerParams]) -> None:
         """Copy a tuple of LayerParams(W (n[l], n[l-1]), b (n[l], 1)) into theta (NumPy ones move to the device)."""
         o = self.ops
         for l, p in enumerate(params):
             o.copyto(self.W[l], o.reshape(self._own(p.W), self.W[l].shape), casting="same_kind")
             o.copyto(self.b[l], o.reshape(self._own(p.b), self.b[l].shape), casting="same_kind")
 
-    def _own(self, A):
+    def _own(self, A: Array) -> Array:
         # an array of this network's library, or a NumPy one (host draws) moved to its device
         return self.ops.from_host(A) if isinstance(A, np.ndarray) or not hasattr(A, "shape") else A
 
-    def get_params(self):
+    def get_params(self) -> tuple[LayerParams, ...]:
         """A copy of the parameters: tuple of LayerParams(W (n[l], n[l-1]), b (n[l], 1)), C-ordered."""
         return tuple(LayerParams(self.ops.copy(W), self.ops.copy(b)) for W, b in zip(self.W, self.b))
 
-    def workspace(self, m, dropout=False):
+    def workspace(self, m: int, dropout: bool = False) -> Workspace:
         key = (m, bool(dropout))
         ws = self._workspaces.get(key)
         if ws is None:
@@ -133,7 +145,7 @@ class Network:
         return ws
 
     # ------------------------------------------------------------ the passes
-    def forward(self, ws, X, keep_prob=1.0, rng=None):
+    def forward(self, ws: Workspace, X: Array, keep_prob: float = 1.0, rng: Any = None) -> Array:
         """X (m, n[0]) rows -> A[L] (m, n[L]) rows (a workspace buffer). Dropout when keep_prob < 1."""
         o = self.ops
         A_prev = X
@@ -155,13 +167,13 @@ class Network:
         self.output.activate(o, ZL, ws.A[-1], ws)
         return ws.A[-1]
 
-    def _rng(self, rng):
+    def _rng(self, rng: Any) -> Any:
         # the generator dropout masks come from: ``rng`` itself, or a device one seeded from it (CuPy)
         if self._device_rng is None or self._device_rng[0] is not rng:
             self._device_rng = (rng, self.ops.device_rng(rng))
         return self._device_rng[1]
 
-    def cost(self, ws, Y, w=None, alpha=0.0):
+    def cost(self, ws: Workspace, Y: Array, w: Array | None = None, alpha: float = 0.0) -> float:
         """J of the last forward pass: mean (or w-weighted mean) loss + alpha/2 ||W||^2 / sum(w)."""
         o = self.ops
         total = ws.m if w is None else float(o.sum(w))
@@ -170,7 +182,16 @@ class Network:
             J += 0.5 * alpha * float(o.dot(self.W_flat, self.W_flat)) / total
         return J
 
-    def backward(self, ws, X, Y, w=None, alpha=0.0, keep_prob=1.0, gain=1.0):
+    def backward(
+        self,
+        ws: Workspace,
+        X: Array,
+        Y: Array,
+        w: Array | None = None,
+        alpha: float = 0.0,
+        keep_prob: float = 1.0,
+        gain: float = 1.0,
+    ) -> Array:
         """Fill ``grad`` with gain x (dW[l], db[l] for l = 1..L) from the last forward pass.
 
         dA[0] is never formed. ``gain`` (an optimizer's ``gain(lr)``) rides on the 1/m of dZ[L] for free.

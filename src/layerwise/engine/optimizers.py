@@ -27,16 +27,18 @@ update parameters on CuPy.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
+from .._typing import Array
 from ..core.registry import lookup
-from .ops import NUMPY
+from .ops import NUMPY, Ops
 
 BLOCK = 32_768  # elements per block of a multi-pass update: five float64 blocks (1.3 MB) stay in a 2 MB L2
 
 
-def blocks(ops, *vectors):
+def blocks(ops: Ops, *vectors: Array) -> list[tuple[Array, ...]]:
     """The flat ``vectors`` cut into aligned blocks of ``BLOCK`` elements: [(block of each vector), ...].
 
     A rule of many passes (Adam: eleven) then runs them all on one block while it sits in the cache,
@@ -53,24 +55,24 @@ def blocks(ops, *vectors):
 class GD:
     name = "gd"
 
-    def __init__(self, size, dtype, ops=NUMPY):
+    def __init__(self, size: int, dtype: Any, ops: Ops = NUMPY) -> None:
         self.t = 0
         self.ops = ops
 
-    def gain(self, lr):
+    def gain(self, lr: float) -> float:
         return lr or 1.0  # never 0: a step divides by it
 
-    def step(self, theta, g, lr, gain=1.0):
+    def step(self, theta: Array, g: Array, lr: float, gain: float = 1.0) -> None:
         o = self.ops
         self.t += 1
         if gain != lr:
             o.multiply(g, lr / gain, out=g)  # alpha g
         o.subtract(theta, g, out=theta)  # theta - alpha g
 
-    def state_dict(self):
+    def state_dict(self) -> dict[str, Any]:
         return {"t": self.t}
 
-    def load_state_dict(self, state):
+    def load_state_dict(self, state: dict[str, Any]) -> None:
         for key, value in state.items():
             current = getattr(self, key)
             if hasattr(current, "shape"):
@@ -82,16 +84,16 @@ class GD:
 class Momentum(GD):
     name = "momentum"
 
-    def __init__(self, size, dtype, beta=0.9, nesterov=False, ops=NUMPY):
+    def __init__(self, size: int, dtype: Any, beta: float = 0.9, nesterov: bool = False, ops: Ops = NUMPY) -> None:
         super().__init__(size, dtype, ops)
         self.beta, self.nesterov = beta, nesterov
         self.v = ops.zeros(size, dtype)
         self.tmp = ops.empty(size, dtype)
 
-    def gain(self, lr):
+    def gain(self, lr: float) -> float:
         return (1 - self.beta) or 1.0
 
-    def step(self, theta, g, lr, gain=1.0):
+    def step(self, theta: Array, g: Array, lr: float, gain: float = 1.0) -> None:
         o = self.ops
         self.t += 1
         beta, v, tmp = self.beta, self.v, self.tmp
@@ -107,23 +109,23 @@ class Momentum(GD):
             o.multiply(v, lr, out=tmp)
         o.subtract(theta, tmp, out=theta)
 
-    def state_dict(self):
+    def state_dict(self) -> dict[str, Any]:
         return {"t": self.t, "v": self.v}
 
 
 class RMSprop(GD):
     name = "rmsprop"
 
-    def __init__(self, size, dtype, beta=0.9, epsilon=1e-8, ops=NUMPY):
+    def __init__(self, size: int, dtype: Any, beta: float = 0.9, epsilon: float = 1e-8, ops: Ops = NUMPY) -> None:
         super().__init__(size, dtype, ops)
         self.beta, self.epsilon = beta, epsilon
         self.s = ops.zeros(size, dtype)
         self.tmp = ops.empty(size, dtype)
 
-    def gain(self, lr):
+    def gain(self, lr: float) -> float:
         return 1.0
 
-    def step(self, theta, g, lr, gain=1.0):
+    def step(self, theta: Array, g: Array, lr: float, gain: float = 1.0) -> None:
         o = self.ops
         self.t += 1
         if gain != 1:
@@ -139,25 +141,27 @@ class RMSprop(GD):
         g /= tmp
         o.subtract(theta, g, out=theta)  # theta - alpha g / (sqrt(s) + eps)
 
-    def state_dict(self):
+    def state_dict(self) -> dict[str, Any]:
         return {"t": self.t, "s": self.s}
 
 
 class Adam(GD):
     name = "adam"
 
-    def __init__(self, size, dtype, beta_1=0.9, beta_2=0.999, epsilon=1e-8, ops=NUMPY):
+    def __init__(
+        self, size: int, dtype: Any, beta_1: float = 0.9, beta_2: float = 0.999, epsilon: float = 1e-8, ops: Ops = NUMPY
+    ) -> None:
         super().__init__(size, dtype, ops)
         self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
         self.v = ops.zeros(size, dtype)
         self.s = ops.zeros(size, dtype)
         self.tmp = ops.empty(size, dtype)
-        self._cut = None  # (theta, g, their blocks with v, s, tmp)
+        self._cut: tuple[Array, Array, list[Any]] | None = None  # (theta, g, their blocks with v, s, tmp)
 
-    def gain(self, lr):
+    def gain(self, lr: float) -> float:
         return (1 - self.beta_1) or 1.0
 
-    def step(self, theta, g, lr, gain=1.0):
+    def step(self, theta: Array, g: Array, lr: float, gain: float = 1.0) -> None:
         self.t += 1
         b1, b2 = self.beta_1, self.beta_2
         # alpha (v / c1) / (sqrt(s / c2) + eps) = (alpha sqrt(c2) / c1) v / (sqrt(s) + eps sqrt(c2)): the bias
@@ -167,9 +171,11 @@ class Adam(GD):
         if cut is None or cut[0] is not theta or cut[1] is not g:  # the views, made once for these vectors
             cut = self._cut = (theta, g, blocks(self.ops, theta, g, self.v, self.s, self.tmp))
         for block in cut[2]:
-            self._update(*block, gain, self.epsilon * r2, lr * r2 / (1 - b1**self.t))
+            self._update(*block, gain, self.epsilon * r2, lr * r2 / (1 - b1**self.t))  # type: ignore[call-arg]
 
-    def _update(self, theta, g, v, s, tmp, gain, eps, scale):
+    def _update(
+        self, theta: Array, g: Array, v: Array, s: Array, tmp: Array, gain: float, eps: float, scale: float
+    ) -> None:
         o, b1, b2 = self.ops, self.beta_1, self.beta_2
         v *= b1
         if gain == 1 - b1:
@@ -187,7 +193,7 @@ class Adam(GD):
         g *= scale
         o.subtract(theta, g, out=theta)  # theta - alpha v_hat / (sqrt(s_hat) + eps)
 
-    def state_dict(self):
+    def state_dict(self) -> dict[str, Any]:
         return {"t": self.t, "v": self.v, "s": self.s}
 
 
@@ -200,7 +206,7 @@ OPTIMIZERS = {
 }
 
 
-def make_optimizer(name, size, dtype, ops=NUMPY, **hyperparameters):
+def make_optimizer(name: str, size: int, dtype: Any, ops: Ops = NUMPY, **hyperparameters: Any) -> GD:
     """The in-place optimizer ``name`` for a flat vector of ``size`` elements of ``dtype``, on ``ops``'s device.
 
     Momentum (or Nesterov) with beta 0 is plain gradient descent (v = g, and the look-ahead 0 v + g = g):
@@ -209,4 +215,5 @@ def make_optimizer(name, size, dtype, ops=NUMPY, **hyperparameters):
     """
     if name in ("momentum", "nesterov") and hyperparameters.get("beta", 0.9) == 0:
         name, hyperparameters = "gd", {}
-    return lookup(OPTIMIZERS, name, "optimizer")(size, dtype, ops=ops, **hyperparameters)
+    found: GD = lookup(OPTIMIZERS, name, "optimizer")(size, dtype, ops=ops, **hyperparameters)
+    return found

@@ -18,32 +18,34 @@ must then follow ``activate`` on the same Z and ``ws``). Without ``ws`` they all
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
+from .._typing import Array
 from ..core.registry import lookup
 from .formulas import sigmoid, softmax
+from .ops import Ops
 
 
 class Output(NamedTuple):
     name: str  # the loss
-    activate: Callable  # (o, Z, A, ws=None) -> None: A := output activation of the logits Z
-    cost_sum: Callable  # (o, Z, Y, w, ws=None) -> sum_i w_i J_i, a 0-d array (w None: all ones)
-    delta: Callable  # (o, A, Y, scale, dZ) -> None: dZ := (A - Y) * scale
+    activate: Callable[..., Any]  # (o, Z, A, ws=None) -> None: A := output activation of the logits Z
+    cost_sum: Callable[..., Any]  # (o, Z, Y, w, ws=None) -> sum_i w_i J_i, a 0-d array (w None: all ones)
+    delta: Callable[..., Any]  # (o, A, Y, scale, dZ) -> None: dZ := (A - Y) * scale
 
 
-def _weighted_sum(o, per_example, w):
+def _weighted_sum(o: Ops, per_example: Array, w: Array | None) -> Any:
     # per_example (m,) -> sum_i w_i c_i
     return o.sum(per_example) if w is None else o.dot(per_example, w)
 
 
-def _bce_cost(o, Z, Y, w, ws=None):
+def _bce_cost(o: Ops, Z: Array, Y: Array, w: Array | None, ws: Any = None) -> Any:
     # -[y log a + (1-y) log(1-a)] with a = sigmoid(z) is softplus(z) - y z (core.losses)
     C = o.logaddexp(0, Z)
     C -= Y * Z
     return _weighted_sum(o, o.sum(C, axis=1), w)
 
 
-def _cce_cost(o, Z, Y, w, ws=None):
+def _cce_cost(o: Ops, Z: Array, Y: Array, w: Array | None, ws: Any = None) -> Any:
     if ws is None:
         Zs = Z - o.max(Z, axis=1, keepdims=True)
         Zs -= o.log(o.sum(o.exp(Zs), axis=1, keepdims=True))  # log softmax, by log-sum-exp
@@ -60,17 +62,17 @@ def _cce_cost(o, Z, Y, w, ws=None):
     return -o.dot(o.sum(T, axis=1, out=ws.r[2]), w)
 
 
-def _mse_cost(o, Z, Y, w, ws=None):
+def _mse_cost(o: Ops, Z: Array, Y: Array, w: Array | None, ws: Any = None) -> Any:
     D = Z - Y
     D *= D
     return _weighted_sum(o, o.sum(D, axis=1), w) / 2
 
 
-def _sigmoid_out(o, Z, A, ws=None):
+def _sigmoid_out(o: Ops, Z: Array, A: Array, ws: Any = None) -> None:
     sigmoid(o, Z, A, o.empty(Z.shape, Z.dtype) if ws is None else ws.S[-1])
 
 
-def _softmax_out(o, Z, A, ws=None):
+def _softmax_out(o: Ops, Z: Array, A: Array, ws: Any = None) -> None:
     if ws is None:
         m, n = Z.shape
         softmax(o, Z, A, o.empty((n, m), Z.dtype), o.empty(m, Z.dtype), o.empty(m, Z.dtype))
@@ -78,11 +80,11 @@ def _softmax_out(o, Z, A, ws=None):
     softmax(o, Z, A, ws.ZT, ws.r[0], ws.r[1])  # keeps the row max r[0] and the row sum r[1] for the cost
 
 
-def _linear_out(o, Z, A, ws=None):
+def _linear_out(o: Ops, Z: Array, A: Array, ws: Any = None) -> None:
     o.copyto(A, Z)
 
 
-def _delta(o, A, Y, scale, dZ):
+def _delta(o: Ops, A: Array, Y: Array, scale: float, dZ: Array) -> None:
     o.subtract(A, Y, out=dZ)
     o.multiply(dZ, scale, out=dZ)  # scale: 1/m, or the column w_i / sum(w) (m, 1)
 
@@ -94,5 +96,6 @@ OUTPUTS: dict[str, Output] = {
 }
 
 
-def get_output(loss) -> Output:
-    return lookup(OUTPUTS, loss, "loss", Output)
+def get_output(loss: str | Output) -> Output:
+    found: Output = lookup(OUTPUTS, loss, "loss", Output)
+    return found

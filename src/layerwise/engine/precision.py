@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager, nullcontext
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from typing import Any
 
 import numpy as np
 
-from .ops import host_dtype
+from .ops import Ops, host_dtype
 
 
 @contextmanager
-def tf32_products():
+def tf32_products() -> Iterator[None]:
     """CuPy's float32 matrix products on TF32 tensor cores inside the block (restored after).
 
     CuPy reads ``CUPY_TF32`` once, at its first product; ``cupy._core.set_compute_type`` is the switch
@@ -27,7 +29,7 @@ def tf32_products():
         cp._core.set_compute_type(np.float32, old)
 
 
-def precision_scope(ops, precision, dtype):
+def precision_scope(ops: Ops, precision: str | None, dtype: Any) -> AbstractContextManager[Any]:
     """A context for training or predicting at ``precision``: TF32 products on CuPy, nothing elsewhere."""
     if precision != "tf32":
         return nullcontext()

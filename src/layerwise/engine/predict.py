@@ -19,10 +19,13 @@ array-API namespaces agree bitwise after the same logits.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from .kernels import get_activation, get_output
+from .._typing import Array
+from .kernels import get_activation
 from .ops import ops_for
+from .outputs import get_output
 
 CHUNK = 8192  # rows per pass at most: (8192, 256) float32 buffers are 8 MB
 BUFFER_BYTES = 128 << 20  # the pass's buffers at most: 784-256-256-10 still runs 8,192 rows a pass
@@ -32,17 +35,19 @@ class _Scratch(NamedTuple):
     """The output kernels' scratch for k rows, the ``Workspace`` fields ``activate`` reads: S[-1] (k, n[L]),
     ZT (n[L], k), r[0], r[1] (k,)."""
 
-    S: list
+    S: list[Any]
     ZT: Any
-    r: list
+    r: list[Any] | None
 
 
-def _scratch(S, T, r, k):
+def _scratch(S: Any, T: Any, r: Any, k: int) -> _Scratch:
     """The scratch of a short last chunk of k rows: views of the call's buffers."""
     return _Scratch([S[:k, ...]], None if T is None else T[:, :k], None if r is None else [v[:k] for v in r])
 
 
-def forward(X, params, activations, loss, chunk=CHUNK):
+def forward(
+    X: Array, params: Sequence[Any], activations: Sequence[str], loss: str, chunk: int = CHUNK
+) -> tuple[Array, Array]:
     """X (m, n[0]) rows, params ((W[l] (n[l], n[l-1]), b[l] (n[l], 1)) for l = 1..L), the L-1 hidden
     activation names and the loss -> (A[L] (m, n[L]), Z[L] (m, n[L])): probabilities (or outputs) and logits.
     """

@@ -22,12 +22,14 @@ per size, at most ``MAX_WORKSPACES`` of them (then they are dropped and rebuilt)
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
-from .loop import current_learning_rate, diverged
+from .._typing import Array
+from .loop import FitConfig, TrainState, current_learning_rate, diverged
 from .network import Workspace
 
 
@@ -39,18 +41,29 @@ class Shard:
     start: int
     stop: int
     m: int
-    allreduce: Callable
+    allreduce: Callable[[Array], Any]
     lead: bool = True
-    mask_rng: object = None
+    mask_rng: Any = None
     mask_seed: tuple[int, int] | None = None  # (seed, rank): mask_rng drawn afresh each epoch from it
-    buffer: object = None  # (P + 2,) in the network's dtype, made on first use
-    workspaces: dict = field(default_factory=dict)  # local batch size -> its Workspace
+    buffer: Any = None  # (P + 2,) in the network's dtype, made on first use
+    workspaces: dict[int, Workspace] = field(default_factory=dict)  # local batch size -> its Workspace
 
 
 MAX_WORKSPACES = 16  # a process's share of a shuffled batch varies in size; each size needs its own buffers
 
 
-def shard_epoch(net, opt, X, Y, w, cfg, state, rng, order, shard):
+def shard_epoch(
+    net: Any,
+    opt: Any,
+    X: Array,
+    Y: Array,
+    w: Array | None,
+    cfg: FitConfig,
+    state: TrainState,
+    rng: np.random.Generator,
+    order: Array,
+    shard: Shard,
+) -> float:
     """One epoch over this process's rows X, Y, w of the global ``order`` (m,); returns the global cost."""
     o = net.ops
     if shard.mask_seed is not None:  # a generator per process and epoch: a resumed run draws the same masks
@@ -72,10 +85,11 @@ def shard_epoch(net, opt, X, Y, w, cfg, state, rng, order, shard):
         opt.step(net.theta, net.grad, lr, gain)
     if not o.all_finite(net.theta):
         diverged(net, net.snapshot, state, math.nan, cfg)
-    return cost_sum / max(total_w, np.finfo(np.float64).tiny)
+    found: float = cost_sum / max(total_w, np.finfo(np.float64).tiny)
+    return found
 
 
-def local_batches(order, B, shuffle, start, stop):
+def local_batches(order: Array, B: int, shuffle: bool, start: int, stop: int) -> Iterator[Any]:
     """This process's rows of each global batch of ``order`` (m,): local index arrays, or slices in order.
 
     A batch [k B, (k+1) B) of the global order keeps the entries in [start, stop), in their order, minus start.
@@ -93,7 +107,7 @@ def local_batches(order, B, shuffle, start, stop):
         yield local[edges[k] : edges[k + 1]]
 
 
-def _workspace(net, shard, k, dropout):
+def _workspace(net: Any, shard: Shard, k: int, dropout: bool) -> Workspace:
     """The buffers for a share of k rows: the shard keeps at most MAX_WORKSPACES sizes, then starts afresh."""
     ws = shard.workspaces.get(k)
     if ws is None:
@@ -103,7 +117,9 @@ def _workspace(net, shard, k, dropout):
     return ws
 
 
-def _reduced_gradient(net, X, Y, w, rows, cfg, gain, shard):
+def _reduced_gradient(
+    net: Any, X: Array, Y: Array, w: Array | None, rows: Any, cfg: FitConfig, gain: float, shard: Shard
+) -> tuple[float, float]:
     """Fill ``net.grad`` with gain x the global batch's gradient; returns (sum of J_r weight_r, sum of weight_r)."""
     o, P = net.ops, net.size
     if shard.buffer is None or shard.buffer.shape[0] != P + 2:

@@ -6,6 +6,8 @@ They state what to train and hand it to ``layerwise.engine.fit``. docs/guide/est
 parameters and formulas.
 """
 
+from typing import Any
+
 from .base import BaseNeuralNet
 from .classifier import NeuralNetClassifier
 from .regressor import NeuralNetRegressor
@@ -15,7 +17,7 @@ from .state import export_state, restore
 ESTIMATORS = {"NeuralNetClassifier": NeuralNetClassifier, "NeuralNetRegressor": NeuralNetRegressor}
 
 
-def from_state(arrays, meta):
+def from_state(arrays: dict[str, Any], meta: dict[str, Any]) -> Any:
     """The estimator ``export_state`` described (``meta["estimator"]`` names its class), on the CPU."""
     return restore(ESTIMATORS[meta["estimator"]], arrays, meta)
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
 
-def by_name(est, X):
+from .._typing import Array
+
+
+def by_name(est: Any, X: Array) -> Array:
     """X with the columns ``est.feature_names_in_`` in that order, when X is a table with named columns.
 
     Reordered columns work and extra columns are left out; a missing column is a ValueError naming it.

@@ -15,24 +15,27 @@ Plain functions of the estimator; CuPy is imported only when a CUDA device is as
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from array_api_compat import is_array_api_obj, is_numpy_array
 from sklearn.base import is_classifier
 from sklearn.utils.validation import check_is_fitted
 
 from .._backend import host, policy_dtype
+from .._typing import Array
 from ..core import LayerParams
-from ..engine.ops import NUMPY, host_dtype, ops_for
+from ..engine.ops import NUMPY, Ops, host_dtype, ops_for
 
 GPU_EXTRA = "pip install 'layerwise[gpu]'"
 
 
-def is_device_array(X):
+def is_device_array(X: Array) -> bool:
     """True for an array-API array that is not NumPy's (CuPy, array_api_strict, ...)."""
     return is_array_api_obj(X) and not is_numpy_array(X)
 
 
-def cuda_ops():
+def cuda_ops() -> Ops:
     """The engine's CuPy table, or an error that says how to get CuPy or that no GPU is visible."""
     try:
         import cupy
@@ -54,12 +57,12 @@ def cuda_ops():
     return ops_for(cupy.empty(0, dtype=cupy.float32))
 
 
-def ops_for_device(device):
+def ops_for_device(device: str) -> Ops:
     """'cpu' -> NumPy's table, 'cuda' -> CuPy's."""
     return NUMPY if device == "cpu" else cuda_ops()
 
 
-def describe(ops):
+def describe(ops: Ops) -> str:
     if ops.is_numpy:
         return "NumPy arrays (device='cpu')"
     if ops.name == "cupy":
@@ -67,7 +70,7 @@ def describe(ops):
     return f"{ops.name} arrays on {ops.device}"
 
 
-def fit_ops(est, X):
+def fit_ops(est: Any, X: Array) -> Ops:
     """The ``Ops`` table a fit on X runs on: X's own when X is not NumPy, else ``est.device``'s."""
     if is_device_array(X):
         ops = ops_for(X)
@@ -80,11 +83,11 @@ def fit_ops(est, X):
     return ops_for_device(est.device)
 
 
-def params_ops(est):
+def params_ops(est: Any) -> Ops:
     return ops_for(est.params_[0].W)
 
 
-def check_fit_library(est, ops):
+def check_fit_library(est: Any, ops: Ops) -> None:
     """ValueError when a warm-started or partial fit would train where the parameters are not."""
     if params_ops(est) is not ops:
         raise ValueError(
@@ -94,7 +97,7 @@ def check_fit_library(est, ops):
         )
 
 
-def check_input_library(est, X, method):
+def check_input_library(est: Any, X: Array, method: str) -> Ops:
     """ValueError unless X lives where the fitted parameters do (NumPy-like input for NumPy ones)."""
     ops = params_ops(est)
     x_ops = ops_for(X) if is_device_array(X) else NUMPY
@@ -120,7 +123,7 @@ def check_input_library(est, X, method):
     )
 
 
-def to_device(est, device):
+def to_device(est: Any, device: str) -> Any:
     """Move the fitted parameters (and the optimizer's state) to ``device``; returns self.
 
     ``device``: "cpu" (NumPy), "cuda" (CuPy), or a device object of the library the parameters are
@@ -135,7 +138,7 @@ def to_device(est, device):
         xp = params_ops(est).xp
         target = ops_for(xp.empty(0, device=device))
 
-    def move(A):
+    def move(A: Any) -> Any:
         return target.from_host(np.ascontiguousarray(host(A))) if hasattr(A, "shape") else A
 
     est.params_ = tuple(LayerParams(move(p.W), move(p.b)) for p in est.params_)
@@ -146,7 +149,7 @@ def to_device(est, device):
     return est
 
 
-def validate_on_device(est, X, y, reset, dtype):
+def validate_on_device(est: Any, X: Array, y: Any, reset: bool, dtype: Any) -> tuple[Array, Any]:
     """``validate_data`` for X on a device (2-D, finite, n_features; the dtype policy); y goes to the host.
 
     X (n_samples, n_features) stays on its device, C-ordered; y (labels or targets) becomes NumPy.

@@ -11,12 +11,15 @@ is scikit-learn's own: the same type and the same message, whichever path the in
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
+from .._typing import Array
 from ..engine.ops import all_finite
 
 
-def quick_rows(est, X, dtype):
+def quick_rows(est: Any, X: Array, dtype: Any) -> Array | None:
     """X (n_samples, n_features) as a ``dtype`` array when the quick checks pass, else None (then validate).
 
     ``dtype`` is the model's NumPy float dtype. No copy when X already has it.

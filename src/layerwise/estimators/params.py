@@ -7,27 +7,30 @@ what to do. No private scikit-learn machinery: its signatures change between rel
 from __future__ import annotations
 
 import numbers
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
+from .._typing import Array
 from ..core.activations import HIDDEN_ACTIVATIONS
 
 SOLVERS = ("gd", "sgd", "rmsprop", "adam", "lbfgs")
 INITS = ("auto", "random", "xavier", "he", "zeros")
 
 
-def _real(v):
+def _real(v: object) -> bool:
     return isinstance(v, numbers.Real) and not isinstance(v, bool)
 
 
-def _integer(v):
+def _integer(v: object) -> bool:
     return isinstance(v, numbers.Integral) and not isinstance(v, bool)
 
 
-def _between(low, high, closed):
+def _between(low: float, high: float | None, closed: str) -> tuple[Callable[[Any], bool], str]:
     """A check that v is a real number in the interval (low, high) with the ends ``closed`` says."""
-    lo_ok = (lambda v: v >= low) if closed in ("left", "both") else (lambda v: v > low)
-    hi_ok = (
+    lo_ok: Callable[[Any], bool] = (lambda v: v >= low) if closed in ("left", "both") else (lambda v: v > low)
+    hi_ok: Callable[[Any], bool] = (
         (lambda v: high is None or v <= high) if closed in ("right", "both") else (lambda v: high is None or v < high)
     )
     left, right = "[" if closed in ("left", "both") else "(", "]" if closed in ("right", "both") else ")"
@@ -35,19 +38,19 @@ def _between(low, high, closed):
     return (lambda v: _real(v) and lo_ok(v) and hi_ok(v)), text
 
 
-def _one_of(*names):
+def _one_of(*names: str) -> tuple[Callable[[Any], bool], str]:
     return (lambda v: isinstance(v, str) and v in names), "a str among " + ", ".join(repr(n) for n in names)
 
 
-def _integer_from(low):
+def _integer_from(low: int) -> tuple[Callable[[Any], bool], str]:
     return (lambda v: _integer(v) and v >= low), f"an integer >= {low}"
 
 
-def _boolean():
+def _boolean() -> tuple[Callable[[Any], bool], str]:
     return (lambda v: isinstance(v, (bool, np.bool_))), "True or False"
 
 
-def _hidden_sizes(v):
+def _hidden_sizes(v: Any) -> bool:
     sizes = [v] if _integer(v) else v
     try:
         return all(_integer(n) and n >= 1 for n in sizes)
@@ -55,20 +58,20 @@ def _hidden_sizes(v):
         return False
 
 
-def _activation(v):
+def _activation(v: Any) -> bool:
     names = [v] if isinstance(v, str) else v
     return isinstance(names, (list, tuple, str)) and all(isinstance(a, str) and a in HIDDEN_ACTIVATIONS for a in names)
 
 
-def _random_state(v):
+def _random_state(v: Any) -> bool:
     return v is None or _integer(v) or isinstance(v, np.random.RandomState)
 
 
-def _dtype(v):
+def _dtype(v: Any) -> bool:
     return v is None or v in ("float32", "float64") or v in (np.float32, np.float64)
 
 
-def _class_weight(v):
+def _class_weight(v: Any) -> bool:
     return v is None or v == "balanced" or isinstance(v, dict)
 
 
@@ -105,7 +108,7 @@ RULES = {
 }
 
 
-def check_params(estimator):
+def check_params(estimator: Any) -> None:
     """Raise ValueError naming the first parameter of ``estimator`` that breaks its rule."""
     for name, value in estimator.get_params(deep=False).items():
         ok, expected = RULES[name]
@@ -121,11 +124,11 @@ def check_params(estimator):
             )
 
 
-def _default(estimator, name):
+def _default(estimator: Any, name: str) -> Any:
     return type(estimator)().get_params(deep=False)[name]
 
 
-def check_sample_weight(sample_weight, m, dtype):
+def check_sample_weight(sample_weight: Any, m: int, dtype: Any) -> Array:
     """``sample_weight`` as a 1-D array of m finite, non-negative weights (None: all ones)."""
     if sample_weight is None:
         return np.ones(m, dtype=dtype)

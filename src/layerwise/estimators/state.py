@@ -21,7 +21,7 @@ from ..engine import host_dtype
 from ..jsonable import to_json
 
 
-def summary(est, m=None):
+def summary(est: Any, m: int | None = None) -> Summary:
     """The layer table: shapes of W[l], b[l], A[l] (m examples), activation and parameter count."""
     check_is_fitted(est, "params_")
     mm = "m" if m is None else str(int(m))
@@ -55,6 +55,9 @@ def summary(est, m=None):
 class Summary(str):
     """The layer table: a str (prints, compares and saves as before) that Jupyter shows as an HTML table."""
 
+    rows: Any  # the header row, then one row of cells per layer
+    footer: str
+
     def __new__(
         cls, text: str, rows: Any = (("",),), footer: str = ""
     ) -> Summary:  # defaults: pickle rebuilds a str subclass from text
@@ -71,7 +74,7 @@ class Summary(str):
         return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table><p>{html.escape(self.footer)}</p>"
 
 
-def export_state(est):
+def export_state(est: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     """A fitted estimator -> ({"W1": ..., "b1": ..., ...} host arrays, description dict)."""
     check_is_fitted(est, "params_")
     arrays = {}
@@ -98,14 +101,14 @@ def export_state(est):
     return arrays, meta
 
 
-def _target_scaling(est):
+def _target_scaling(est: Any) -> dict[str, Any] | None:
     """{"mean": [...], "scale": [...]} per output when the regressor standardized its target, else None."""
     if getattr(est, "target_scale_", None) is None:
         return None
     return {"mean": to_json(list(est.target_mean_)), "scale": to_json(list(est.target_scale_))}
 
 
-def restore(cls, arrays, meta):
+def restore(cls: type[Any], arrays: dict[str, Any], meta: dict[str, Any]) -> Any:
     """The ``cls`` estimator ``export_state`` described, on the CPU (``to_device`` moves it)."""
     params = dict(meta["params"])
     for name in ("hidden_layer_sizes", "activation"):

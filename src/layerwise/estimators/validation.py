@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 from sklearn.base import is_classifier
 from sklearn.model_selection import train_test_split
 
 from .. import core
 from .._backend import host
+from .._typing import Array
 from ..core import LayerParams
 from ..engine import ops_for
 from .device import is_device_array
 
 
-def split(est, X, Y, w, y_all, rows, bounds, rs):
+def split(
+    est: Any, X: Array, Y: Array, w: Array | None, y_all: Any, rows: Any, bounds: Any, rs: Any
+) -> tuple[Any, ...]:
     """Early stopping's split of all m rows, drawn as one process draws it (stratified for classes), and this
     process's part: (X, Y, w of its training rows, the validator, (start, stop, m) of the training rows).
 
@@ -32,14 +38,15 @@ def split(est, X, Y, w, y_all, rows, bounds, rs):
     if is_device_array(X):  # rows gathered on the device (y, for scoring, stays on the host)
         o = ops_for(X)
 
-        def take(A, i):
+        def take(A: Array, i: Any) -> Array:
             return o.take_rows(A, o.from_host(i), out=o.empty((len(i), *A.shape[1:]), A.dtype))
     else:
 
-        def take(A, i):
+        def take(A: Array, i: Any) -> Array:
             return np.ascontiguousarray(A[i])
 
-    gather, position = None, None
+    gather: Any = None  # (set after construction, see ``split``)
+    position: Any = None
     if rows.size > 1:  # the validation rows come gathered grouped by process; position puts them in va's order
         owner = np.searchsorted(bounds, va, side="right") - 1
         gather, position = rows.gather, np.argsort(np.argsort(owner, kind="stable"))
@@ -50,7 +57,7 @@ def split(est, X, Y, w, y_all, rows, bounds, rs):
     return take(X, mine), take(Y, mine), None if w is None else take(w, mine), validate, local
 
 
-def local_part(rows, start, stop):
+def local_part(rows: Array, start: int, stop: int) -> Array:
     """The entries of global row numbers ``rows`` that fall in [start, stop), minus start (in their order)."""
     rows = np.asarray(rows)
     return rows[(rows >= start) & (rows < stop)] - start
@@ -66,11 +73,13 @@ class Validation:
 
     gather, position = None, None
 
-    def __init__(self, activations, loss, score, X_val, Y_val, y_val):
+    def __init__(
+        self, activations: Any, loss: str, score: Callable[[Any, Any], float], X_val: Array, Y_val: Array, y_val: Any
+    ) -> None:
         self.activations, self.loss, self.score = activations, loss, score
         self.X_val, self.Y_val, self.y_val = X_val, Y_val, y_val
 
-    def __call__(self, net):
+    def __call__(self, net: Any) -> tuple[float, float]:
         params = tuple(LayerParams(W, b) for W, b in zip(net.W, net.b))
         if self.gather is None:
             with np.errstate(under="ignore"):

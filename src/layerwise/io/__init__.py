@@ -3,6 +3,8 @@
 Named ``layerwise.io``; inside the package ``import io`` still means the standard library's.
 """
 
+from typing import Any
+
 from .atomic import write_atomically
 from .modelcheck import ModelFileError
 from .modelfile import FORMAT, FORMAT_VERSION, METADATA_KEY, build, load, read, save
@@ -23,7 +25,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name):  # ONNX and the table readers load their optional dependencies only when asked
+def __getattr__(name: str) -> Any:  # ONNX and the table readers load their optional dependencies only when asked
     if name in ("export_onnx", "to_onnx"):
         from . import onnx_export
 

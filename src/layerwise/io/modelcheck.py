@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -13,7 +15,7 @@ from .preprocessing import SCALERS, tensor_names
 ESTIMATORS = ("NeuralNetClassifier", "NeuralNetRegressor")
 DTYPES = ("float32", "float64")
 # output_type -> (estimator, loss, output units from the number of classes k (None: regressor))
-OUTPUT_TYPES = {
+OUTPUT_TYPES: dict[str, tuple[str, str, Callable[[int], int] | None]] = {
     "binary": ("NeuralNetClassifier", "binary_crossentropy", lambda k: 1),
     "multiclass": ("NeuralNetClassifier", "categorical_crossentropy", lambda k: k),
     "multilabel-indicator": ("NeuralNetClassifier", "binary_crossentropy", lambda k: k),
@@ -25,22 +27,24 @@ OUTPUT_TYPES = {
 class ModelFileError(ValueError):
     """A model file that cannot be read: truncated, corrupted, foreign, or from a newer layerwise."""
 
-    def __init__(self, path, problem):
+    def __init__(self, path: str | os.PathLike[str], problem: str) -> None:
         self.path, self.problem = os.fspath(path), problem
         super().__init__(f"{self.path}: {problem}")
 
 
-def _shown(value):
+def _shown(value: object) -> str:
     """repr(value) cut to 80 characters: a message quotes a forged list, it does not reprint it."""
     text = repr(value)
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def _count(value):
+def _count(value: object) -> bool:
     return type(value) is int and value >= 0
 
 
-def check_tensors(path, doc, arrays, owned=()):
+def check_tensors(
+    path: str | os.PathLike[str], doc: Mapping[str, Any], arrays: Mapping[str, Any], owned: Iterable[str] = ()
+) -> None:
     """W1, b1, ..., WL, bL with the shapes ``layer_dims`` says, in its dtype, the scaler's, and the
     ``owned`` names a registered section checked (io.modelschema); nothing else. Every value finite."""
     dims, dtype = doc.get("layer_dims"), doc.get("dtype")
@@ -62,7 +66,7 @@ def check_tensors(path, doc, arrays, owned=()):
         if not isinstance(pre, dict) or not isinstance(pre.get("kind"), str) or pre["kind"] not in SCALERS:
             kind = pre.get("kind") if isinstance(pre, dict) else pre
             raise ModelFileError(path, f"unknown preprocessing {kind!r}; known kinds: {sorted(SCALERS)}")
-        expected.update(dict.fromkeys(tensor_names(pre["kind"]), ((dims[0],), None)))  # either float dtype
+        expected.update(dict.fromkeys(tensor_names(pre["kind"]), ((dims[0],), None)))  # type: ignore[arg-type]  # either float dtype
     if set(arrays) != set(expected) | set(owned):
         missing, extra = sorted(set(expected) - set(arrays)), sorted(set(arrays) - set(expected) - set(owned))
         raise ModelFileError(
@@ -80,7 +84,7 @@ def check_tensors(path, doc, arrays, owned=()):
             raise ModelFileError(path, f"tensor {name!r} holds NaN or infinite values: corrupted or forged file")
 
 
-def check_metadata(path, doc):
+def check_metadata(path: str | os.PathLike[str], doc: Mapping[str, Any]) -> None:
     """The metadata agrees with itself: estimator, loss, activations, classes and units, features."""
     dims = doc["layer_dims"]
     L, n_x, n_y = len(dims) - 1, dims[0], dims[-1]

@@ -163,7 +163,8 @@ def classes_dtype(path: Any, classes: list[Any], name: Any, file_size: int) -> n
         info = np.iinfo(name)
         if not all(info.min <= c <= info.max for c in classes):
             raise ModelFileError(path, f"class labels out of the range of classes_dtype {name!r}")
-    return np.dtype(name)
+    found: np.dtype[Any] = np.dtype(name)
+    return found
 
 
 def check_values(path: Any, doc: dict[str, Any], arrays: dict[str, np.ndarray], file_size: int) -> None:

@@ -16,6 +16,8 @@ Built from ``layerwise.estimators.export_state(model)`` only, with ``onnx.helper
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -25,11 +27,11 @@ from .atomic import write_atomically
 OPSET = 17
 
 
-def _op(op_type):
+def _op(op_type: str) -> Callable[[_Graph, str, str], str]:
     return lambda g, Z, out: g.add(op_type, [Z], out)
 
 
-def _leaky_relu(g, Z, out):
+def _leaky_relu(g: _Graph, Z: str, out: str) -> str:
     # max(Z, 0.01 Z) with the slope in the model's dtype (LeakyRelu's alpha attribute is only float32)
     slope = g.const(f"{out}_slope", np.array(0.01, g.np_dtype))
     return g.add("Max", [Z, g.add("Mul", [Z, slope], f"{out}_slope_Z")], out)
@@ -45,7 +47,7 @@ _BUILDERS = {
 }
 
 
-def _onnx():
+def _onnx() -> Any:
     try:
         import onnx
     except ImportError:
@@ -56,29 +58,32 @@ def _onnx():
 class _Graph:
     """Collects nodes and initializers; ``add`` returns the new node's output name."""
 
-    def __init__(self, onnx, dtype):
+    def __init__(self, onnx: Any, dtype: Any) -> None:
         self.onnx, self.np_dtype = onnx, np.dtype(dtype)
-        self.nodes, self.inits = [], []
+        self.nodes: list[Any] = []
+        self.inits: list[Any] = []
 
-    def const(self, name, value):
+    def const(self, name: str, value: Any) -> str:
         self.inits.append(self.onnx.numpy_helper.from_array(np.asarray(value), name))
         return name
 
-    def add(self, op, inputs, out, **attrs):
+    def add(self, op: str, inputs: Sequence[str], out: str, **attrs: Any) -> str:
         self.nodes.append(self.onnx.helper.make_node(op, inputs, [out], name=out, **attrs))
         return out
 
-    def add_ml(self, op, inputs, out, **attrs):  # a node of the ai.onnx.ml domain (the table's LabelEncoder)
+    def add_ml(
+        self, op: str, inputs: Sequence[str], out: str, **attrs: Any
+    ) -> str:  # a node of the ai.onnx.ml domain (the table's LabelEncoder)
         self.nodes.append(self.onnx.helper.make_node(op, inputs, [out], name=out, domain="ai.onnx.ml", **attrs))
         return out
 
 
-def _scaled_input(g, step, X="X"):
+def _scaled_input(g: _Graph, step: Any, X: str = "X") -> str:
     """The scaler a model file carries (``preprocessing_``) as nodes on X: raw columns in, as ``predict``."""
     if step is None:
         return X
     params = step.get_params()
-    c = lambda name: g.const(f"scaler_{name}", np.asarray(getattr(step, f"{name}_"), g.np_dtype))  # noqa: E731
+    c: Callable[[str], str] = lambda name: g.const(f"scaler_{name}", np.asarray(getattr(step, f"{name}_"), g.np_dtype))  # noqa: E731
     if hasattr(step, "mean_"):  # StandardScaler: (X - mean) / scale
         A = g.add("Sub", [X, c("mean")], "X_centred") if params.get("with_mean", True) else X
         return g.add("Div", [A, c("scale")], "X_scaled") if params.get("with_std", True) else A
@@ -91,7 +96,7 @@ def _scaled_input(g, step, X="X"):
     return A
 
 
-def _hidden(g, arrays, meta, A="X"):
+def _hidden(g: _Graph, arrays: dict[str, Any], meta: dict[str, Any], A: str = "X") -> str:
     """The layers 1..L as nodes: A[0] (N, n[0]) -> Z[L] (N, n[L]) (the output layer's logits)."""
     L = len(meta["layer_dims"]) - 1
     for l in range(1, L + 1):
@@ -105,9 +110,10 @@ def _hidden(g, arrays, meta, A="X"):
         if name not in _BUILDERS:
             raise ValueError(f"activation {name!r} has no ONNX export; supported: {sorted(_BUILDERS)}")
         A = _BUILDERS[name](g, Z, f"A{l}")
+    raise ValueError("layer_dims lists no layer")  # (unreachable: a model file has L >= 1, checked on load)
 
 
-def _classifier_outputs(g, Z, meta):
+def _classifier_outputs(g: _Graph, Z: str, meta: dict[str, Any]) -> list[tuple[str, Any, list[Any]]]:
     """-> [(output name, numpy dtype, shape)]: probabilities and labels."""
     classes = np.asarray(meta["classes"])
     if classes.dtype.kind == "U":
@@ -133,7 +139,7 @@ def _classifier_outputs(g, Z, meta):
     return [(proba, g.np_dtype, ["N", 2]), (label, classes.dtype, ["N"])]
 
 
-def _regressor_outputs(g, Z, meta):
+def _regressor_outputs(g: _Graph, Z: str, meta: dict[str, Any]) -> list[tuple[str, Any, list[Any]]]:
     k = meta["layer_dims"][-1]
     ts = meta.get("target_scaling")
     if ts is not None:  # the network learned the standardized target: y = Z * scale + mean
@@ -147,7 +153,7 @@ def _regressor_outputs(g, Z, meta):
     return [(g.add("Identity", [Z], "predictions"), g.np_dtype, ["N", k])]
 
 
-def to_onnx(model):
+def to_onnx(model: Any) -> Any:
     """The fitted ``model`` as an ``onnx.ModelProto`` (checked with onnx.checker).
 
     A Pipeline of a TablePreprocessor and an estimator (what ``layerwise train`` writes for a table, and
@@ -188,7 +194,7 @@ def to_onnx(model):
     return proto
 
 
-def export_onnx(model, path):
+def export_onnx(model: Any, path: str | os.PathLike[str]) -> str:
     """Write the fitted ``model`` to ``path`` as an ONNX file, atomically. Returns ``path``."""
     write_atomically(path, to_onnx(model).SerializeToString())
     return os.fspath(path)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from importlib import import_module
+from typing import Any
 
 import numpy as np
 
+from .._typing import FloatArray
 from ..jsonable import to_json
 
 # kind -> (scikit-learn class, the fitted attributes stored as tensors "preprocessing.<attr>")
@@ -15,22 +17,22 @@ SCALERS = {
 }
 
 
-def scaler_class(kind):
+def scaler_class(kind: str) -> Any:
     module, _, name = SCALERS[kind][0].rpartition(".")
     return getattr(import_module(module), name)
 
 
-def make_scaler(kind):
+def make_scaler(kind: str) -> Any:
     """A new, unfitted scaler of ``kind`` ("standard", "minmax"), or None for "none"."""
     return None if kind == "none" else scaler_class(kind)()
 
 
-def tensor_names(kind, prefix="preprocessing"):
+def tensor_names(kind: str, prefix: str = "preprocessing") -> list[str]:
     """The tensor names a scaler of ``kind`` is stored under ("<prefix>.<attr>")."""
     return [f"{prefix}.{a.rstrip('_')}" for a in SCALERS[kind][1]]
 
 
-def export_scaler(step, prefix="preprocessing"):
+def export_scaler(step: Any, prefix: str = "preprocessing") -> tuple[dict[str, FloatArray], dict[str, Any]]:
     """A fitted scaler -> ({"<prefix>.<attr>": array}, JSON-able description)."""
     for kind, (_, attrs) in SCALERS.items():
         if type(step) is scaler_class(kind):
@@ -46,7 +48,7 @@ def export_scaler(step, prefix="preprocessing"):
     raise TypeError(f"preprocessing must be a fitted {known} (or None), got {type(step).__name__}")
 
 
-def import_scaler(desc, arrays, prefix="preprocessing"):
+def import_scaler(desc: dict[str, Any], arrays: dict[str, Any], prefix: str = "preprocessing") -> Any:
     """The fitted scaler that ``export_scaler`` described."""
     kind = desc["kind"]
     step = scaler_class(kind)(**desc["params"])
@@ -56,7 +58,7 @@ def import_scaler(desc, arrays, prefix="preprocessing"):
     return step
 
 
-def _float_array(a):
+def _float_array(a: Any) -> FloatArray:
     a = np.asarray(a)
     return np.ascontiguousarray(a if a.dtype in (np.float32, np.float64) else a.astype(np.float64))
 

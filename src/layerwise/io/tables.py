@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from .._typing import FloatArray
 from .arrays import read_hdf5, read_npy, read_npz
 from .columns import Loaded, check_finite, check_unique, need, select, target_names
 from .delimited import decode, line_of, parse, sniff, typed
@@ -107,8 +108,10 @@ def _from_arrow(pa: Any, path: str, name: str, col: Any) -> np.ndarray:
     if pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_decimal(t):
         if col.null_count == 0 and not pa.types.is_decimal(t):
             a = col.to_numpy()
-            return a if a.dtype != np.float16 else a.astype(np.float32)
-        return col.cast(pa.float64()).to_numpy(zero_copy_only=False)  # nulls -> NaN
+            kept: FloatArray = a if a.dtype != np.float16 else a.astype(np.float32)
+            return kept
+        found: FloatArray = col.cast(pa.float64()).to_numpy(zero_copy_only=False)  # nulls -> NaN
+        return found
     if pa.types.is_boolean(t):
         return col.to_numpy() if col.null_count == 0 else np.array(col.to_pylist(), dtype=object)
     try:

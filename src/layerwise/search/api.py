@@ -5,39 +5,42 @@ from __future__ import annotations
 
 import json
 import numbers
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
+from typing import Any
 
 import numpy as np
 from sklearn.base import clone, is_classifier
 from sklearn.model_selection import KFold, StratifiedKFold, train_test_split
 
+from .._typing import Array
 from .cluster import connect
 from .results import ResultsTable
 from .runner import run_trials, rung_plan
 from .samplers import make_sampler
-from .space import parse_space, to_estimator
+from .space import Dimension, parse_space, to_estimator
 
 
 @dataclass
 class SearchResult:
     """What a search leaves: the rows (one per trial), the best trial, and the refitted best model."""
 
-    rows: list
-    best_params: dict | None
+    rows: list[dict[str, Any]]
+    best_params: dict[str, Any] | None
     best_score: float | None
-    best_estimator: object = None
+    best_estimator: Any = None
     results_path: str | None = None
-    param_names: list = field(default_factory=list)
-    columns: list = field(default_factory=list)
+    param_names: list[str] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)
 
-    def frame(self):
+    def frame(self) -> Any:
         """The results as a pandas DataFrame, one row per trial, ordered by trial number."""
         import pandas as pd
 
         return pd.DataFrame(sorted(self.rows, key=lambda r: r["number"]), columns=self.columns or None)
 
-    def plot(self, param=None, ax=None, score="score"):
+    def plot(self, param: str | None = None, ax: Any = None, score: str = "score") -> Any:
         """Score against one hyperparameter (``param``), or a Figure with one Axes per hyperparameter."""
         from ..plotting import plot_search_results
 
@@ -52,7 +55,9 @@ class SearchResult:
         return fig
 
 
-def make_folds(estimator, X, y, cv=None, validation_fraction=0.2, random_state=0):
+def make_folds(
+    estimator: Any, X: Array, y: Any, cv: Any = None, validation_fraction: float = 0.2, random_state: int = 0
+) -> list[tuple[Any, Any]]:
     """(train_idx, val_idx) pairs: a stratified (for classifiers) shuffled split holding out
     ``validation_fraction`` of the rows when ``cv`` is None, K shuffled folds when ``cv`` is an int,
     or ``cv.split(X, y)`` for a scikit-learn splitter."""
@@ -75,7 +80,7 @@ def make_folds(estimator, X, y, cv=None, validation_fraction=0.2, random_state=0
     return [(np.asarray(tr), np.asarray(va)) for tr, va in cv.split(X, y)]
 
 
-def _check(estimator, dims, X, y):
+def _check(estimator: Any, dims: dict[str, Dimension], X: Array, y: Any) -> tuple[Array, Any]:
     known = estimator.get_params()
     unknown = [name for name in dims if name not in known]
     if unknown:
@@ -88,35 +93,35 @@ def _check(estimator, dims, X, y):
     return X, y
 
 
-def _plan(default_iter, rungs, params):
+def _plan(default_iter: int, rungs: int, params: dict[str, Any]) -> list[int]:
     """Epochs per rung for a trial's parameters (its max_iter, or the estimator's)."""
     return rung_plan(int(params.get("max_iter", default_iter)), rungs)
 
 
 def search(
-    estimator,
-    space,
-    X,
-    y,
+    estimator: Any,
+    space: Any,
+    X: Array,
+    y: Any,
     *,
-    sampler="random",
-    n_trials=None,
-    cv=None,
-    validation_fraction=0.2,
-    scoring=None,
-    prune=None,
-    rungs=4,
-    results=None,
-    out=None,
-    refit=True,
-    random_state=0,
-    address=None,
-    client=None,
-    n_workers=None,
-    retries=2,
-    progress=True,
-    callback=None,
-):
+    sampler: str = "random",
+    n_trials: int | None = None,
+    cv: Any = None,
+    validation_fraction: float = 0.2,
+    scoring: Any = None,
+    prune: bool | None = None,
+    rungs: int = 4,
+    results: Any = None,
+    out: Any = None,
+    refit: bool = True,
+    random_state: int = 0,
+    address: str | None = None,
+    client: Any = None,
+    n_workers: int | None = None,
+    retries: int = 2,
+    progress: bool = True,
+    callback: Callable[[dict[str, Any]], object] | None = None,
+) -> SearchResult:
     """Search ``space`` for the parameters of ``estimator`` that score best on held-out data.
 
     X (n_samples, n_features), y (n_samples,) or (n_samples, n_outputs). ``space``: a dict (or TOML
@@ -151,9 +156,9 @@ def search(
             c, smp, table, estimator, X, y, folds, scoring, plan, retries=retries, progress=progress, callback=callback
         )
     best = table.best()
-    best_params = json.loads(best["params"]) if best else None
+    best_params: dict[str, Any] | None = json.loads(best["params"]) if best else None
     model = None
-    if best is not None and (refit or out is not None):
+    if best is not None and best_params is not None and (refit or out is not None):
         model = clone(estimator).set_params(**{k: to_estimator(v) for k, v in best_params.items()}).fit(X, y)
         if out is not None:
             from ..io.modelfile import save
@@ -162,7 +167,7 @@ def search(
     return SearchResult(
         rows=list(table.rows),
         best_params=best_params,
-        best_score=best and best["score"],
+        best_score=best["score"] if best else None,
         best_estimator=model,
         results_path=table.path,
         param_names=list(dims),

@@ -9,6 +9,8 @@ import contextlib
 import logging
 import os
 import sys
+from collections.abc import Iterator
+from typing import Any
 
 # One BLAS thread per worker process: trials run side by side instead of fighting over cores.
 BLAS_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
@@ -18,7 +20,7 @@ class ClusterError(RuntimeError):
     """The Dask cluster cannot run this search (no workers, or a different layerwise on them)."""
 
 
-def guard_message():
+def guard_message() -> str:
     script = getattr(sys.modules.get("__main__"), "__file__", None) or "your script"
     return (
         f"{os.path.basename(script)} starts a search when it is imported: the local Dask cluster's worker "
@@ -27,7 +29,7 @@ def guard_message():
     )
 
 
-def _in_reimporting_worker():
+def _in_reimporting_worker() -> bool:
     """True in a worker process that is importing the user's script again (its __main__ is __mp_main__)."""
     import multiprocessing
 
@@ -36,7 +38,7 @@ def _in_reimporting_worker():
 
 
 @contextlib.contextmanager
-def _unguarded_script_named():
+def _unguarded_script_named() -> Iterator[None]:
     """Turn the cluster's failure to start workers, when a script lacks the __main__ guard, into one line."""
     if _in_reimporting_worker():  # this process is a worker: end it, quietly, before it starts a cluster
         raise SystemExit(1)
@@ -49,7 +51,7 @@ def _unguarded_script_named():
         raise
 
 
-def distributed_module():
+def distributed_module() -> Any:
     try:
         import distributed
     except ImportError:
@@ -57,13 +59,13 @@ def distributed_module():
     return distributed
 
 
-def _expected_version():
+def _expected_version() -> str:
     import layerwise
 
     return layerwise.__version__
 
 
-def check_versions(client, timeout=60):
+def check_versions(client: Any, timeout: int = 60) -> None:
     """Raise ClusterError unless every worker imports the same layerwise version as this process."""
     try:
         client.wait_for_workers(1, timeout=timeout)
@@ -73,7 +75,7 @@ def check_versions(client, timeout=60):
             "start workers with `dask worker ADDRESS`"
         ) from None
 
-    def probe():  # defined here so that it travels by value: it must run where layerwise is missing
+    def probe() -> str:  # defined here so that it travels by value: it must run where layerwise is missing
         try:
             import layerwise
         except ImportError as exc:
@@ -92,7 +94,7 @@ def check_versions(client, timeout=60):
 
 
 @contextlib.contextmanager
-def connect(address=None, client=None, n_workers=None):
+def connect(address: str | None = None, client: Any = None, n_workers: int | None = None) -> Iterator[Any]:
     """Yield a Client: ``client`` as given, one for the scheduler at ``address``, or an embedded
     LocalCluster of ``n_workers`` processes (default: one per core) with one thread and one BLAS thread
     each. Clusters and clients created here are closed on exit, also on Ctrl-C."""
@@ -129,7 +131,7 @@ def connect(address=None, client=None, n_workers=None):
         yield c
 
 
-def _quiet_convergence():
+def _quiet_convergence() -> None:
     """In our own workers: a trial that stops at max_iter is a result (n_iter in the table), not news."""
     import warnings
 

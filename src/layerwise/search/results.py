@@ -13,7 +13,10 @@ import csv
 import io
 import json
 import os
+from collections.abc import Sequence
+from typing import Any
 
+from .._typing import StrPath
 from ..io.atomic import write_atomically
 
 HEAD = ["number", "status", "score", "score_std"]
@@ -22,12 +25,12 @@ FLOATS = {"score", "score_std", "cost_first", "cost_last", "cost_min", "fit_time
 FINISHED = ("ok", "pruned")
 
 
-def display(value):
+def display(value: Any) -> Any:
     """A parameter value as a table cell: scalars as they are, anything else as JSON text."""
     return value if value is None or isinstance(value, (bool, int, float, str)) else json.dumps(value)
 
 
-def _csv_bytes(rows, columns):
+def _csv_bytes(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> bytes:
     f = io.StringIO(newline="")
     writer = csv.DictWriter(f, fieldnames=columns)
     writer.writeheader()
@@ -36,7 +39,7 @@ def _csv_bytes(rows, columns):
     return f.getvalue().encode()
 
 
-def _parquet_bytes(rows, columns):
+def _parquet_bytes(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> bytes:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -49,10 +52,11 @@ def _parquet_bytes(rows, columns):
         data[c] = values
     sink = pa.BufferOutputStream()
     pq.write_table(pa.table(data), sink)
-    return sink.getvalue().to_pybytes()
+    data_bytes: bytes = sink.getvalue().to_pybytes()
+    return data_bytes
 
 
-def _parse(row, param_names):
+def _parse(row: dict[str, Any], param_names: Sequence[str]) -> dict[str, Any]:
     """A row read back from a file: numbers as numbers, parameters from the params JSON."""
     out = {}
     for key, value in row.items():
@@ -70,7 +74,7 @@ def _parse(row, param_names):
 class ResultsTable:
     """Rows of finished trials, kept in memory and mirrored to ``path`` (None: memory only)."""
 
-    def __init__(self, path, param_names):
+    def __init__(self, path: StrPath | None, param_names: Sequence[str]) -> None:
         clash = set(param_names) & set(HEAD + TAIL)
         if clash:
             raise ValueError(f"hyperparameter names {sorted(clash)} clash with results columns; rename them")
@@ -80,7 +84,8 @@ class ResultsTable:
             raise ValueError(f"results file must end in .csv or .parquet, got {self.path!r}")
         self.rows = self._read() if self.path is not None and os.path.exists(self.path) else []
 
-    def _read(self):
+    def _read(self) -> list[dict[str, Any]]:
+        assert self.path is not None  # (only called with a path)
         if self.path.endswith(".csv"):
             with open(self.path, newline="") as f:
                 reader = csv.DictReader(f)
@@ -98,22 +103,22 @@ class ResultsTable:
             )
         return [_parse(r, self.param_names) for r in raw]
 
-    def finished(self):
+    def finished(self) -> list[dict[str, Any]]:
         return [r for r in self.rows if r["status"] in FINISHED]
 
-    def add(self, row):
+    def add(self, row: dict[str, Any]) -> None:
         """Add a finished trial (replacing an earlier failed row with its number) and rewrite the file."""
         self.rows = [r for r in self.rows if r["number"] != row["number"]] + [row]
         if self.path is not None:
             encode = _csv_bytes if self.path.endswith(".csv") else _parquet_bytes
             write_atomically(self.path, encode(self.rows, self.columns))
 
-    def best(self):
+    def best(self) -> dict[str, Any] | None:
         """The row with the highest score among completed trials (None when there is none)."""
         ok = [r for r in self.rows if r["status"] == "ok" and r["score"] is not None]
         return max(ok, key=lambda r: (r["score"], -r["number"])) if ok else None
 
-    def frame(self):
+    def frame(self) -> Any:
         """The rows as a pandas DataFrame, ordered by trial number."""
         import pandas as pd
 

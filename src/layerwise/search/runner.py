@@ -7,23 +7,25 @@ process reports the validation score to the sampler, which may stop the trial.
 from __future__ import annotations
 
 import datetime
-from typing import NamedTuple
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 import numpy as np
 
+from .._typing import Array
 from .cluster import distributed_module
 from .results import display
 from .space import canonical, to_estimator
 from .trial import run_trial
 
 
-def rung_plan(max_iter, rungs):
+def rung_plan(max_iter: int, rungs: int) -> list[int]:
     """Split max_iter epochs into ``rungs`` chunks as equal as possible (e.g. 10, 3 -> [4, 3, 3])."""
     rungs = max(1, min(rungs, max_iter))
     return [max_iter // rungs + (1 if r < max_iter % rungs else 0) for r in range(rungs)]
 
 
-def _row(proposal, status, out, spent, workers):
+def _row(proposal: Any, status: str, out: dict[str, Any], spent: float, workers: Any) -> dict[str, Any]:
     scores = out.get("scores") or []
     row = {
         "number": proposal.number,
@@ -47,16 +49,27 @@ class _Task(NamedTuple):
 
     proposal: object
     rung: int = 0
-    states: object = None  # fold estimators from the previous rung (pruning), else None
+    states: Any = None  # fold estimators from the previous rung (pruning), else None
     spent: float = 0.0  # seconds of fitting in earlier rungs
-    workers: tuple = ()
+    workers: tuple[str, ...] = ()
     attempt: int = 0  # resubmissions after the cluster failed this task
 
 
 class _Loop:
     """The bookkeeping of one search run: futures in flight and what each stands for."""
 
-    def __init__(self, client, sampler, table, job, max_in_flight, retries, plan, bar, callback):
+    def __init__(
+        self,
+        client: Any,
+        sampler: Any,
+        table: Any,
+        job: Any,
+        max_in_flight: int,
+        retries: int,
+        plan: Any,
+        bar: Any,
+        callback: Any,
+    ) -> None:
         self.client, self.sampler, self.table, self.job = client, sampler, table, job
         self.max_in_flight, self.retries, self.plan, self.bar, self.callback = (
             max_in_flight,
@@ -65,15 +78,15 @@ class _Loop:
             bar,
             callback,
         )
-        self.pending = {}  # future -> _Task
+        self.pending: dict[Any, _Task] = {}  # future -> _Task
         self.done = distributed_module().as_completed()
         self.scatter()
 
-    def scatter(self):
+    def scatter(self) -> None:
         """Send the data to every worker once (again only if every copy of it was lost)."""
         self.data = self.client.scatter([self.job["X"], self.job["y"], self.job["folds"]], broadcast=True, hash=False)
 
-    def data_lost(self):
+    def data_lost(self) -> bool:
         """True when no worker holds a copy of the data any more (Dask's active memory manager may
         have dropped the broadcast copies down to one, and that worker died)."""
         if any(f.status != "finished" for f in self.data):
@@ -84,14 +97,14 @@ class _Loop:
             return True
         return not all(who_has.get(f.key) for f in self.data)
 
-    def epochs(self, task):
+    def epochs(self, task: _Task) -> list[Any]:
         return self.plan(self.params(task.proposal)) if self.plan else [None]
 
     @staticmethod
-    def params(proposal):
+    def params(proposal: Any) -> dict[str, Any]:
         return {k: to_estimator(v) for k, v in proposal.params.items()}
 
-    def submit(self, task):
+    def submit(self, task: _Task) -> None:
         fut = self.client.submit(
             run_trial,
             self.job["estimator"],
@@ -106,14 +119,14 @@ class _Loop:
         self.pending[fut] = task
         self.done.add(fut)
 
-    def fill(self):
+    def fill(self) -> None:
         while len(self.pending) < self.max_in_flight:
             proposal = self.sampler.ask()
             if proposal is None:
                 return
             self.submit(_Task(proposal))
 
-    def finish(self, task, status, out):
+    def finish(self, task: _Task, status: str, out: dict[str, Any]) -> None:
         score = float(np.mean(out["scores"])) if out.get("scores") else None
         self.sampler.tell(task.proposal, score, status)
         row = _row(task.proposal, status, out, task.spent, task.workers)
@@ -125,7 +138,7 @@ class _Loop:
         if self.callback is not None:
             self.callback(row)
 
-    def step(self, fut):
+    def step(self, fut: Any) -> None:
         task = self.pending.pop(fut)
         try:
             out = fut.result()
@@ -152,7 +165,7 @@ class _Loop:
             return self.submit(task._replace(rung=task.rung + 1, states=out["states"], attempt=0))
         return self.finish(task, "ok", out)
 
-    def run(self):
+    def run(self) -> None:
         try:
             self.fill()
             for fut in self.done:
@@ -168,20 +181,20 @@ class _Loop:
 
 
 def run_trials(
-    client,
-    sampler,
-    table,
-    estimator,
-    X,
-    y,
-    folds,
-    scoring=None,
-    plan=None,
-    max_in_flight=None,
-    retries=2,
-    progress=True,
-    callback=None,
-):
+    client: Any,
+    sampler: Any,
+    table: Any,
+    estimator: Any,
+    X: Array,
+    y: Any,
+    folds: Any,
+    scoring: Any = None,
+    plan: Callable[[dict[str, Any]], list[int]] | None = None,
+    max_in_flight: int | None = None,
+    retries: int = 2,
+    progress: bool = True,
+    callback: Any = None,
+) -> None:
     """Run the sampler's trials on ``client`` until it has none left; rows go to ``table`` as they finish.
 
     ``plan(params) -> [epochs per rung]`` turns on rung-wise training with pruning (None: one full fit).

@@ -13,21 +13,21 @@ from __future__ import annotations
 
 import itertools
 import json
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sklearn.utils import check_random_state
 
 from .results import display  # Optuna's categorical choices: scalars as they are, the rest as JSON text
-from .space import canonical
+from .space import Dimension, canonical
 
 
 class Proposal(NamedTuple):
     number: int  # the trial number in the results table
-    params: dict  # name -> value as stored (lists stay lists)
-    handle: object  # the optuna Trial
+    params: dict[str, Any]  # name -> value as stored (lists stay lists)
+    handle: Any  # the optuna Trial
 
 
-def _optuna():
+def _optuna() -> Any:
     try:
         import optuna
     except ImportError:
@@ -36,20 +36,21 @@ def _optuna():
     return optuna
 
 
-def _distribution(dim):
+def _distribution(dim: Dimension) -> Any:
     from optuna.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
 
     if dim.kind in ("values", "choice"):
         return CategoricalDistribution([display(v) for v in dim.spec])
     if dim.kind == "int":
         return IntDistribution(*dim.spec)
-    return FloatDistribution(*dim.spec, log=dim.kind == "loguniform")
+    low, high = dim.spec
+    return FloatDistribution(low, high, log=dim.kind == "loguniform")
 
 
 class Sampler:
     """Base: an Optuna study with a median pruner; subclasses say which parameters come next."""
 
-    def __init__(self, space, n_trials, seed, prune):
+    def __init__(self, space: dict[str, Dimension], n_trials: int, seed: int, prune: bool) -> None:
         optuna = _optuna()
         self.space, self.n_trials, self.seed = space, n_trials, seed
         self.dists = {name: _distribution(dim) for name, dim in space.items()}
@@ -57,13 +58,13 @@ class Sampler:
             optuna.pruners.MedianPruner(n_startup_trials=3, n_warmup_steps=0) if prune else optuna.pruners.NopPruner()
         )
         self.study = optuna.create_study(direction="maximize", sampler=self._optuna_sampler(optuna), pruner=pruner)
-        self.done = set()  # trial numbers finished in an earlier run
+        self.done: set[int] = set()  # trial numbers finished in an earlier run
         self.issued = 0  # proposals handed out in this run
 
-    def _optuna_sampler(self, optuna):
+    def _optuna_sampler(self, optuna: Any) -> Any:
         return optuna.samplers.RandomSampler(seed=self.seed)
 
-    def _decode(self, params):
+    def _decode(self, params: dict[str, Any]) -> dict[str, Any]:
         """Optuna's values back to the space's (JSON text of a categorical back to its list)."""
         out = {}
         for name, v in params.items():
@@ -71,7 +72,7 @@ class Sampler:
             out[name] = {display(c): c for c in dim.spec}[v] if dim.kind in ("values", "choice") else v
         return out
 
-    def resume(self, rows):
+    def resume(self, rows: list[dict[str, Any]]) -> None:
         """Feed finished rows (dicts with number, params JSON, status, score, steps) to the study."""
         optuna = _optuna()
         for row in rows:
@@ -86,11 +87,11 @@ class Sampler:
             )
             self.done.add(int(row["number"]))
 
-    def _next(self):
+    def _next(self) -> tuple[int, dict[str, Any] | None] | None:
         """(number, params) of the next trial to run, or None; subclasses implement."""
         raise NotImplementedError
 
-    def ask(self):
+    def ask(self) -> Proposal | None:
         nxt = self._next()
         if nxt is None:
             return None
@@ -101,12 +102,13 @@ class Sampler:
         self.issued += 1
         return Proposal(number, self._decode(trial.params), trial)
 
-    def report(self, proposal, step, score):
+    def report(self, proposal: Proposal, step: int, score: float) -> bool:
         """Record a learning-curve point; True when the trial should stop (pruned)."""
         proposal.handle.report(score, step)
-        return proposal.handle.should_prune()
+        prune: bool = proposal.handle.should_prune()
+        return prune
 
-    def tell(self, proposal, score, status):
+    def tell(self, proposal: Proposal, score: float | None, status: str) -> None:
         optuna = _optuna()
         states = {
             "ok": optuna.trial.TrialState.COMPLETE,
@@ -119,11 +121,11 @@ class Sampler:
 class _ListSampler(Sampler):
     """A fixed sequence of parameter sets, trial i gets the i-th; finished ones are skipped on resume."""
 
-    def _candidates(self, count):
+    def _candidates(self, count: int) -> list[dict[str, Any]]:
         """The first ``count`` parameter sets of the sequence (fewer when a grid runs out)."""
         raise NotImplementedError
 
-    def resume(self, rows):
+    def resume(self, rows: list[dict[str, Any]]) -> None:
         # rows from an earlier run with more trials are checked too: the sequence does not depend on n_trials
         listed = self._candidates(max([self.n_trials] + [int(r["number"]) + 1 for r in rows]))
         for row in rows:
@@ -136,7 +138,7 @@ class _ListSampler(Sampler):
                 )
         super().resume([r for r in rows if int(r["number"]) < self.n_trials])
 
-    def _next(self):
+    def _next(self) -> tuple[int, dict[str, Any] | None] | None:
         if not hasattr(self, "_listed"):
             self._listed = self._candidates(self.n_trials)
         listed = self._listed
@@ -152,7 +154,7 @@ class _ListSampler(Sampler):
 class GridSampler(_ListSampler):
     """Every combination of the values (itertools.product order); n_trials takes the first ones."""
 
-    def _candidates(self, count):
+    def _candidates(self, count: int) -> list[dict[str, Any]]:
         names = list(self.space)
         combos = itertools.product(*(self.space[n].grid() for n in names))
         return [dict(zip(names, c)) for c in itertools.islice(combos, count)]
@@ -162,7 +164,7 @@ class RandomSampler(_ListSampler):
     """Independent draws from a RandomState(seed), parameter by parameter in space order: the first
     n trials are the same whatever the number of trials asked for."""
 
-    def _candidates(self, count):
+    def _candidates(self, count: int) -> list[dict[str, Any]]:
         if len(getattr(self, "_draws", ())) < count:
             rng = check_random_state(self.seed)
             self._draws = [{n: d.sample(rng) for n, d in self.space.items()} for _ in range(count)]
@@ -172,10 +174,10 @@ class RandomSampler(_ListSampler):
 class TPESampler(Sampler):
     """Optuna's tree-structured Parzen estimator; the constant liar spreads out parallel proposals."""
 
-    def _optuna_sampler(self, optuna):
+    def _optuna_sampler(self, optuna: Any) -> Any:
         return optuna.samplers.TPESampler(seed=self.seed, constant_liar=True)
 
-    def _next(self):
+    def _next(self) -> tuple[int, dict[str, Any] | None] | None:
         if len(self.done) + self.issued >= self.n_trials:
             return None
         number = getattr(self, "_last", -1) + 1  # the lowest number not finished nor handed out
@@ -188,7 +190,7 @@ class TPESampler(Sampler):
 SAMPLERS = {"grid": GridSampler, "random": RandomSampler, "tpe": TPESampler}
 
 
-def grid_size(space):
+def grid_size(space: dict[str, Dimension]) -> int:
     """Number of combinations of a space that has a grid."""
     n = 1
     for dim in space.values():
@@ -196,7 +198,9 @@ def grid_size(space):
     return n
 
 
-def make_sampler(name, space, n_trials, seed=0, prune=False):
+def make_sampler(
+    name: str, space: dict[str, Dimension], n_trials: int | None, seed: int = 0, prune: bool = False
+) -> Sampler:
     if name not in SAMPLERS:
         raise ValueError(f"sampler must be one of {sorted(SAMPLERS)}, got {name!r}")
     if n_trials is None:

@@ -22,8 +22,9 @@ from __future__ import annotations
 import json
 import math
 import os
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
+from .._typing import StrPath
 from ..jsonable import to_json
 
 KINDS = ("values", "choice", "uniform", "loguniform", "int")
@@ -34,14 +35,14 @@ class Dimension(NamedTuple):
 
     name: str
     kind: str
-    spec: tuple
+    spec: tuple[Any, ...]
 
     @property
-    def finite(self):
+    def finite(self) -> bool:
         """True when the values can be listed (a grid can enumerate them)."""
         return self.kind in ("values", "choice", "int")
 
-    def grid(self):
+    def grid(self) -> list[Any]:
         """All values, in order (ints from low to high)."""
         if self.kind == "int":
             return [int(v) for v in range(self.spec[0], self.spec[1] + 1)]
@@ -51,7 +52,7 @@ class Dimension(NamedTuple):
             )
         return list(self.spec)
 
-    def sample(self, rng):
+    def sample(self, rng: Any) -> Any:
         """One value drawn with the NumPy RandomState ``rng``."""
         if self.kind in ("values", "choice"):
             return self.spec[rng.randint(len(self.spec))]
@@ -63,11 +64,11 @@ class Dimension(NamedTuple):
         return float(rng.uniform(low, high))
 
 
-def _number(x):
+def _number(x: object) -> bool:
     return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
 
 
-def _range(name, kind, spec):
+def _range(name: str, kind: str, spec: Any) -> tuple[int, int] | tuple[float, float]:
     if not (isinstance(spec, (list, tuple)) and len(spec) == 2 and all(_number(v) for v in spec)):
         raise ValueError(f"{name}: `{kind}` expects [low, high] (two finite numbers), got {spec!r}")
     low, high = spec
@@ -80,7 +81,7 @@ def _range(name, kind, spec):
     return (int(low), int(high)) if kind == "int" else (float(low), float(high))
 
 
-def _dimension(name, table):
+def _dimension(name: str, table: Any) -> Dimension:
     if not isinstance(table, dict) or len(table) != 1 or next(iter(table)) not in KINDS:
         raise ValueError(
             f"{name}: expected a table with exactly one of {', '.join(KINDS)} "
@@ -96,7 +97,7 @@ def _dimension(name, table):
     return Dimension(name, kind, _range(name, kind, spec))
 
 
-def parse_space(space):
+def parse_space(space: Any) -> dict[str, Dimension]:
     """Check a space dict and return ``{name: Dimension}`` in the given order.
 
     Raises ValueError naming the parameter and the expected table when anything is off.
@@ -111,7 +112,7 @@ def parse_space(space):
     }
 
 
-def load_space(path):
+def load_space(path: StrPath) -> dict[str, Dimension]:
     """Read a space from a TOML file (Python 3.11+ has tomllib; 3.10 needs ``tomli`` installed)."""
     try:
         import tomllib
@@ -132,11 +133,11 @@ def load_space(path):
     return parse_space(data)
 
 
-def to_estimator(value):
+def to_estimator(value: Any) -> Any:
     """A value as the estimator receives it: lists become tuples (``hidden_layer_sizes=(32, 16)``)."""
     return tuple(to_estimator(v) for v in value) if isinstance(value, (list, tuple)) else value
 
 
-def canonical(params):
+def canonical(params: dict[str, Any]) -> str:
     """The params dict as canonical JSON text: the identity of a trial in the results table."""
     return json.dumps(to_json({k: params[k] for k in sorted(params)}), sort_keys=True, default=str)

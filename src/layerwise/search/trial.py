@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import inspect
 import time
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from sklearn.base import clone, is_classifier
 
+from .._typing import Array
 
-def _worker_name():
+
+def _worker_name() -> str:
     try:
         from distributed import get_worker
 
@@ -22,7 +26,7 @@ def _worker_name():
         return "local"
 
 
-def _score(est, X, y, scoring):
+def _score(est: Any, X: Array, y: Any, scoring: Any) -> float:
     if scoring is None:
         return float(est.score(X, y))
     from sklearn.metrics import get_scorer
@@ -31,7 +35,7 @@ def _score(est, X, y, scoring):
     return float(scorer(est, X, y))
 
 
-def _cost_curve(est):
+def _cost_curve(est: Any) -> list[float]:
     """The training cost per epoch/iteration: layerwise's history_["cost"] or sklearn's loss_curve_."""
     history = getattr(est, "history_", None)
     curve = history.get("cost") if isinstance(history, dict) else None
@@ -40,7 +44,7 @@ def _cost_curve(est):
     return [float(c) for c in curve] if curve is not None else []
 
 
-def _partial_fit(est, X, y, epochs, classes):
+def _partial_fit(est: Any, X: Array, y: Any, epochs: int, classes: Any) -> Any:
     kwargs = {}
     if classes is not None and "classes" in inspect.signature(est.partial_fit).parameters:
         kwargs["classes"] = classes
@@ -49,7 +53,7 @@ def _partial_fit(est, X, y, epochs, classes):
     return est
 
 
-def _summary(models, scores, fit_time):
+def _summary(models: Sequence[Any], scores: Sequence[float], fit_time: float) -> dict[str, Any]:
     curves = [_cost_curve(est) for est in models]
     n_iter = [getattr(est, "n_iter_", len(c)) for est, c in zip(models, curves)]
     row = {"scores": scores, "n_iter": int(np.mean(n_iter)), "fit_time": fit_time, "worker": _worker_name()}
@@ -62,7 +66,17 @@ def _summary(models, scores, fit_time):
     return row
 
 
-def run_trial(estimator, params, X, y, folds, scoring=None, epochs=None, states=None, blas_threads=1):
+def run_trial(
+    estimator: Any,
+    params: dict[str, Any],
+    X: Array,
+    y: Any,
+    folds: Any,
+    scoring: Any = None,
+    epochs: int | None = None,
+    states: Any = None,
+    blas_threads: int = 1,
+) -> dict[str, Any]:
     """Fit ``clone(estimator).set_params(**params)`` on each fold's rows and score it on the held-out rows.
 
     X (m, n_x), y (m,) or (m, n_y); folds: list of (train_idx, val_idx) integer arrays into the rows.
