@@ -32,7 +32,7 @@ demo: $(STAMP)
 PYTEST_ARGS ?= $(if $(CI),,-m "not slow")
 
 test: $(STAMP)
-	$(if $(CI),$(PIP) install --group bench)
+	$(if $(CI),$(PIP) install --group bench --group lint)
 	$(if $(CI),$(PY) -c "import torch; torch.version.cuda is None or exit('pip took a CUDA build of torch: install its CPU wheel')")
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
