@@ -29,6 +29,18 @@ def seeds_for(quick: bool, seeds: Iterable[int] | None) -> tuple[int, ...]:
     return SEEDS[:2] if quick and seeds is None else tuple(seeds or SEEDS)
 
 
+def rows_over(
+    names: Iterable[str],
+    rows_of: Callable[[str, tuple[int, ...]], list[dict[str, Any]]],
+    quick: bool,
+    seeds: Iterable[int] | None,
+    only: Iterable[str] | None,
+) -> list[dict[str, Any]]:
+    """``rows_of(name, seeds)`` for each data set of ``only`` (default: every one of ``names``), in order."""
+    chosen = seeds_for(quick, seeds)
+    return [r for name in only or names for r in rows_of(name, chosen)]
+
+
 def scores_over_seeds(
     seeds: Iterable[int], one_seed: Callable[[int, str], Iterable[tuple[str, float]]]
 ) -> dict[str, list[float]]:
@@ -146,4 +158,14 @@ def main(
     return 0 if all(r["status"] != "FAIL" for r in rows) else 1
 
 
-__all__ = ["SEEDS", "seeds_for", "scores_over_seeds", "cli_score", "accuracy_rows", "markdown", "main", "metric_of"]
+__all__ = [
+    "SEEDS",
+    "seeds_for",
+    "rows_over",
+    "scores_over_seeds",
+    "cli_score",
+    "accuracy_rows",
+    "markdown",
+    "main",
+    "metric_of",
+]

@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from bench.accuracy import accuracy_rows, cli_score, scores_over_seeds, seeds_for
+from bench.accuracy import accuracy_rows, cli_score, rows_over, scores_over_seeds
 from bench.accuracy import main as accuracy_main
 from bench.accuracy import markdown as accuracy_markdown
 
@@ -138,12 +138,7 @@ def run(
     quick: bool = False, seeds: Iterable[int] | None = None, only: Iterable[str] | None = None
 ) -> list[dict[str, Any]]:
     """One row per (data set, contender): mean held-out score over the seeds, the target, PASS/FAIL."""
-    seeds = seeds_for(quick, seeds)
-    rows = []
-    for name in only or DATASETS:
-        task, scores = _scores(name, seeds)
-        rows += _rows(name, task, scores)
-    return rows
+    return rows_over(DATASETS, lambda name, chosen: _rows(name, *_scores(name, chosen)), quick, seeds, only)
 
 
 def markdown(rows: list[dict[str, Any]]) -> str:

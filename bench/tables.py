@@ -27,7 +27,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from bench.accuracy import accuracy_rows, cli_score, scores_over_seeds, seeds_for
+from bench.accuracy import accuracy_rows, cli_score, rows_over, scores_over_seeds
 from bench.accuracy import main as accuracy_main
 from bench.accuracy import markdown as accuracy_markdown
 
@@ -146,12 +146,7 @@ def run(
     quick: bool = False, seeds: Iterable[int] | None = None, only: Iterable[str] | None = None
 ) -> list[dict[str, Any]]:
     """One row per (table, contender): mean held-out score over the seeds; layerwise's with PASS/FAIL."""
-    seeds = seeds_for(quick, seeds)
-    rows = []
-    for name in only or DATASETS:
-        task, scores, m = _scores(name, seeds)
-        rows += _rows(name, task, scores, m)
-    return rows
+    return rows_over(DATASETS, lambda name, chosen: _rows(name, *_scores(name, chosen)), quick, seeds, only)
 
 
 def markdown(rows: list[dict[str, Any]]) -> str:
