@@ -18,21 +18,18 @@ of layerwise's contenders. ``run()`` returns one dict per (data set, contender).
 
 from __future__ import annotations
 
-import argparse
-import contextlib
-import io
 import os
-import re
 import statistics
 import sys
-import tempfile
-import warnings
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
 
-from bench.rows import row
+from bench.accuracy import accuracy_rows, cli_score, rows_over, scores_over_seeds
+from bench.accuracy import main as accuracy_main
+from bench.accuracy import markdown as accuracy_markdown
 
-SEEDS = (0, 1, 2, 3, 4)
 CLASSIFICATION_MARGIN, REGRESSION_MARGIN = 0.01, 0.03
 
 
@@ -82,25 +79,10 @@ def _write_csv(path, X, y):
 
 def _cli_score(Xtr, Xte, ytr, yte, task, folder, options=()):
     """``layerwise train train.csv --target target --out m [options]`` then ``evaluate``: the printed score."""
-    from layerwise.cli import main
-
     train, test, model = (os.path.join(folder, n) for n in ("train.csv", "test.csv", "m.safetensors"))
     _write_csv(train, Xtr, ytr)
     _write_csv(test, Xte, yte)
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()) as err:
-        code = main(["train", train, "--target", "target", "--out", model, *options])
-        if code != 0:
-            raise RuntimeError(f"layerwise train failed: {err.getvalue().strip()}")
-        printed = out.getvalue()
-        code = main(["evaluate", model, test])
-    if code != 0:
-        raise RuntimeError(f"layerwise evaluate failed: {err.getvalue().strip()}")
-    inferred = re.search(r"^Task: (\w+)", printed, re.M).group(1)
-    if inferred != task:
-        raise RuntimeError(f"layerwise train inferred {inferred}, expected {task}")
-    pattern = r"^Accuracy:\s+([-\d.]+)" if task == "classification" else r"^R\^2:\s+([-\d.]+)"
-    return float(re.search(pattern, out.getvalue(), re.M).group(1))
+    return cli_score(train, test, "target", task, model, options)
 
 
 def _estimators(task, seed):
@@ -131,89 +113,41 @@ def _scores(name, seeds):
     """{contender: [held-out score per seed]} for data set ``name``."""
     load, task = DATASETS[name]
     X, y = load()
-    scores = {}
-    with tempfile.TemporaryDirectory() as folder, warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # ConvergenceWarning from either library at max_iter
-        for seed in seeds:
-            Xtr, Xte, ytr, yte = _split(X, y, task, seed)
-            scores.setdefault("layerwise train", []).append(_cli_score(Xtr, Xte, ytr, yte, task, folder))
-            for contender, est in _estimators(task, seed).items():
-                scores.setdefault(contender, []).append(float(est.fit(Xtr, ytr).score(Xte, yte)))
+
+    def one_seed(seed, folder):
+        Xtr, Xte, ytr, yte = _split(X, y, task, seed)
+        yield "layerwise train", _cli_score(Xtr, Xte, ytr, yte, task, folder)
+        for contender, est in _estimators(task, seed).items():
+            yield contender, float(est.fit(Xtr, ytr).score(Xte, yte))
+
+    scores = scores_over_seeds(seeds, one_seed)
     return task, scores
 
 
 def _rows(name, task, scores):
     """Rows of bench.rows' format: one per contender; layerwise's carry the target and PASS/FAIL."""
-    metric = "accuracy" if task == "classification" else "R^2"
     means = {c: statistics.fmean(s) for c, s in scores.items()}
     if task == "classification":
         target = means["sklearn MLP"] - CLASSIFICATION_MARGIN
     else:
         target = max(means["sklearn MLP"], means["sklearn RidgeCV"]) - REGRESSION_MARGIN
-    rows = []
-    for contender, s in scores.items():
-        ours = contender.startswith("layerwise")
-        rows.append(
-            row(
-                f"defaults {name} {metric}: {contender}",
-                means[contender],
-                metric,
-                f">= {target:.4f}" if ours else "",
-                means[contender] >= target if ours else None,
-                dataset=name,
-                task=task,
-                metric=metric,
-                impl=contender,
-                scores=s,
-                target_value=target if ours else None,
-            )
-        )
-    return rows
+    return accuracy_rows("defaults", name, task, scores, target)
 
 
-def run(quick=False, seeds=None):
+def run(
+    quick: bool = False, seeds: Iterable[int] | None = None, only: Iterable[str] | None = None
+) -> list[dict[str, Any]]:
     """One row per (data set, contender): mean held-out score over the seeds, the target, PASS/FAIL."""
-    seeds = SEEDS[:2] if quick and seeds is None else tuple(seeds or SEEDS)
-    rows = []
-    for name in DATASETS:
-        task, scores = _scores(name, seeds)
-        rows += _rows(name, task, scores)
-    return rows
+    return rows_over(DATASETS, lambda name, chosen: _rows(name, *_scores(name, chosen)), quick, seeds, only)
 
 
-def markdown(rows):
+def markdown(rows: list[dict[str, Any]]) -> str:
     """The rows as a Markdown table."""
-    lines = ["| data set | metric | contender | mean | per seed | target | status |", "|---|---|---|---|---|---|---|"]
-    for r in rows:
-        d = r["detail"]
-        per_seed = " ".join(f"{s:.3f}" for s in d["scores"])
-        status = "" if r["status"] == "info" else r["status"]
-        lines.append(
-            f"| {d['dataset']} | {d['metric']} | {d['impl']} | {r['figure']:.4f} | {per_seed} | "
-            f"{r['target']} | {status} |"
-        )
-    return "\n".join(lines)
+    return accuracy_markdown(rows, [("data set", "dataset")])
 
 
-def main(argv=None):
-    p = argparse.ArgumentParser(prog="python -m bench.defaults_accuracy", description=__doc__.splitlines()[0])
-    p.add_argument("--quick", action="store_true", help="seeds 0 and 1 only")
-    p.add_argument("--seeds", type=int, default=None, help="number of seeds (default 5)")
-    p.add_argument("--only", default=None, help="comma-separated data sets")
-    p.add_argument("--markdown", metavar="PATH", help="also write the table to PATH")
-    args = p.parse_args(argv)
-    seeds = range(args.seeds) if args.seeds else None
-    if args.only:
-        for name in set(DATASETS) - set(args.only.split(",")):
-            del DATASETS[name]
-    rows = run(quick=args.quick, seeds=seeds)
-    text = markdown(rows)
-    print(text)
-    if args.markdown:
-        from .common import write_text_atomic
-
-        write_text_atomic(args.markdown, text + "\n")
-    return 0 if all(r["status"] != "FAIL" for r in rows) else 1
+def main(argv: Sequence[str] | None = None) -> int:
+    return accuracy_main(argv, "python -m bench.defaults_accuracy", __doc__, run, markdown, "data sets")
 
 
 if __name__ == "__main__":

@@ -21,23 +21,20 @@ accuracy >= sklearn MLP - 0.01, R^2 >= sklearn MLP - 0.02.
 
 from __future__ import annotations
 
-import argparse
-import contextlib
-import io
 import os
-import re
 import statistics
 import sys
-import tempfile
-import warnings
+from collections.abc import Iterable, Sequence
+from typing import Any
 
-from bench.rows import row
+from bench.accuracy import accuracy_rows, cli_score, rows_over, scores_over_seeds
+from bench.accuracy import main as accuracy_main
+from bench.accuracy import markdown as accuracy_markdown
 
-SEEDS = (0, 1, 2, 3, 4)
 MARGINS = {"classification": 0.01, "regression": 0.02}
 
 
-def penguins_csv():
+def penguins_csv() -> str:
     """The penguins CSV inside the installed palmerpenguins package."""
     import palmerpenguins
 
@@ -79,23 +76,10 @@ def _split(frame, target, task, seed):
 
 def _cli_score(train, test, target, task, folder):
     """``layerwise train train.csv --target T --out m`` then ``evaluate``: the printed held-out score."""
-    from layerwise.cli import main
-
     paths = [os.path.join(folder, n) for n in ("train.csv", "test.csv", "m.safetensors")]
     train.to_csv(paths[0], index=False)
     test.to_csv(paths[1], index=False)
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(["train", paths[0], "--target", target, "--out", paths[2], "--verbose", "0"])
-        if code == 0:
-            code = main(["evaluate", paths[2], paths[1]])
-    if code != 0:
-        raise RuntimeError(f"layerwise failed: {err.getvalue().strip()}")
-    inferred = re.search(r"^Task: (\w+)", out.getvalue(), re.M).group(1)
-    if inferred != task:
-        raise RuntimeError(f"layerwise train inferred {inferred}, expected {task}")
-    pattern = r"^Accuracy:\s+([-\d.]+)" if task == "classification" else r"^R\^2:\s+([-\d.]+)"
-    return float(re.search(pattern, out.getvalue(), re.M).group(1))
+    return cli_score(paths[0], paths[1], target, task, paths[2], ("--verbose", "0"))
 
 
 def _sklearn(task, seed, numeric, text):
@@ -138,90 +122,40 @@ def _scores(name, seeds):
     features = frame.drop(columns=[target, "rownames"], errors="ignore")
     text = [c for c in features.columns if not pd.api.types.is_numeric_dtype(features[c])]
     numeric = [c for c in features.columns if c not in text]
-    scores = {}
-    with tempfile.TemporaryDirectory() as folder, warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # ConvergenceWarning from either library at max_iter
-        for seed in seeds:
-            train, test = _split(frame, target, task, seed)
-            scores.setdefault("layerwise train", []).append(_cli_score(train, test, target, task, folder))
-            for contender, (est, categories) in _sklearn(task, seed, numeric, text).items():
-                X_train, X_test = train[numeric + text], test[numeric + text]
-                if categories:  # HistGradientBoosting takes text columns as pandas categories
-                    X_train, X_test = (X.astype(dict.fromkeys(text, "category")) for X in (X_train, X_test))
-                est.fit(X_train, train[target])
-                scores.setdefault(contender, []).append(float(est.score(X_test, test[target])))
+
+    def one_seed(seed, folder):
+        train, test = _split(frame, target, task, seed)
+        yield "layerwise train", _cli_score(train, test, target, task, folder)
+        for contender, (est, categories) in _sklearn(task, seed, numeric, text).items():
+            X_train, X_test = train[numeric + text], test[numeric + text]
+            if categories:  # HistGradientBoosting takes text columns as pandas categories
+                X_train, X_test = (X.astype(dict.fromkeys(text, "category")) for X in (X_train, X_test))
+            est.fit(X_train, train[target])
+            yield contender, float(est.score(X_test, test[target]))
+
+    scores = scores_over_seeds(seeds, one_seed)
     return task, scores, len(frame)
 
 
 def _rows(name, task, scores, m):
-    metric = "accuracy" if task == "classification" else "R^2"
-    means = {c: statistics.fmean(s) for c, s in scores.items()}
-    target = means["sklearn MLP"] - MARGINS[task]
-    out = []
-    for contender, s in scores.items():
-        ours = contender.startswith("layerwise")
-        out.append(
-            row(
-                f"tables {name} {metric}: {contender}",
-                means[contender],
-                metric,
-                f">= {target:.4f}" if ours else "",
-                means[contender] >= target if ours else None,
-                dataset=name,
-                task=task,
-                metric=metric,
-                impl=contender,
-                rows=m,
-                scores=s,
-            )
-        )
-    return out
+    """One row per contender; layerwise's held to the sklearn MLP pipeline's mean less the task's margin."""
+    return accuracy_rows("tables", name, task, scores, statistics.fmean(scores["sklearn MLP"]) - MARGINS[task], rows=m)
 
 
-def run(quick=False, seeds=None, only=None):
+def run(
+    quick: bool = False, seeds: Iterable[int] | None = None, only: Iterable[str] | None = None
+) -> list[dict[str, Any]]:
     """One row per (table, contender): mean held-out score over the seeds; layerwise's with PASS/FAIL."""
-    seeds = SEEDS[:2] if quick and seeds is None else tuple(seeds or SEEDS)
-    rows = []
-    for name in only or DATASETS:
-        task, scores, m = _scores(name, seeds)
-        rows += _rows(name, task, scores, m)
-    return rows
+    return rows_over(DATASETS, lambda name, chosen: _rows(name, *_scores(name, chosen)), quick, seeds, only)
 
 
-def markdown(rows):
+def markdown(rows: list[dict[str, Any]]) -> str:
     """The rows as a Markdown table."""
-    lines = [
-        "| table | rows | metric | contender | mean | per seed | target | status |",
-        "|---|---|---|---|---|---|---|---|",
-    ]
-    for r in rows:
-        d = r["detail"]
-        per_seed = " ".join(f"{s:.3f}" for s in d["scores"])
-        status = "" if r["status"] == "info" else r["status"]
-        lines.append(
-            f"| {d['dataset']} | {d['rows']} | {d['metric']} | {d['impl']} | {r['figure']:.4f} | {per_seed} | "
-            f"{r['target']} | {status} |"
-        )
-    return "\n".join(lines)
+    return accuracy_markdown(rows, [("table", "dataset"), ("rows", "rows")])
 
 
-def main(argv=None):
-    p = argparse.ArgumentParser(prog="python -m bench.tables", description=__doc__.splitlines()[0])
-    p.add_argument("--quick", action="store_true", help="seeds 0 and 1 only")
-    p.add_argument("--seeds", type=int, default=None, help="number of seeds (default 5)")
-    p.add_argument("--only", default=None, help="comma-separated tables")
-    p.add_argument("--markdown", metavar="PATH", help="also write the table to PATH")
-    args = p.parse_args(argv)
-    rows = run(
-        quick=args.quick, seeds=range(args.seeds) if args.seeds else None, only=args.only and args.only.split(",")
-    )
-    text = markdown(rows)
-    print(text)
-    if args.markdown:
-        from .common import write_text_atomic
-
-        write_text_atomic(args.markdown, text + "\n")
-    return 0 if all(r["status"] != "FAIL" for r in rows) else 1
+def main(argv: Sequence[str] | None = None) -> int:
+    return accuracy_main(argv, "python -m bench.tables", __doc__, run, markdown, "tables")
 
 
 if __name__ == "__main__":

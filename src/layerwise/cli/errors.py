@@ -8,7 +8,8 @@ control character, DEL and the bidirectional overrides as a visible ``\\x1b``-st
 from __future__ import annotations
 
 import re
-from importlib.util import find_spec
+
+from .. import extras
 
 # C0 controls (tab and newline included: a message is one line), DEL, C1 controls, bidi embeddings/isolates
 _CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -19,10 +20,9 @@ class UsageError(Exception):
 
 
 def require(modules: tuple[str, ...], extra: str, what: str) -> None:
-    """Raise UsageError naming the extra to install when any of ``modules`` is missing; checked before work starts."""
-    missing = [name for name in modules if find_spec(name) is None]
-    if missing:
-        raise UsageError(f"{what} needs {', '.join(missing)}: pip install 'layerwise[{extra}]'")
+    """Raise UsageError naming the extra to install when any of ``modules`` is missing; checked before work starts
+    (layerwise.extras' check, the command line's error)."""
+    extras.require(modules, extra, what, error=UsageError)
 
 
 def _escape(match: re.Match[str]) -> str:

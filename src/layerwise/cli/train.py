@@ -1,10 +1,12 @@
-"""``layerwise train DATA --target COL --out MODEL``: fit a network on a data file and save it."""
+"""``layerwise train DATA --target COL --out MODEL``: fit a network on a data file and save it.
+
+The options and their defaults are here (``configure``); the steps every path shares are cli/train_steps.py's,
+training with checkpoints or on MPI processes cli/train_shares.py's, raw tables cli/table_train.py's.
+"""
 
 from __future__ import annotations
 
-import sys
-import warnings
-from contextlib import contextmanager
+import argparse
 
 from . import table_train
 from .errors import UsageError
@@ -14,7 +16,6 @@ from .options import (
     add_task_option,
     batch_size,
     check_model_output,
-    estimator_class,
     fraction,
     hidden_sizes,
     l2_penalty,
@@ -23,9 +24,12 @@ from .options import (
     read_options,
     task_of,
 )
+from .train_shares import run_checkpointed
+from .train_steps import estimator_for, fitting, report_and_save, task_line
 
 
-def configure(p):
+def configure(p: argparse.ArgumentParser) -> None:
+    """The options of ``layerwise train`` and their defaults (the one place they are defined)."""
     add_data_options(p, "target column (several for multi-output: a,b); for .npy a column number, e.g. -1")
     p.add_argument("--out", required=True, metavar="MODEL", help="model file to write, e.g. model.safetensors")
     add_task_option(p)
@@ -98,92 +102,8 @@ def configure(p):
     table_train.configure(p)
 
 
-def _estimator(task, args):
-    if getattr(args, "class_weight", None) is not None and task != "classification":
-        raise UsageError("--class-weight is for classification; the task here is regression")
-    weights = {} if task != "classification" else {"class_weight": getattr(args, "class_weight", None)}
-    return estimator_class(task)(
-        **weights,
-        hidden_layer_sizes=args.hidden,
-        activation=args.activation,
-        solver=args.solver,
-        learning_rate=args.learning_rate,
-        max_iter=args.epochs,
-        batch_size=args.batch_size,
-        alpha=args.alpha,
-        early_stopping=args.validation_fraction > 0,
-        validation_fraction=args.validation_fraction or 0.1,
-        random_state=args.seed,
-        verbose=args.verbose,
-        dtype=args.dtype,
-    )
-
-
-def _task_line(task, asked, y):
-    """What the task is and how to choose the other one."""
-    other = "regression" if task == "classification" else "classification"
-    if asked != "auto":
-        return f"Task: {task} (--task {asked})."
-    from .options import MAX_CLASS_SHARE, MAX_CLASSES
-
-    return (
-        f"Task: {task}, inferred from the target ({_describe(y)}; regression means fractional values, or "
-        f"more than {MAX_CLASSES} distinct values in more than {MAX_CLASS_SHARE:.0%} of the rows). "
-        f"Pass --task {other} to override."
-    )
-
-
-def _describe(y):
-    import numpy as np
-
-    kind = {"b": "booleans", "i": "integers", "u": "integers", "f": "numbers"}.get(y.dtype.kind, "labels")
-    distinct = len(np.unique(y if y.dtype.kind in "biuf" else y.astype(str)))
-    return f"{distinct} distinct {kind} in {len(y)} rows"
-
-
-def _fit_error(exc, task, args):
-    """An error NumPy, SciPy or scikit-learn raised on the user's data -> one line saying what to do.
-
-    Our own errors (they name the parameter and the remedy) pass through as they are."""
-    tb = exc.__traceback__
-    while tb.tb_next is not None:
-        tb = tb.tb_next
-    origin = tb.tb_frame.f_globals.get("__name__", "").split(".")[0]
-    if origin not in ("numpy", "scipy", "sklearn"):
-        return exc
-    message = " ".join(str(exc).split())
-    if task == "classification" and ("least populated class" in message or "too few members" in message):
-        hint = (
-            "some classes have too few examples to hold out validation rows: pass --validation-fraction 0, "
-            "or --task regression if the target is a quantity rather than a label"
-        )
-    else:
-        hint = (
-            f"check that --target {args.target} is the column to predict and that the task ({task}) is right "
-            "(--task classification or regression), and that the features are numbers"
-        )
-    if len(message) > 200:
-        message = message[:200] + "..."
-    return UsageError(f"training failed on {args.data}: {hint} (from {origin}: {message})")
-
-
-@contextmanager
-def _fitting(task, args):
-    """Warnings printed as one line each; an error NumPy, SciPy or scikit-learn raises, as one line."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            yield
-        except (ValueError, TypeError, ArithmeticError, MemoryError) as exc:
-            error = _fit_error(exc, task, args)
-            if error is exc:
-                raise
-            raise error from exc
-    for w in caught:
-        print(f"layerwise: warning: {' '.join(str(w.message).split())}", file=sys.stderr)
-
-
-def run(args):
+def run(args: argparse.Namespace) -> int:
+    """Train on ``args.data`` and save to ``args.out``: the table pipeline, checkpointed training or plain columns."""
     check_model_output(args)  # --out and --plot writable, before any data is read or trained on
     table_options = args.drop or args.features or args.categorical or args.numeric or args.drop_missing_target
     checkpointed = args.distributed or args.checkpoint_every or args.resume
@@ -193,93 +113,19 @@ def run(args):
             "file, without --distributed, --checkpoint-every or --resume (those train on numeric columns only)"
         )
     if checkpointed:
-        return _run_checkpointed(args)
+        return run_checkpointed(args)
     if args.data.lower().endswith(table_train.TABLE_SUFFIXES):  # raw columns: the whole table pipeline
-        return table_train.run(args, _estimator, _task_line, _fitting, _report_and_save)
+        return table_train.run(args, estimator_for, task_line, fitting, report_and_save)
     from ..io.preprocessing import make_scaler
     from ..io.tables import load_table
 
     X, y, features = load_table(args.data, target=args.target, **read_options(args))
     task = task_of(y, args.task)
-    print(_task_line(task, args.task, y))
+    print(task_line(task, args.task, y))
     scaler = make_scaler(args.scale)
-    model = _estimator(task, args)
-    with _fitting(task, args):
+    model = estimator_for(task, args)
+    with fitting(task, args):
         if scaler is not None:
             X = scaler.fit_transform(X)
         model.fit(X, y)
-    return _report_and_save(args, model, task, X.shape, model.score(X, y), scaler, features)
-
-
-def _report_and_save(args, saved, task, shape, score, scaler, features):
-    """Print the training summary and write ``saved`` (an estimator, or the table Pipeline ending in one)."""
-    from ..io import modelfile
-    from ..io.tables import target_names
-
-    model = saved[-1] if hasattr(saved, "steps") else saved
-    metric = "accuracy" if task == "classification" else "R^2"
-    print(f"Trained {type(model).__name__} on {shape[0]} examples x {shape[1]} features for {model.n_iter_} epochs.")
-    print(model.summary())
-    print(f"Final training cost: {model.history_['cost'][-1]:.6g}")
-    print(f"Training {metric}: {score:.4f}")
-    if getattr(model, "best_validation_score_", None) is not None:
-        print(f"Validation {metric} (best epoch): {model.best_validation_score_:.4f}")
-    columns = {"features": list(features), "target": target_names(args.target)}
-    modelfile.save(saved, args.out, preprocessing=scaler, columns=columns)
-    print(f"Saved the model to {args.out}")
-    if args.plot:
-        from ..plotting import plot_cost
-
-        plot_cost(model).figure.savefig(args.plot, dpi=100)
-        print(f"Saved the cost curve to {args.plot}")
-    return 0
-
-
-def _run_checkpointed(args):
-    """Training with checkpoints, in this process or (--distributed) in each MPI process on its own rows."""
-    from .. import distributed
-
-    comm = distributed.world() if args.distributed else distributed.SELF
-    with distributed.quiet_unless_lead(comm):  # process 0 prints and writes; the others are silent
-        try:
-            if args.solver == "lbfgs":
-                raise UsageError(
-                    "--distributed, --checkpoint-every and --resume need a minibatch solver (adam, "
-                    "sgd, rmsprop, gd), not lbfgs"
-                )
-            with distributed.abort_unless(comm, UsageError, ValueError, OSError, ImportError):  # else: abort all
-                return _train_shares(args, comm, distributed)
-        except (UsageError, ValueError, OSError, ImportError):
-            if comm.Get_rank() == 0:
-                raise
-            raise SystemExit(2) from None  # process 0 says why, once
-
-
-def _train_shares(args, comm, distributed):
-    from ..io.tables import load_table
-
-    if args.distributed:
-        X, y, features, _ = distributed.read_share(comm, args.data, args.target)  # this process's rows only
-    else:
-        X, y, features = load_table(args.data, target=args.target, **read_options(args))
-    y_all = distributed.gather_rows(comm, y)
-    task = task_of(y_all, args.task)  # decided on all rows, the same everywhere
-    print(_task_line(task, args.task, y_all))
-    scaler = distributed.fit_scaler(comm, X, args.scale) if args.scale != "none" else None
-    X = X if scaler is None else scaler.transform(X)
-    model = _estimator(task, args)
-    with _fitting(task, args):
-        distributed.fit(
-            model,
-            X,
-            y,
-            comm=comm,
-            checkpoint=distributed.checkpoint_path(args.out),
-            checkpoint_every=args.checkpoint_every or 0,
-            resume=args.resume,
-        )
-    score = distributed.global_score(comm, model, X, y)
-    m = int(distributed.sum_all(comm, [X.shape[0]])[0])
-    if comm.Get_rank() == 0:
-        _report_and_save(args, model, task, (m, X.shape[1]), score, scaler, features)
-    return 0
+    return report_and_save(args, model, task, X.shape, model.score(X, y), scaler, features)

@@ -5,7 +5,7 @@
 with n[l-1], n[l] and m all different, so that a transpose shows; every activation the function takes),
 and for backward functions the forward whose caches they read (the learner's or the reference's: the
 cache swap), numerical gradients of the same cost (``numerical(args)``) and known wrong variants
-(``variants(args, act)``: {likely cause: what that bug returns}).
+(``variants(args, act)``: {likely cause: what that bug returns}). The makers are course/check_inputs.py's.
 """
 
 from __future__ import annotations
@@ -17,10 +17,9 @@ from typing import Any
 import numpy as np
 
 from ..core import numerical_gradient
+from . import check_inputs as draw
 from . import week2, week3, week4_app, week4_steps
-
-Args = tuple[Any, ...]
-Forward = Callable[..., Any] | None  # the forward whose caches a backward case reads
+from .check_inputs import Args
 
 
 @dataclass(frozen=True)
@@ -35,25 +34,6 @@ class Spec:
     seeds: tuple[int, ...] = (0, 1, 2)
 
 
-def _dims(rng: np.random.RandomState) -> tuple[int, int, int]:
-    """Three different sizes (n[l-1], n[l], m) in 2..8, so no product is square by chance."""
-    n_prev, n, m = rng.choice(np.arange(2, 9), 3, replace=False)
-    return int(n_prev), int(n), int(m)
-
-
-def _labels(rng: np.random.RandomState, m: int) -> np.ndarray:
-    return (rng.rand(1, m) > 0.5).astype(np.float64)  # (1, m) of 0.0 / 1.0
-
-
-def _params(rng: np.random.RandomState, dims: list[int]) -> dict[str, np.ndarray]:
-    """The course's dict {"W1", "b1", ...} with W[l] (n[l], n[l-1]) ~ N(0, 1/n[l-1]), b[l] (n[l], 1) nonzero."""
-    out = {}
-    for l in range(1, len(dims)):
-        out[f"W{l}"] = rng.randn(dims[l], dims[l - 1]) / np.sqrt(dims[l - 1])
-        out[f"b{l}"] = rng.randn(dims[l], 1) * 0.1
-    return out
-
-
 def _num(cost: Callable[[dict[str, np.ndarray]], float], params: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """{"dW1": dJ/dW1, "db1": ...} by central differences of ``cost(params)`` (the reference forward's J)."""
     out = {}
@@ -63,44 +43,13 @@ def _num(cost: Callable[[dict[str, np.ndarray]], float], params: dict[str, np.nd
 
 
 # ---------------------------------------------------------------- week 2
-def _w2_inputs(rng: np.random.RandomState) -> tuple[Any, ...]:
-    n, _, m = _dims(rng)
-    return rng.randn(n, 1) * 0.5, float(rng.randn() * 0.5), rng.randn(n, m), _labels(rng, m), m
-
-
-def _propagate(rng: np.random.RandomState, act: Any, fwd: Forward) -> tuple[Args, int]:
-    w, b, X, Y, m = _w2_inputs(rng)
-    return (w, b, X, Y), m
-
-
 def _propagate_num(args: Args) -> dict[str, np.ndarray]:
     w, b, X, Y = args
     num = _num(lambda p: week2.propagate(p["w"], p["b"], X, Y)[1], {"w": w, "b": np.array(b)})
     return {"dw": num["dw"], "db": num["db"]}
 
 
-def _optimize(rng: np.random.RandomState, act: Any, fwd: Forward) -> tuple[Args, int]:
-    w, b, X, Y, m = _w2_inputs(rng)
-    return (w, b, X, Y, 201, 0.05), m
-
-
-def _model(rng: np.random.RandomState, act: Any, fwd: Forward) -> tuple[Args, int]:
-    _, _, X, Y, m = _w2_inputs(rng)
-    return (X, Y, X[:, : m // 2], Y[:, : m // 2], 201, 0.05), m
-
-
 # ---------------------------------------------------------------- week 3
-def _w3(rng: np.random.RandomState) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray], int]:
-    n_x, n_h, m = _dims(rng)
-    return rng.randn(n_x, m), _labels(rng, m), _params(rng, [n_x, n_h, 1]), m
-
-
-def _backward_propagation(rng: np.random.RandomState, act: Any, fwd: Forward) -> tuple[Args, int]:
-    X, Y, params, m = _w3(rng)
-    assert fwd is not None  # backward cases always get a forward
-    return (params, fwd(X, params)[1], X, Y), m
-
-
 def _backward_propagation_num(args: Args) -> dict[str, np.ndarray]:
     params, _, X, Y = args
     return _num(lambda p: week3.compute_cost(week3.forward_propagation(X, p)[0], Y), params)
@@ -117,24 +66,6 @@ def _tanh_from_z(args: Args, act: Any) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------- week 4
-def _layers(rng: np.random.RandomState) -> tuple[list[int], int]:
-    n_x, n, m = _dims(rng)
-    L = int(rng.randint(2, 5))
-    return [n_x] + [int(k) for k in rng.randint(2, 7, L - 1)] + [1], m
-
-
-def _linear(rng: np.random.RandomState) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
-    n_prev, n, m = _dims(rng)
-    return rng.randn(n_prev, m), rng.randn(n, n_prev), rng.randn(n, 1), m
-
-
-def _linear_backward(rng: np.random.RandomState, act: Any, fwd: Forward) -> tuple[Args, int]:
-    A_prev, W, b, m = _linear(rng)
-    assert fwd is not None  # backward cases always get a forward
-    Z, cache = fwd(A_prev, W, b)
-    return (rng.randn(*Z.shape), cache), m
-
-
 def _block_num(forward: Callable[..., Any], dout: np.ndarray, inputs: list[np.ndarray]) -> dict[str, np.ndarray]:
     """dW, db = d/dW of J = sum(out * dout) / m; dA_prev on the course's per-example scale (m times that)."""
     m = dout.shape[1]
@@ -145,26 +76,11 @@ def _block_num(forward: Callable[..., Any], dout: np.ndarray, inputs: list[np.nd
     return dict(zip(("dA_prev", "dW", "db"), grads))
 
 
-def _linear_activation_backward(rng: np.random.RandomState, act: Any, fwd: Forward) -> tuple[Args, int]:
-    A_prev, W, b, m = _linear(rng)
-    assert fwd is not None  # backward cases always get a forward
-    A, cache = fwd(A_prev, W, b, act)
-    return (rng.randn(*A.shape), cache, act), m
-
-
 def _other_derivative(args: Args, act: Any) -> dict[str, Any]:
     dA, cache, _ = args
     other = {"relu": "sigmoid", "sigmoid": "relu"}[act]
     wrong = week4_steps.linear_activation_backward(dA, cache, other)
     return {f"{other}'s derivative where {act}'s belongs": wrong}
-
-
-def _L_model_backward(rng: np.random.RandomState, act: Any, fwd: Forward) -> tuple[Args, int]:
-    dims, m = _layers(rng)
-    X, Y = rng.randn(dims[0], m), _labels(rng, m)
-    assert fwd is not None  # backward cases always get a forward
-    AL, caches = fwd(X, _params(rng, dims))
-    return (AL, Y, caches), m
 
 
 def _L_model_backward_num(args: Args) -> dict[str, np.ndarray]:
@@ -176,114 +92,69 @@ def _L_model_backward_num(args: Args) -> dict[str, np.ndarray]:
     return _num(lambda p: float(week4_steps.compute_cost(week4_steps.L_model_forward(X, p)[0], Y)), params)
 
 
-def _model_data(rng: np.random.RandomState) -> tuple[np.ndarray, np.ndarray, int]:
-    X, Y, params, m = _w3(rng)
-    return X, Y, m
-
-
-def _grads(rng: np.random.RandomState, params: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    return {"d" + k: rng.randn(*v.shape) for k, v in params.items()}
-
-
-def _L_model_forward(rng: np.random.RandomState, act: Any, fwd: Forward) -> tuple[Args, int]:
-    dims, m = _layers(rng)
-    return (rng.randn(dims[0], m), _params(rng, dims)), m
-
-
-def _w3_predict(rng: np.random.RandomState, act: Any, fwd: Forward) -> tuple[Args, int]:
-    X, _, params, m = _w3(rng)
-    return (params, X), m
-
-
-def _w4_predict(rng: np.random.RandomState, act: Any, fwd: Forward) -> tuple[Args, int]:
-    X, Y, params, m = _w3(rng)
-    return (X, Y, params), m
-
-
-def _two_layer(rng: np.random.RandomState, act: Any, fwd: Forward) -> tuple[Args, int]:
-    X, Y, m = _model_data(rng)
-    return (X, Y, (X.shape[0], 4, 1), 0.05, 201), m
-
-
-def _L_layer(rng: np.random.RandomState, act: Any, fwd: Forward) -> tuple[Args, int]:
-    X, Y, m = _model_data(rng)
-    return (X, Y, [X.shape[0], 5, 3, 1], 0.05, 201), m
-
-
-def _update(week: int) -> Callable[..., tuple[Args, int]]:
-    def make(rng: np.random.RandomState, act: Any, fwd: Forward) -> tuple[Args, int]:
-        params = _w3(rng)[2] if week == 3 else _params(rng, _layers(rng)[0])
-        return (params, _grads(rng, params), 0.5), 1
-
-    return make
-
-
-def _cost(rng: np.random.RandomState, act: Any, fwd: Forward) -> tuple[Args, int]:
-    m = _dims(rng)[2]
-    return (rng.rand(1, m) * 0.9 + 0.05, _labels(rng, m)), m
-
-
 def _linear_Z(A_prev: np.ndarray, W: np.ndarray, b: np.ndarray) -> np.ndarray:
     return week4_steps.linear_forward(A_prev, W, b)[0]
 
 
 _LIN = ("A_prev", "W", "b")
 SPECS: dict[tuple[int, str], Spec] = {
-    (2, "sigmoid"): Spec(week2.sigmoid, "s", lambda rng, a, f: ((rng.randn(*_dims(rng)[:2]) * 3,), 1)),
+    (2, "sigmoid"): Spec(week2.sigmoid, "s", lambda rng, a, f: ((rng.randn(*draw.three_sizes(rng)[:2]) * 3,), 1)),
     (2, "initialize_with_zeros"): Spec(
-        week2.initialize_with_zeros, ("w", "b"), lambda rng, a, f: ((_dims(rng)[0],), 1)
+        week2.initialize_with_zeros, ("w", "b"), lambda rng, a, f: ((draw.three_sizes(rng)[0],), 1)
     ),
-    (2, "propagate"): Spec(week2.propagate, (dict, "cost"), _propagate, numerical=_propagate_num),
-    (2, "optimize"): Spec(week2.optimize, (dict, dict, "costs"), _optimize, seeds=(0,)),
-    (2, "predict"): Spec(week2.predict, "Y_prediction", lambda rng, a, f: (_w2_inputs(rng)[:3], 1)),
-    (2, "model"): Spec(week2.model, dict, _model, seeds=(0,)),
-    (3, "layer_sizes"): Spec(week3.layer_sizes, "sizes", lambda rng, a, f: (_w3(rng)[:2], 1)),
-    (3, "initialize_parameters"): Spec(week3.initialize_parameters, dict, lambda rng, a, f: (_dims(rng), 1)),
+    (2, "propagate"): Spec(week2.propagate, (dict, "cost"), draw.propagate_case, numerical=_propagate_num),
+    (2, "optimize"): Spec(week2.optimize, (dict, dict, "costs"), draw.optimize_case, seeds=(0,)),
+    (2, "predict"): Spec(week2.predict, "Y_prediction", lambda rng, a, f: (draw.w2_inputs(rng)[:3], 1)),
+    (2, "model"): Spec(week2.model, dict, draw.model_case, seeds=(0,)),
+    (3, "layer_sizes"): Spec(week3.layer_sizes, "sizes", lambda rng, a, f: (draw.w3_inputs(rng)[:2], 1)),
+    (3, "initialize_parameters"): Spec(week3.initialize_parameters, dict, lambda rng, a, f: (draw.three_sizes(rng), 1)),
     (3, "forward_propagation"): Spec(
-        week3.forward_propagation, ("A2", {"cache": dict}), lambda rng, a, f: (_w3(rng)[::2][:2], 1)
+        week3.forward_propagation, ("A2", {"cache": dict}), lambda rng, a, f: (draw.w3_inputs(rng)[::2][:2], 1)
     ),
-    (3, "compute_cost"): Spec(week3.compute_cost, "cost", _cost),
+    (3, "compute_cost"): Spec(week3.compute_cost, "cost", draw.cost_case),
     (3, "backward_propagation"): Spec(
         week3.backward_propagation,
         dict,
-        _backward_propagation,
+        draw.backward_propagation_case,
         forward="forward_propagation",
         numerical=_backward_propagation_num,
         variants=_tanh_from_z,
     ),
-    (3, "update_parameters"): Spec(week3.update_parameters, dict, _update(3)),
-    (3, "nn_model"): Spec(week3.nn_model, dict, lambda rng, a, f: ((*_model_data(rng)[:2], 4, 200), 1), seeds=(0,)),
-    (3, "predict"): Spec(week3.predict, "predictions", _w3_predict),
-    (4, "initialize_parameters"): Spec(week4_steps.initialize_parameters, dict, lambda rng, a, f: (_dims(rng), 1)),
+    (3, "update_parameters"): Spec(week3.update_parameters, dict, draw.update_case(3)),
+    (3, "nn_model"): Spec(week3.nn_model, dict, lambda rng, a, f: ((*draw.model_data(rng)[:2], 4, 200), 1), seeds=(0,)),
+    (3, "predict"): Spec(week3.predict, "predictions", draw.w3_predict_case),
+    (4, "initialize_parameters"): Spec(
+        week4_steps.initialize_parameters, dict, lambda rng, a, f: (draw.three_sizes(rng), 1)
+    ),
     (4, "initialize_parameters_deep"): Spec(
-        week4_steps.initialize_parameters_deep, dict, lambda rng, a, f: ((_layers(rng)[0],), 1)
+        week4_steps.initialize_parameters_deep, dict, lambda rng, a, f: ((draw.deep_dims(rng)[0],), 1)
     ),
     (4, "linear_forward"): Spec(
-        week4_steps.linear_forward, ("Z", {"cache": _LIN}), lambda rng, a, f: (_linear(rng)[:3], 1)
+        week4_steps.linear_forward, ("Z", {"cache": _LIN}), lambda rng, a, f: (draw.linear_inputs(rng)[:3], 1)
     ),
     (4, "linear_activation_forward"): Spec(
         week4_steps.linear_activation_forward,
         ("A", {"cache": (_LIN, "Z")}),
-        lambda rng, a, f: ((*_linear(rng)[:3], a), 1),
+        lambda rng, a, f: ((*draw.linear_inputs(rng)[:3], a), 1),
         acts=("sigmoid", "relu"),
     ),
     (4, "L_model_forward"): Spec(
         week4_steps.L_model_forward,
         ("AL", {"caches": [(_LIN, "Z")]}),
-        _L_model_forward,
+        draw.L_model_forward_case,
     ),
-    (4, "compute_cost"): Spec(week4_steps.compute_cost, "cost", _cost),
+    (4, "compute_cost"): Spec(week4_steps.compute_cost, "cost", draw.cost_case),
     (4, "linear_backward"): Spec(
         week4_steps.linear_backward,
         ("dA_prev", "dW", "db"),
-        _linear_backward,
+        draw.linear_backward_case,
         forward="linear_forward",
         numerical=lambda args: _block_num(_linear_Z, args[0], list(args[1])),
     ),
     (4, "linear_activation_backward"): Spec(
         week4_steps.linear_activation_backward,
         ("dA_prev", "dW", "db"),
-        _linear_activation_backward,
+        draw.linear_activation_backward_case,
         acts=("sigmoid", "relu"),
         forward="linear_activation_forward",
         variants=_other_derivative,
@@ -294,24 +165,24 @@ SPECS: dict[tuple[int, str], Spec] = {
     (4, "L_model_backward"): Spec(
         week4_steps.L_model_backward,
         dict,
-        _L_model_backward,
+        draw.L_model_backward_case,
         forward="L_model_forward",
         numerical=_L_model_backward_num,
     ),
-    (4, "update_parameters"): Spec(week4_steps.update_parameters, dict, _update(4)),
+    (4, "update_parameters"): Spec(week4_steps.update_parameters, dict, draw.update_case(4)),
     (4, "two_layer_model"): Spec(
         week4_app.two_layer_model,
         (dict, "costs"),
-        _two_layer,
+        draw.two_layer_case,
         seeds=(0,),
     ),
     (4, "L_layer_model"): Spec(
         week4_app.L_layer_model,
         (dict, "costs"),
-        _L_layer,
+        draw.L_layer_case,
         seeds=(0,),
     ),
-    (4, "predict"): Spec(week4_app.predict, "p", _w4_predict),
+    (4, "predict"): Spec(week4_app.predict, "p", draw.w4_predict_case),
 }
 
 __all__ = ["SPECS", "Spec"]

@@ -13,18 +13,22 @@ one and sent to the others.
 Reading trusts nothing: the digest, then a closed schema (``_SCHEMA``), then ``restore`` checks theta,
 the moments and ``order`` against the network and optimizer of this run (names, shapes, dtypes, finite
 values, a permutation) and the generator's state on a scratch generator, before anything is changed.
-Every failure is one ValueError naming the file and what is wrong.
+Every failure is one ValueError naming the file and what is wrong. What must match for a checkpoint to
+continue a run (``fingerprint``, ``data_digest``, ``check``) is distributed/run_identity.py's; they are
+named here too, the checkpoint's whole interface in one place.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import os
 from typing import Any
 
 import numpy as np
+
+from ..io.digest import digest as _digest
+from .run_identity import check, data_digest, fingerprint
 
 FORMAT = "layerwise-checkpoint"
 VERSION = 1
@@ -47,67 +51,6 @@ def read(path: Any) -> bytes | None:
         return None
     with open(path, "rb") as f:
         return f.read()
-
-
-def data_digest(X: np.ndarray, Y: np.ndarray, w: np.ndarray | None, start: int) -> int:
-    """A digest of rows ``start...`` of the training data (X (m_r, n_x), Y (m_r, n[L]), w), mod 2^64.
-
-    Each value's bits times a constant drawn from its global position (splitmix64), summed: the sums of
-    all processes' rows add up to the same number however the rows are split, so ``sum(allgather) % 2**64``
-    is one fingerprint of the whole data set. Any change of a value (another scaling) changes it.
-    """
-    total = 0
-    for k, A in enumerate((X, Y, w)):
-        if A is None:
-            continue
-        A = np.ascontiguousarray(A).reshape(A.shape[0], -1)
-        n = A.shape[1]
-        step = max(1, (1 << 20) // max(n, 1))  # rows a block: the temporaries stay near 8 MB each
-        for r in range(0, A.shape[0], step):
-            block = A[r : r + step]
-            bits = block.view(np.uint64 if block.dtype.itemsize == 8 else np.uint32).astype(np.uint64)
-            rows = np.arange(start + r, start + r + len(block), dtype=np.uint64)[:, None]
-            pos = rows * np.uint64(n) + np.arange(n, dtype=np.uint64) + np.uint64(k << 60)
-            total += int(np.sum(bits * _splitmix(pos), dtype=np.uint64))
-    return total % 2**64
-
-
-def _splitmix(z: np.ndarray) -> np.ndarray:
-    with np.errstate(over="ignore"):  # arithmetic mod 2^64 is the point
-        z = z + np.uint64(0x9E3779B97F4A7C15)
-        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-        return z ^ (z >> np.uint64(31))
-
-
-def fingerprint(est: Any, m: int, processes: int, data: int | None = None) -> dict[str, Any]:
-    """What must match for a checkpoint to continue this run (JSON-able); ``data``: ``data_digest``'s sum."""
-    params = {
-        k: (v if isinstance(v, (int, float, str, bool, type(None))) else repr(v))
-        for k, v in sorted(est.get_params().items())
-        if k not in ("verbose", "max_iter", "warm_start")
-    }
-    return {
-        "estimator": type(est).__name__,
-        "layer_dims": [int(n) for n in est.layer_dims_],
-        "activations": list(est.activations_),
-        "loss": est.loss_,
-        "rows": int(m),
-        "dtype": np.dtype(est.params_[0].W.dtype).name,
-        **params,
-        # dropout masks are drawn per process, so only with dropout does the process count change the run
-        "processes": int(processes) if est.dropout else "any",
-        "data": None if data is None else f"{data:016x}",
-    }
-
-
-def _digest(arrays: dict[str, np.ndarray], meta: dict[str, str]) -> str:
-    h = hashlib.sha256()
-    for name in sorted(arrays):
-        h.update(json.dumps([name, arrays[name].dtype.str, list(arrays[name].shape)]).encode())
-        h.update(np.ascontiguousarray(arrays[name]).tobytes())
-    h.update(json.dumps({k: v for k, v in meta.items() if k != "sha256"}, sort_keys=True).encode())
-    return h.hexdigest()
 
 
 def encode(net: Any, opt: Any, state: Any, rng: np.random.Generator, order: np.ndarray, fp: dict[str, Any]) -> bytes:
@@ -207,22 +150,6 @@ def decode(path: Any, data: bytes) -> tuple[dict[str, np.ndarray], dict[str, Any
     return arrays, meta
 
 
-def check(path: Any, saved: dict[str, Any], current: dict[str, Any]) -> None:
-    """ValueError in one line naming each option that differs between the checkpoint and this run."""
-    keys = [k for k in dict.fromkeys([*saved, *current]) if saved.get(k) != current.get(k)]
-    if keys:
-        diffs = "; ".join(
-            "the training data or its scaling (--scale) differ"
-            if k == "data"
-            else f"{k} {saved.get(k)!r} there, {current.get(k)!r} here"
-            for k in keys
-        )
-        raise ValueError(
-            f"{path} was written by a different run ({diffs}): rerun with the same options, "
-            "or without --resume to start afresh (its checkpoints then replace this one)"
-        )
-
-
 def _checked(
     path: str, arrays: dict[str, np.ndarray], meta: dict[str, Any], net: Any, opt: Any, rng: Any
 ) -> np.ndarray:
@@ -273,3 +200,17 @@ def restore(
     state.best_theta = arrays["best_theta"].copy() if "best_theta" in arrays else None
     rng.bit_generator.state = meta["rng"]
     return order
+
+
+__all__ = [
+    "FORMAT",
+    "VERSION",
+    "path_for",
+    "read",
+    "encode",
+    "decode",
+    "restore",
+    "check",
+    "data_digest",
+    "fingerprint",
+]

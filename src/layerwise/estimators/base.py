@@ -3,34 +3,23 @@
 The public layout is scikit-learn's, X (n_samples, n_features); the course's (n_x, m) arrays are its
 transpose, taken once at this boundary. ``params_`` holds ``LayerParams(W (n[l], n[l-1]), b (n[l], 1))``
 per layer l = 1..L, the course's orientation: ``params_[l-1].W`` is the transpose of scikit-learn's
-``coefs_[l-1]``. How the steps run (loop, CUDA graph, L-BFGS, threads, precision) is layerwise.engine.fit's.
-
-Training choices (docs/guide/estimators.md has the formulas):
-- ``solver="gd"`` is the course's loop: full batch, no shuffling, exactly ``max_iter`` iterations
-  (``tol`` is not used; ``early_stopping`` still is), no ConvergenceWarning.
-- ``solver="sgd"`` is the course's momentum, v = beta v + (1 - beta) dW, W -= alpha v (Nesterov's look-
-  ahead with ``nesterovs_momentum``). scikit-learn's sgd with learning rate a equals ours with a / (1 - beta).
-- ``rmsprop`` uses ``beta_2`` as its decay (the course's notation); ``adam`` the course's bias-corrected form.
-- ``alpha="auto"`` (the default) is scikit-learn's 1e-4 for every solver but ``gd``, where it is 0
-  (the regressor: 2.0, measured in bench/defaults_accuracy.py).
-- L2 as scikit-learn: J += alpha / (2 m) sum ||W[l]||^2, dW[l] += alpha / m W[l] (m: batch size, or the
-  batch's sum of sample weights); biases are not penalized.
+``coefs_[l-1]``. How the steps run (loop, CUDA graph, L-BFGS, threads, precision) is layerwise.engine.fit's. The parameters, their defaults and what they mean are
+estimators/hyperparams.py's (``NeuralNetParams``).
 """
 
 from __future__ import annotations
 
-import numbers
 import warnings
+from typing import Any
 
 import numpy as np
-from sklearn.base import BaseEstimator, is_classifier
+from sklearn.base import is_classifier
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .. import core
 from .._backend import FLOAT_DTYPES, host
-from ..core.activations import ACTIVATIONS
 from ..engine import DivergenceError, TrainState, fit, host_dtype, precision_scope, predict_forward
 from ..engine.predict import CHUNK as PREDICT_CHUNK  # rows per forward pass at prediction, at most
 from ..progress import Progress
@@ -38,6 +27,7 @@ from . import device
 from .advice import not_converged
 from .columns import by_name
 from .fastcheck import quick_rows
+from .hyperparams import NeuralNetParams
 from .params import check_params, check_sample_weight
 from .rows import Rows, targets
 from .sanity import check_features
@@ -45,69 +35,9 @@ from .solver import fit_config, optimizer
 from .state import summary
 from .validation import split
 
-_RELU_LIKE = {"relu", "leaky_relu"}
 
-
-class BaseNeuralNet(BaseEstimator):
+class BaseNeuralNet(NeuralNetParams):
     """What the classifier and the regressor share; they add encoding y, the output layer and decoding."""
-
-    _auto_alpha = 1e-4  # alpha="auto" for every solver but gd (scikit-learn's default)
-    _auto_relu_init = "he"  # init="auto" for ReLU-like hidden layers
-
-    def __init__(
-        self,
-        hidden_layer_sizes=(100,),
-        activation="relu",
-        init="auto",
-        solver="adam",
-        learning_rate=0.001,
-        learning_rate_schedule="constant",
-        batch_size="auto",
-        max_iter=200,
-        shuffle=True,
-        momentum=0.9,
-        nesterovs_momentum=True,
-        beta_1=0.9,
-        beta_2=0.999,
-        epsilon=1e-8,
-        alpha="auto",
-        dropout=0.0,
-        tol=1e-4,
-        n_iter_no_change=10,
-        early_stopping=False,
-        validation_fraction=0.1,
-        warm_start=False,
-        random_state=None,
-        verbose=0,
-        dtype=None,
-        device="cpu",
-        precision="ieee",
-    ):
-        self.hidden_layer_sizes, self.activation, self.init, self.solver = hidden_layer_sizes, activation, init, solver
-        self.learning_rate, self.learning_rate_schedule = learning_rate, learning_rate_schedule
-        self.batch_size, self.max_iter, self.shuffle = batch_size, max_iter, shuffle
-        self.momentum, self.nesterovs_momentum = momentum, nesterovs_momentum
-        self.beta_1, self.beta_2, self.epsilon, self.alpha, self.dropout = beta_1, beta_2, epsilon, alpha, dropout
-        self.tol, self.n_iter_no_change, self.early_stopping = tol, n_iter_no_change, early_stopping
-        self.validation_fraction, self.warm_start, self.random_state = validation_fraction, warm_start, random_state
-        self.verbose, self.dtype, self.device, self.precision = verbose, dtype, device, precision
-
-    # ------------------------------------------------------------ architecture
-    def _architecture(self):
-        """(hidden sizes, their activations by the core's names, initializers per layer)."""
-        sizes = self.hidden_layer_sizes
-        sizes = [int(sizes)] if isinstance(sizes, numbers.Integral) else [int(n) for n in sizes]
-        acts = self.activation
-        names = [acts] * len(sizes) if isinstance(acts, str) else list(acts)
-        if len(names) != len(sizes):
-            raise ValueError(f"activation must be one name or one per hidden layer ({len(sizes)}), got {acts!r}")
-        names = [ACTIVATIONS[a].name for a in names]  # scikit-learn's aliases to the core's names
-        inits = (
-            self.init
-            if self.init != "auto"
-            else [self._auto_relu_init if g in _RELU_LIKE else "xavier" for g in names] + ["xavier"]
-        )  # output: xavier
-        return sizes, names, inits
 
     def _float_dtype(self, first):
         if not first:
@@ -115,7 +45,7 @@ class BaseNeuralNet(BaseEstimator):
         return FLOAT_DTYPES if self.dtype is None else np.dtype(self.dtype).type
 
     # ------------------------------------------------------------ fitting
-    def fit_rows(self, X, y, sample_weight=None, *, rows):
+    def fit_rows(self, X: Any, y: Any, sample_weight: Any = None, *, rows: Any) -> Any:
         """Fit on this process's rows X, y of a data set spread over processes; ``rows`` (an ``estimators.Rows``)
         says where they sit among all rows and carries the engine's hooks (``layerwise.distributed.fit``)."""
         return self._fit(X, y, sample_weight, rows=rows)
@@ -290,11 +220,11 @@ class BaseNeuralNet(BaseEstimator):
             return np.ascontiguousarray(step.transform(X), dtype=dtype)
         return ops.from_host(np.ascontiguousarray(step.transform(host(X)), dtype=dtype))
 
-    def to_device(self, device_name):
+    def to_device(self, device_name: Any) -> Any:
         """Move the fitted parameters (and the optimizer's state) to "cpu", "cuda" or a device object; returns self."""
         return device.to_device(self, device_name)
 
-    def summary(self, m=None):
+    def summary(self, m: int | None = None) -> str:
         """The layer table: shapes of W[l], b[l], A[l] (m examples), activation and parameter count."""
         return summary(self, m)
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 import numpy as np
 from sklearn.base import ClassifierMixin
 from sklearn.utils.class_weight import compute_class_weight
@@ -18,81 +21,24 @@ from .scoring import column_or_1d_labels, host_score, hstack
 OUTPUT_VALUES = 1 << 22  # predict's (rows, classes) outputs at most, a block: 32 MB in float64
 
 
+@dataclass(repr=False, eq=False)  # class_weight joins the parameters of NeuralNetParams
 class NeuralNetClassifier(ClassifierMixin, BaseNeuralNet):
     """A fully connected network classifier (binary: one sigmoid unit; multiclass: softmax;
     multilabel: one sigmoid per label). Parameters as scikit-learn's MLPClassifier where it has them;
     see docs/guide/estimators.md."""
 
-    def __init__(
-        self,
-        hidden_layer_sizes=(100,),
-        activation="relu",
-        init="auto",
-        solver="adam",
-        learning_rate=0.001,
-        learning_rate_schedule="constant",
-        batch_size="auto",
-        max_iter=200,
-        shuffle=True,
-        momentum=0.9,
-        nesterovs_momentum=True,
-        beta_1=0.9,
-        beta_2=0.999,
-        epsilon=1e-8,
-        alpha="auto",
-        dropout=0.0,
-        tol=1e-4,
-        n_iter_no_change=10,
-        early_stopping=False,
-        validation_fraction=0.1,
-        warm_start=False,
-        random_state=None,
-        verbose=0,
-        dtype=None,
-        device="cpu",
-        precision="ieee",
-        class_weight=None,
-    ):
-        super().__init__(
-            hidden_layer_sizes=hidden_layer_sizes,
-            activation=activation,
-            init=init,
-            solver=solver,
-            learning_rate=learning_rate,
-            learning_rate_schedule=learning_rate_schedule,
-            batch_size=batch_size,
-            max_iter=max_iter,
-            shuffle=shuffle,
-            momentum=momentum,
-            nesterovs_momentum=nesterovs_momentum,
-            beta_1=beta_1,
-            beta_2=beta_2,
-            epsilon=epsilon,
-            alpha=alpha,
-            dropout=dropout,
-            tol=tol,
-            n_iter_no_change=n_iter_no_change,
-            early_stopping=early_stopping,
-            validation_fraction=validation_fraction,
-            warm_start=warm_start,
-            random_state=random_state,
-            verbose=verbose,
-            dtype=dtype,
-            device=device,
-            precision=precision,
-        )
-        self.class_weight = class_weight
+    class_weight: Any = None  # None, "balanced" or {label: weight}
 
-    def __sklearn_tags__(self):
+    def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()
         tags.classifier_tags.multi_label = True
         return tags
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> Any:
         """Train on X (n_samples, n_features), y (n_samples,) labels or (n_samples, n_labels) indicators."""
         return self._fit(X, y, sample_weight)
 
-    def partial_fit(self, X, y, classes=None, sample_weight=None):
+    def partial_fit(self, X: Any, y: Any, classes: Any = None, sample_weight: Any = None) -> Any:
         """One epoch on (X, y); ``classes`` (all labels) is required on the first call."""
         if self.solver == "lbfgs":
             raise ValueError("partial_fit needs a minibatch solver (gd, sgd, rmsprop, adam), not lbfgs")
@@ -175,7 +121,7 @@ class NeuralNetClassifier(ClassifierMixin, BaseNeuralNet):
             return float(np.mean(np.all(pred == y, axis=1)))
         return float(np.mean(pred == column_or_1d_labels(y)))
 
-    def predict(self, X):
+    def predict(self, X: Any) -> Any:
         """Labels (n_samples,), or indicators (n_samples, n_labels) for multilabel.
 
         For X on a device the labels are decoded on the host and returned on X's device when numeric.
@@ -190,18 +136,18 @@ class NeuralNetClassifier(ClassifierMixin, BaseNeuralNet):
         labels = self._decode(host(AL))
         return ops_for(AL).from_host(labels) if labels.dtype.kind in "biuf" else labels
 
-    def score(self, X, y, sample_weight=None):
+    def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
         """Mean accuracy of ``predict(X)`` against y (on the host for device arrays)."""
         return host_score(super().score, self, X, y, sample_weight)
 
-    def predict_proba(self, X):
+    def predict_proba(self, X: Any) -> Any:
         """Probabilities (n_samples, n_classes), columns in the order of ``classes_``."""
         AL = self._forward(X)[0]
         if self.output_type_ == "binary":
             return hstack([1 - AL, AL])
         return AL
 
-    def predict_log_proba(self, X):
+    def predict_log_proba(self, X: Any) -> Any:
         """log predict_proba, from the logits (finite for every finite input)."""
         _, ZL = self._forward(X)
         if self.output_type_ == "binary":
@@ -210,7 +156,7 @@ class NeuralNetClassifier(ClassifierMixin, BaseNeuralNet):
             return core.log_softmax(ZL.T).T
         return -core.softplus(-ZL)
 
-    def decision_function(self, X):
+    def decision_function(self, X: Any) -> Any:
         """The logits Z[L]: (n_samples,) for binary, (n_samples, n_classes) otherwise."""
         ZL = self._forward(X)[1]
         return ZL[:, 0] if self.output_type_ == "binary" else ZL

@@ -10,6 +10,9 @@ the first ``fit`` (or the first ``partial_fit`` batch); warm starts keep it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 import numpy as np
 from sklearn.base import RegressorMixin
 
@@ -20,6 +23,7 @@ from .sanity import check_target_statistics
 from .scoring import host_score
 
 
+@dataclass(repr=False, eq=False)  # standardize_target joins the parameters of NeuralNetParams
 class NeuralNetRegressor(RegressorMixin, BaseNeuralNet):
     """A fully connected network regressor: linear output units and (half) mean squared error.
     ``standardize_target`` (default True): train on the standardized target and map predictions back."""
@@ -30,76 +34,18 @@ class NeuralNetRegressor(RegressorMixin, BaseNeuralNet):
     _auto_alpha = 2.0
     _auto_relu_init = "xavier"
 
-    def __init__(
-        self,
-        hidden_layer_sizes=(100,),
-        activation="relu",
-        init="auto",
-        solver="adam",
-        learning_rate=0.001,
-        learning_rate_schedule="constant",
-        batch_size="auto",
-        max_iter=200,
-        shuffle=True,
-        momentum=0.9,
-        nesterovs_momentum=True,
-        beta_1=0.9,
-        beta_2=0.999,
-        epsilon=1e-8,
-        alpha="auto",
-        dropout=0.0,
-        tol=1e-4,
-        n_iter_no_change=10,
-        early_stopping=False,
-        validation_fraction=0.1,
-        warm_start=False,
-        random_state=None,
-        verbose=0,
-        dtype=None,
-        device="cpu",
-        precision="ieee",
-        standardize_target=True,
-    ):
-        super().__init__(
-            hidden_layer_sizes=hidden_layer_sizes,
-            activation=activation,
-            init=init,
-            solver=solver,
-            learning_rate=learning_rate,
-            learning_rate_schedule=learning_rate_schedule,
-            batch_size=batch_size,
-            max_iter=max_iter,
-            shuffle=shuffle,
-            momentum=momentum,
-            nesterovs_momentum=nesterovs_momentum,
-            beta_1=beta_1,
-            beta_2=beta_2,
-            epsilon=epsilon,
-            alpha=alpha,
-            dropout=dropout,
-            tol=tol,
-            n_iter_no_change=n_iter_no_change,
-            early_stopping=early_stopping,
-            validation_fraction=validation_fraction,
-            warm_start=warm_start,
-            random_state=random_state,
-            verbose=verbose,
-            dtype=dtype,
-            device=device,
-            precision=precision,
-        )
-        self.standardize_target = standardize_target
+    standardize_target: bool = True
 
-    def __sklearn_tags__(self):
+    def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
         return tags
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> Any:
         """Train on X (n_samples, n_features), y (n_samples,) or (n_samples, n_outputs)."""
         return self._fit(X, y, sample_weight)
 
-    def partial_fit(self, X, y, sample_weight=None):
+    def partial_fit(self, X: Any, y: Any, sample_weight: Any = None) -> Any:
         """One epoch on (X, y)."""
         if self.solver == "lbfgs":
             raise ValueError("partial_fit needs a minibatch solver (gd, sgd, rmsprop, adam), not lbfgs")
@@ -139,12 +85,12 @@ class NeuralNetRegressor(RegressorMixin, BaseNeuralNet):
         AL = self._unscale(AL)
         return float(r2_score(y, AL[:, 0] if AL.shape[1] == 1 and np.ndim(y) == 1 else AL))
 
-    def predict(self, X):
+    def predict(self, X: Any) -> Any:
         """Predictions (n_samples,) for one output, (n_samples, n_outputs) otherwise."""
         AL = self._unscale(self._forward(X)[0])
         return AL[:, 0] if self.output_type_ == "continuous" else AL
 
-    def score(self, X, y, sample_weight=None):
+    def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
         """R^2 of ``predict(X)`` against y (on the host for device arrays)."""
         return host_score(super().score, self, X, y, sample_weight)
 

@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
+import importlib
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
+from ..extras import require
+
 Loaded = tuple[np.ndarray, Any, list[str]]  # (X (m, n_x), y (m,) or (m, k) or None, feature names)
 FINITE_BLOCK = 1 << 16  # rows checked at a time, so a memory-mapped array is never copied whole
 
 
 def need(module: str, what: str) -> Any:
-    """The optional module ``module``, or an ImportError saying which extra brings it."""
-    try:
-        return __import__(module, fromlist=["_"])
-    except ImportError:
-        raise ImportError(f"reading {what} needs {module.split('.')[0]}: pip install 'layerwise[io]'") from None
+    """The optional module ``module`` (imported), or an ImportError saying which extra brings it."""
+    require((module,), "io", f"reading {what}")
+    return importlib.import_module(module)
 
 
 def target_names(target: str | Sequence[str] | None) -> list[str]:
@@ -28,8 +29,10 @@ def target_names(target: str | Sequence[str] | None) -> list[str]:
     return [n.strip() for n in names if n.strip()]
 
 
-def check_unique(path: str, names: Sequence[str]) -> None:
-    """Refuse a header that names two columns alike (reading would keep one and lose the other)."""
+def check_unique(path: str, names: Sequence[Any]) -> None:
+    """Refuse a header that names two columns alike (reading would keep one and lose the other); ``path``:
+    where they come from (a file, "the table"). Names are compared as text, as a table's header holds them."""
+    names = [str(name) for name in names]
     twice = [name for name, n in Counter(names).items() if n > 1]
     if twice:
         where = "; ".join(

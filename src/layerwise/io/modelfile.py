@@ -13,46 +13,33 @@ A model file is an ordinary safetensors file (any name; the docs use ``model.saf
 
 Layer order comes from ``layer_dims`` in the metadata, never from the order of the keys. Reading goes
 through safetensors' own reader (``safe_open``); then the metadata is checked against itself and the
-tensors (io.modelcheck) before any estimator is built. No code from the file runs.
+tensors (io.modelcheck) before any estimator is built. No code from the file runs. Opening the file and
+its document is io.modelopen's; the digest, io.digest's.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
+from typing import Any
 
 import numpy as np
 
 from ..jsonable import to_json
-from .atomic import regular_file_size, write_atomically
+from .atomic import write_atomically
+from .digest import digest
 from .modelcheck import ModelFileError, check_metadata, check_tensors
+from .modelopen import FORMAT, FORMAT_VERSION, METADATA_KEY, model_document, open_model
 from .modelschema import SECTIONS, check_schema, check_values, register_section
 from .preprocessing import export_scaler, import_scaler
-from .sniff import describe, looks_like_safetensors
 from .tablestate import PREFIX, check_table, export_table, import_table
 
-FORMAT = "layerwise-model"
 # the table pipeline's metadata and tensors are a section of the closed schema; check_table (in read) checks them
 register_section(PREFIX, lambda value, arrays, n_x: None)
-FORMAT_VERSION = 1
-METADATA_KEY = "layerwise"
 _OWN_KEYS = ("format", "format_version", "library_version", "preprocessing", "columns", "table", "sha256")
 
 
-def digest(arrays, doc):
-    """sha256 over every tensor (name, dtype, shape, bytes) and the document without its own digest."""
-    h = hashlib.sha256()
-    for name in sorted(arrays):
-        a = arrays[name]
-        h.update(json.dumps([name, a.dtype.str, list(a.shape)]).encode())
-        h.update(np.ascontiguousarray(a).tobytes())
-    rest = {k: v for k, v in doc.items() if k != "sha256"}
-    h.update(json.dumps(rest, sort_keys=True).encode())
-    return h.hexdigest()
-
-
-def save(model, path, preprocessing=None, columns=None):
+def save(model: Any, path: str | os.PathLike[str], preprocessing: Any = None, columns: Any = None) -> str:
     """Write a fitted estimator, and the fitted scaler applied before it, to ``path``, atomically.
 
     ``model`` is a fitted layerwise estimator, or a fitted scikit-learn Pipeline of a
@@ -90,72 +77,15 @@ def save(model, path, preprocessing=None, columns=None):
     return os.fspath(path)
 
 
-def _open(path):
-    """safetensors' reader -> (the header's metadata dict, {name: ndarray}); its errors named for the file."""
-    from safetensors import safe_open
-
-    size = regular_file_size(path, "model file")
-    if size < 8:
-        raise ModelFileError(path, f"only {size} bytes: too short for a safetensors file (truncated?)")
-    try:
-        with open(path, "rb") as f:
-            head = f.read(512)
-    except OSError as exc:  # permission denied, an I/O error: the path and the reason, one line
-        raise ModelFileError(path, f"cannot be read ({exc.strerror or exc})") from None
-    if not looks_like_safetensors(head, size) and head[8:9] != b"{":  # (a truncated one is named below)
-        raise ModelFileError(
-            path,
-            f"looks like {describe(head)}, not a layerwise model file (safetensors, as "
-            "written by 'layerwise train' or layerwise.save); check the file name and the "
-            "order of the arguments (layerwise predict MODEL DATA)",
-        )
-    try:
-        with safe_open(os.fspath(path), framework="numpy") as f:
-            meta = f.metadata()
-            arrays = {name: f.get_tensor(name) for name in f.keys()}
-    except OSError as exc:
-        raise ModelFileError(path, f"cannot be read ({exc.strerror or exc})") from None
-    except Exception as exc:  # safetensors' SafetensorError and what its parser raises on foreign bytes
-        first = (str(exc).splitlines() or [type(exc).__name__])[0]
-        raise ModelFileError(path, f"not a readable safetensors file, truncated or corrupted ({first})") from None
-    return meta, arrays, size
-
-
-def _document(path, meta):
-    if not isinstance(meta, dict) or METADATA_KEY not in meta:
-        raise ModelFileError(path, f"a safetensors file, but not a layerwise model (no {METADATA_KEY!r} metadata)")
-    try:
-        doc = json.loads(meta[METADATA_KEY])
-    except (ValueError, RecursionError):
-        doc = None
-    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
-        raise ModelFileError(
-            path,
-            "the layerwise metadata is not a JSON document of format "
-            f"{FORMAT!r}: corrupted, or written by another program",
-        )
-    version = doc.get("format_version")
-    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise ModelFileError(path, f"format_version {version!r} is not a positive integer: corrupted file")
-    if version > FORMAT_VERSION:
-        raise ModelFileError(
-            path,
-            f"written by layerwise {doc.get('library_version')} in model file format "
-            f"version {version}; this layerwise reads up to version {FORMAT_VERSION}: "
-            "upgrade layerwise (pip install -U layerwise)",
-        )
-    return doc
-
-
-def read(path):
+def read(path: Any) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     """The checked contents of a model file: (metadata document, {name: ndarray}). Builds no model.
 
     Checked in this order, each before anything is built from it: the closed schema of the metadata
     (io.modelschema), the tensors against ``layer_dims`` (finite values), the digest, the metadata's
     agreement with itself, then the values (labels, scalings, registered sections) against the file size.
     """
-    meta, arrays, size = _open(path)
-    doc = _document(path, meta)
+    meta, arrays, size = open_model(path)
+    doc = model_document(path, meta)
     check_schema(path, doc)
     owned = [name for name in arrays if name.partition(".")[0] in SECTIONS]  # each section checks its own
     check_tensors(path, doc, arrays, owned)
@@ -169,7 +99,7 @@ def read(path):
     return doc, arrays
 
 
-def build(path, doc, arrays):
+def build(path: Any, doc: dict[str, Any], arrays: dict[str, np.ndarray]) -> Any:
     """The estimator described by ``read(path)``'s (doc, arrays); ``preprocessing_`` is its scaler or None."""
     from ..estimators import from_state
     from ..estimators.params import check_params
@@ -201,7 +131,7 @@ def build(path, doc, arrays):
     return model
 
 
-def split_pipeline(model):
+def split_pipeline(model: Any) -> tuple[Any, Any]:
     """(TablePreprocessor or None, layerwise estimator) of what ``save`` was given; a TypeError otherwise."""
     from sklearn.pipeline import Pipeline
 
@@ -221,7 +151,7 @@ def split_pipeline(model):
     return table, model
 
 
-def _named(names, n):
+def _named(names: Any, n: int) -> bool:
     """True for n real column names; x0, x1, ... are what the table readers call unnamed columns (.npy)."""
     return (
         isinstance(names, list)
@@ -231,7 +161,7 @@ def _named(names, n):
     )
 
 
-def load(path, device="cpu"):
+def load(path: Any, device: Any = "cpu") -> Any:
     """The fitted estimator saved at ``path``: the whole model, ready to predict from raw columns.
 
     A model saved with its table preprocessing (``layerwise train`` on a CSV/TSV/Parquet file, or

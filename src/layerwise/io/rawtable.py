@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from .columns import check_unique
+
 MISSING_CELLS = frozenset({"", "NA", "N/A", "NaN", "nan", "null", "NULL", "None"})
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 
@@ -27,17 +29,6 @@ def read_columns(
     from .tables import read_columns as read
 
     return {name: _plain(A) for name, A in read(path, sep=sep, encoding=encoding).items()}
-
-
-def check_unique(where: str, names: list[Any]) -> None:
-    """A ValueError naming the column names that occur more than once."""
-    seen, twice = set(), []
-    for n in map(str, names):
-        if n in seen and n not in twice:
-            twice.append(n)
-        seen.add(n)
-    if twice:
-        raise ValueError(f"{where}: duplicated column name(s) {', '.join(map(repr, twice))}; give each column one name")
 
 
 def _plain(a: np.ndarray) -> np.ndarray:
