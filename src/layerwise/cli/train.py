@@ -6,7 +6,7 @@ import sys
 import warnings
 from contextlib import contextmanager
 
-from . import table_train
+from . import epochs, table_train
 from .errors import UsageError
 from .options import (
     add_data_options,
@@ -65,10 +65,11 @@ def configure(p):
     p.add_argument(
         "--validation-fraction",
         type=fraction,
-        default=0.0,
+        default=None,
         metavar="F",
-        help="share of the data held out to stop early on its loss and keep the best epoch's weights "
-        "(default 0: no early stopping, which measured better on small data; e.g. 0.1)",
+        help="share of the rows held out to choose the epoch count (least validation loss), before training "
+        f"on all rows for that many epochs (default {epochs.AUTO_FRACTION:g} where the data allow; 0: all "
+        "rows for --epochs)",
     )
     add_scale_option(p)
     p.add_argument("--dtype", choices=["float32", "float64"], default=None, help="float dtype (default: the data's)")
@@ -98,7 +99,9 @@ def configure(p):
     table_train.configure(p)
 
 
-def _estimator(task, args):
+def _estimator(task, args, y=None):
+    """The estimator the options describe; ``y``: the target, to decide the default hold-out (None: none)."""
+    validation = epochs.validation_fraction(args.validation_fraction, task, y)
     if getattr(args, "class_weight", None) is not None and task != "classification":
         raise UsageError("--class-weight is for classification; the task here is regression")
     weights = {} if task != "classification" else {"class_weight": getattr(args, "class_weight", None)}
@@ -111,8 +114,8 @@ def _estimator(task, args):
         max_iter=args.epochs,
         batch_size=args.batch_size,
         alpha=args.alpha,
-        early_stopping=args.validation_fraction > 0,
-        validation_fraction=args.validation_fraction or 0.1,
+        early_stopping=validation > 0,
+        validation_fraction=validation or 0.1,
         random_state=args.seed,
         verbose=args.verbose,
         dtype=args.dtype,
@@ -203,11 +206,13 @@ def run(args):
     task = task_of(y, args.task)
     print(_task_line(task, args.task, y))
     scaler = make_scaler(args.scale)
-    model = _estimator(task, args)
+    model = _estimator(task, args, y)
     with _fitting(task, args):
         if scaler is not None:
             X = scaler.fit_transform(X)
-        model.fit(X, y)
+        chosen = epochs.fit(model, model, X, y)
+    if chosen:
+        print(epochs.describe(chosen, model.validation_fraction, task))
     return _report_and_save(args, model, task, X.shape, model.score(X, y), scaler, features)
 
 
