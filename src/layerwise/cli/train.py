@@ -47,7 +47,8 @@ def configure(p):
         default=500,
         metavar="N",
         help="maximum passes over the data (max_iter; default 500: small data sets take one or two "
-        "steps per epoch; training stops earlier once the cost stops improving)",
+        "steps per epoch; training stops earlier once the validation loss, or without validation the "
+        "training cost, stops improving)",
     )
     p.add_argument(
         "--batch-size",
