@@ -125,3 +125,94 @@ def test_an_infinite_target_names_its_column_line_and_the_remedy(tmp_path, capsy
     assert code == 2 and len(err.strip().splitlines()) == 1
     # the reader refuses it before scikit-learn sees it: the column, the line, what to do
     assert "column 'target' holds inf (line 31)" in err and "fix the value or drop the row" in err
+
+
+# ---------------------------------------------------------------- the epoch count, chosen on held-out rows
+def _noisy_table(tmp_path, m=600):
+    """A 4-class target with 30% of the labels flipped (Chile's vote is that noisy): 500 epochs overfit it."""
+    from sklearn.datasets import make_classification
+
+    X, y = make_classification(m, 8, n_informative=4, n_classes=4, flip_y=0.3, random_state=1)
+    return _csv(tmp_path / "noisy.csv", X, np.array(list("abcd"))[y]), X, np.array(list("abcd"))[y]
+
+
+def test_train_by_default_chooses_the_epochs_on_held_out_rows_then_fits_every_row(tmp_path, capsys):
+    """The default: 20% held out, training stops well before --epochs once the validation loss stops
+    improving, and the saved network is the same one trained from its first weights on all rows for the
+    epoch count of least validation loss; checked against the estimator run by hand both ways."""
+    from sklearn.pipeline import make_pipeline
+
+    from layerwise import load
+    from layerwise.io.tableprep import TablePreprocessor
+
+    data, _, y = _noisy_table(tmp_path)
+    out = str(tmp_path / "m.safetensors")
+    assert main(["train", data, "--target", "target", "--out", out, "--seed", "0", "--verbose", "0"]) == 0
+    printed = capsys.readouterr().out
+    line = out_line_with(printed, "Epochs chosen on 20% of the rows held out")
+    best, run = (int(w) for w in line.split("epoch ")[1].split(" (")[0].split(" of "))
+
+    import pandas as pd
+
+    frame = pd.read_csv(data)
+    features = frame.drop(columns="target")
+    held = make_pipeline(
+        TablePreprocessor(),
+        NeuralNetClassifier(max_iter=500, early_stopping=True, validation_fraction=0.2, random_state=0),
+    ).fit(features, y)[-1]
+    val_cost = held.history_["val_cost"]
+    assert run == len(val_cost) < 500  # stopped on the validation loss, long before the cap
+    assert best == int(np.argmin(val_cost)) + 1 and best < run
+    assert f"(validation accuracy {held.validation_scores_[best - 1]:.4f})" in line
+    assert f"for {best} epochs." in printed
+
+    every_row = make_pipeline(TablePreprocessor(), NeuralNetClassifier(max_iter=best, random_state=0))
+    every_row.fit(features, y)
+    saved = load(out)
+    np.testing.assert_array_equal(saved.predict(features), every_row.predict(features))
+    np.testing.assert_allclose(saved.predict_proba(features), every_row.predict_proba(features), rtol=0, atol=1e-12)
+    assert saved[-1].n_iter_ == best and not saved[-1].early_stopping
+
+
+def test_without_a_held_out_part_train_runs_the_epochs_on_all_rows(tmp_path, capsys):
+    """--validation-fraction 0: the old behaviour, every row for up to --epochs, no epoch-choice line."""
+    data, _, _ = _noisy_table(tmp_path, m=200)
+    argv = ["train", data, "--target", "target", "--out", str(tmp_path / "m"), "--seed", "0", "--verbose", "0"]
+    assert main([*argv, "--validation-fraction", "0", "--epochs", "30"]) == 0
+    printed = capsys.readouterr().out
+    assert "Epochs chosen" not in printed and "for 30 epochs" in printed
+
+
+def test_a_data_set_too_small_to_hold_rows_out_trains_on_all_of_them(tmp_path, capsys):
+    """The default holds nothing out where it cannot (a class with one row); an explicit fraction still
+    refuses with the one-line message (test above)."""
+    rng = np.random.RandomState(0)
+    X, y = rng.randn(60, 2), np.array(["a", "b"] * 29 + ["c", "d"])
+    data = _csv(tmp_path / "d.csv", X, y)
+    argv = ["train", data, "--target", "target", "--out", str(tmp_path / "m"), "--epochs", "5", "--verbose", "0"]
+    assert main(argv) == 0
+    assert "Epochs chosen" not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "requested, task, y, fraction",
+    [
+        (None, "regression", np.arange(100.0), 0.2),
+        (None, "classification", np.array(["a", "b"] * 50), 0.2),
+        (0.1, "classification", np.array(["a", "b"] * 50), 0.1),  # asked for: as asked
+        (0.0, "regression", np.arange(100.0), 0.0),
+        (None, "regression", np.arange(5.0), 0.0),  # ceil(0.2 x 5) = 1 validation row: too few
+        (None, "classification", np.array(["a"] * 9 + ["b"]), 0.0),  # "b" has one row: no stratified split
+        (None, "classification", np.repeat(np.arange(8), 2), 0.0),  # 4 validation rows for 8 classes
+        (None, "regression", None, 0.0),  # resumed or distributed training: nothing held out unasked
+    ],
+)
+def test_the_default_hold_out_where_the_data_allow(requested, task, y, fraction):
+    from layerwise.cli.epochs import validation_fraction
+
+    assert validation_fraction(requested, task, y) == fraction
+
+
+def out_line_with(text, start):
+    (line,) = [ln for ln in text.splitlines() if ln.startswith(start)]
+    return line

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import epochs
 from .errors import UsageError
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".parquet", ".pq")
@@ -75,11 +76,13 @@ def run(args: Any, estimator: Any, task_line: Any, fitting: Any, report_and_save
     task = task_of(y, args.task)
     check_labels(targets, y, task)
     print(task_line(task, args.task, y))
-    model = estimator(task, args)
+    model = estimator(task, args, y)
     prep = TablePreprocessor(categorical=args.categorical, numeric=args.numeric, drop=args.drop, scale=args.scale)
     pipeline = make_pipeline(prep, model)
     with fitting(task, args):
-        pipeline.fit(columns, y)
+        chosen = epochs.fit(pipeline, model, columns, y)  # the epoch count chosen on held-out rows, then all rows
+    if chosen:
+        print(epochs.describe(chosen, model.validation_fraction, task))
     print("Columns:")
     print(format_report(prep.report()))
     m = len(y)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from . import table_train
+from . import epochs, table_train
 from .errors import UsageError
 from .options import (
     add_data_options,
@@ -51,7 +51,8 @@ def configure(p: argparse.ArgumentParser) -> None:
         default=500,
         metavar="N",
         help="maximum passes over the data (max_iter; default 500: small data sets take one or two "
-        "steps per epoch; training stops earlier once the cost stops improving)",
+        "steps per epoch; training stops earlier once the validation loss, or without validation the "
+        "training cost, stops improving)",
     )
     p.add_argument(
         "--batch-size",
@@ -69,10 +70,11 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--validation-fraction",
         type=fraction,
-        default=0.0,
+        default=None,
         metavar="F",
-        help="share of the data held out to stop early on its loss and keep the best epoch's weights "
-        "(default 0: no early stopping, which measured better on small data; e.g. 0.1)",
+        help="share of the rows held out to choose the epoch count (least validation loss), before training "
+        f"on all rows for that many epochs (default {epochs.AUTO_FRACTION:g} where the data allow; 0: all "
+        "rows for --epochs)",
     )
     add_scale_option(p)
     p.add_argument("--dtype", choices=["float32", "float64"], default=None, help="float dtype (default: the data's)")
@@ -123,9 +125,11 @@ def run(args: argparse.Namespace) -> int:
     task = task_of(y, args.task)
     print(task_line(task, args.task, y))
     scaler = make_scaler(args.scale)
-    model = estimator_for(task, args)
+    model = estimator_for(task, args, y)
     with fitting(task, args):
         if scaler is not None:
             X = scaler.fit_transform(X)
-        model.fit(X, y)
+        chosen = epochs.fit(model, model, X, y)  # the epoch count chosen on held-out rows, then all rows
+    if chosen:
+        print(epochs.describe(chosen, model.validation_fraction, task))
     return report_and_save(args, model, task, X.shape, model.score(X, y), scaler, features)

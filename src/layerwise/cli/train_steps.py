@@ -11,12 +11,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from . import epochs
 from .errors import UsageError
 from .options import estimator_class
 
 
-def estimator_for(task: str, args: Any) -> Any:
-    """The estimator the options ask for, for ``task`` ("classification" or "regression")."""
+def estimator_for(task: str, args: Any, y: Any = None) -> Any:
+    """The estimator the options ask for, for ``task`` ("classification" or "regression"); ``y``: the target,
+    to decide the default hold-out (None: nothing held out unless --validation-fraction asks)."""
+    validation = epochs.validation_fraction(args.validation_fraction, task, y)
     if getattr(args, "class_weight", None) is not None and task != "classification":
         raise UsageError("--class-weight is for classification; the task here is regression")
     weights = {} if task != "classification" else {"class_weight": getattr(args, "class_weight", None)}
@@ -29,8 +32,8 @@ def estimator_for(task: str, args: Any) -> Any:
         max_iter=args.epochs,
         batch_size=args.batch_size,
         alpha=args.alpha,
-        early_stopping=args.validation_fraction > 0,
-        validation_fraction=args.validation_fraction or 0.1,
+        early_stopping=validation > 0,
+        validation_fraction=validation or 0.1,
         random_state=args.seed,
         verbose=args.verbose,
         dtype=args.dtype,
