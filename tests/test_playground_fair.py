@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import itertools
 import json
+import sys
 import threading
 import time
 import warnings
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -28,16 +30,12 @@ from layerwise.playground.scheduler import FairScheduler
 from layerwise.playground.session import RES, Session
 from layerwise.playground.settings import parse
 
+ROOT = str(Path(__file__).resolve().parents[1])
+if ROOT not in sys.path:  # bench/ is a top-level package beside src/, not installed
+    sys.path.insert(0, ROOT)
+from bench.playground_load import HEAVY  # noqa: E402  (the heaviest settings the schema allows, one list)
+
 SAME = {"origin": "http://testserver"}
-HEAVY = {  # the heaviest settings the schema allows, as issue 26 measured them
-    "optimizer": "sgd",
-    "batch_size": 1,
-    "hidden": "16,16,16,16,16,16",
-    "points": 1000,
-    "train_ratio": 1.0,
-    "epochs_per_frame": 500,
-    "learning_rate": 0.01,  # 1.2 diverges with batch 1, which stops the play loop
-}
 
 
 def strict(text: str) -> Any:
