@@ -245,3 +245,23 @@ def test_course_preset_and_screenshot(page, url, tmp_path):
     assert shot.stat().st_size > 20_000
     if os.environ.get("LAYERWISE_SCREENSHOT"):
         shutil.copyfile(shot, SHOT)
+
+
+def test_settings_changed_faster_than_frames_are_drawn(page, url):
+    """A frame of the old network still waiting to be drawn when the new network comes is dropped, not drawn
+    on the new network's links (the CI failure: W of 2 layers read as W of 3)."""
+    open_page(page, url)
+    for hidden in ["2", "8,8,8", "3", "6,6", "1", "8,8,8,8"] * 6:
+        set_text(page, "#hidden", hidden)
+    page.wait_for_function("() => document.querySelectorAll('#activation-4').length === 1")
+    page.wait_for_function("() => document.getElementById('epoch').textContent === '0'")
+    page.click("#play")
+    page.wait_for_function("() => Number(document.getElementById('epoch').textContent) >= 20")
+    for hidden in ["2", "8,8,8", "4"] * 6:
+        set_text(page, "#hidden", hidden)
+    page.wait_for_function(
+        "() => document.querySelectorAll('#activation-2').length === 0 && document.getElementById('network')"
+        ".textContent.includes('layer 1: 4 units')"
+    )
+    page.wait_for_function("() => document.body.dataset.playing === 'false'")
+    page.wait_for_function("() => document.getElementById('epoch').textContent === '0'")

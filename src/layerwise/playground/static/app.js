@@ -15,6 +15,7 @@ function clearError() { $("error").hidden = true; $("error").textContent = ""; }
 
 function onNetwork(msg) {
   net = msg;
+  latest = shown = W = null;  // a frame of the old network not yet drawn would be drawn on the new one's links
   outputSource.width = outputSource.height = net.res;
   $("batch").textContent = `m = ${net.batch}`;
   dimensionTable($("dimensions"), net.dimensions);
