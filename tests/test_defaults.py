@@ -174,6 +174,33 @@ def test_train_by_default_chooses_the_epochs_on_held_out_rows_then_fits_every_ro
     assert saved[-1].n_iter_ == best and not saved[-1].early_stopping
 
 
+def test_unseeded_the_refit_starts_from_the_weights_whose_epochs_were_chosen(tmp_path, monkeypatch):
+    """Without --seed both fits draw the same first weights (one seed drawn for the two), and the model
+    keeps random_state=None as given; checked by the first weights each fit starts from."""
+    from layerwise.cli import epochs
+
+    rng = np.random.RandomState(1)
+    X, y = rng.randn(120, 3), (rng.rand(120) > 0.5).astype(int)
+    starts, real_fit = [], NeuralNetClassifier.fit
+
+    def recording_fit(self, X, y, sample_weight=None):
+        starts.append(self.random_state)
+        return real_fit(self, X, y, sample_weight)
+
+    monkeypatch.setattr(NeuralNetClassifier, "fit", recording_fit)
+    model = NeuralNetClassifier(hidden_layer_sizes=(4,), max_iter=60, early_stopping=True, validation_fraction=0.2)
+    chosen = epochs.fit(model, model, X, y)
+    assert chosen is not None and len(starts) == 2
+    assert isinstance(starts[0], int) and starts[0] == starts[1]
+    assert model.random_state is None and model.n_iter_ == chosen[0]
+    by_hand = NeuralNetClassifier(hidden_layer_sizes=(4,), max_iter=chosen[0], random_state=starts[0])
+    monkeypatch.setattr(NeuralNetClassifier, "fit", real_fit)
+    by_hand.fit(X, y)
+    for mine, theirs in zip(by_hand.params_, model.params_):
+        np.testing.assert_array_equal(mine.W, theirs.W)
+        np.testing.assert_array_equal(mine.b, theirs.b)
+
+
 def test_without_a_held_out_part_train_runs_the_epochs_on_all_rows(tmp_path, capsys):
     """--validation-fraction 0: the old behaviour, every row for up to --epochs, no epoch-choice line."""
     data, _, _ = _noisy_table(tmp_path, m=200)

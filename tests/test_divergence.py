@@ -107,7 +107,7 @@ def test_convergence_warning_advises_by_the_cost_curve():
 @pytest.mark.parametrize(
     "early_stopping, why",
     [
-        (True, r"\(early stopping\): the validation score did not improve"),
+        (True, r"\(early stopping\): the validation cost did not fall"),
         (False, r"\(tol\): the training cost did not fall"),
     ],
 )

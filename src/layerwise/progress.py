@@ -99,7 +99,7 @@ class Progress:
 
     def stop_reason(self, state: Any, validating: bool) -> str:
         """One line: at which epoch training stopped early, and the rule that stopped it."""
-        what = "validation score did not improve" if validating else "training cost did not fall"
+        what = "validation cost did not fall" if validating else "training cost did not fall"
         rule = f" by tol={self.tol}" if self.tol is not None else ""
         span = f" for {self.patience + 1} epochs in a row" if self.patience is not None else ""
         stop = "early stopping" if validating else "tol"

@@ -43,7 +43,18 @@ def validation_fraction(requested: float | None, task: str, y: Any) -> float:
 def fit(fitted: Any, model: Any, X: Any, y: Any) -> tuple[int, int, float] | None:
     """Fit ``fitted`` (``model``, or a Pipeline ending in it); with early stopping, refit on all rows.
 
-    Returns None without early stopping, else (E, epochs run on the training part, validation score at E)."""
+    Returns None without early stopping, else (E, epochs run on the training part, validation score at E).
+    Unseeded, one seed is drawn for both fits, so the refit starts from the weights whose E was chosen."""
+    seed = model.random_state
+    if seed is None and model.early_stopping:
+        model.set_params(random_state=int(np.random.default_rng().integers(2**32 - 1)))
+    try:
+        return _fit_twice(fitted, model, X, y)
+    finally:
+        model.set_params(random_state=seed)  # the user's setting, as given
+
+
+def _fit_twice(fitted: Any, model: Any, X: Any, y: Any) -> tuple[int, int, float] | None:
     fitted.fit(X, y)
     val_cost = (getattr(model, "history_", None) or {}).get("val_cost")
     if not model.early_stopping or not val_cost:  # no validation (lbfgs ignores early_stopping)
@@ -55,7 +66,7 @@ def fit(fitted: Any, model: Any, X: Any, y: Any) -> tuple[int, int, float] | Non
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", category=ConvergenceWarning)  # stopping at E is the point
-        fitted.fit(X, y)  # from the same first weights when seeded
+        fitted.fit(X, y)  # from the same first weights
     return chosen
 
 
