@@ -18,6 +18,7 @@ from .rows import at_most
 DIMS = [12288, 20, 7, 5, 1]
 ITERATIONS = 100
 LEARNING_RATE = 0.0075
+LIMITS = {"f64": 0.85, "f32": 1.0}  # layerwise / PyTorch: issue 27 keeps float64 at the 0.83x measured before
 
 
 def cat_dir():
@@ -83,13 +84,13 @@ def measure(quick=False, repeats=5):
 
 
 def run(quick=False, repeats=5):
-    """The section's rows: timings, then layerwise / PyTorch <= 1.0 in float64 and float32 (in-process)."""
+    """The section's rows: timings, then layerwise / PyTorch <= LIMITS[k] in float64 and float32 (in-process)."""
     rows = measure(quick, repeats)
     return timing_rows(rows) + [
         at_most(
             f"course deep model {k}: layerwise engine / PyTorch (in-process)",
             ratio(rows, f"deep-{k}", "layerwise", "pytorch"),
-            1.0,
+            LIMITS[k],
         )
         for k in ("f64", "f32")
     ]

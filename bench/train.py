@@ -11,9 +11,14 @@ Each process also reports the CPU time of its timed call (all its threads): on a
 the ratio of CPU times is a steadier diagnostic than wall time, which depends on the share of the cores
 a process happened to get.
 
+Targets (issue 27, float32): fit at most 0.95x JAX's ``lax.scan`` epoch, 0.90x PyTorch eager and 0.55x
+scikit-learn, with SGD and with Adam; at least 80 % of the products-only floor (the time the step's
+products alone take at NumPy's own rate on them, measured in the same rounds, over fit's time). Float64
+ratios and the fraction of the GEMM peak are diagnostics.
+
 Memory: every process reports its peak resident set and its resident set after its library's imports;
-the SGD float32 processes give the side-by-side table, and the target is read as written: layerwise's
-peak RSS for the job <= the data + 100 MB.
+the SGD float32 processes give the side-by-side table, and the targets: layerwise's peak RSS for the job
+at most PyTorch's and at most scikit-learn's on the same job.
 """
 
 from __future__ import annotations
@@ -31,8 +36,8 @@ EPOCHS = 2
 LEARNING_RATES = {"sgd": 0.01, "adam": 0.001}
 F32_IMPLS = ("layerwise", "pytorch", "sklearn", "jax-scan", "jax-step", "layerwise-engine")
 F64_IMPLS = ("layerwise", "pytorch", "sklearn")
-LIMITS = {"jax-scan": 0.90, "pytorch": 0.80, "sklearn": 0.65}  # layerwise fit / contender
-PEAK_FRACTION = 0.80
+LIMITS = {"jax-scan": 0.95, "pytorch": 0.90, "sklearn": 0.55}  # layerwise fit / contender (float32; issue 27)
+FLOOR_FRACTION = 0.80  # the products-only floor's time / fit's time
 PRODUCT_IMPLS = {"numpy": "NumPy's BLAS (OpenBLAS), what layerwise runs on", "pytorch": "PyTorch's BLAS (MKL)"}
 NAMES = {
     "layerwise": "layerwise fit",
@@ -155,14 +160,11 @@ def _targets(results, js, dtype, solver, peak, products=None):
             continue
         theirs = _median(results, (dtype, solver, other))
         ratio = ours / theirs if ours and theirs else None
-        rows.append(
-            at_most(
-                f"fit {solver} {dtype}: layerwise / {NAMES[other]}",
-                ratio,
-                limit,
-                note="median / median, fresh processes",
-            )
-        )
+        name, note = f"fit {solver} {dtype}: layerwise / {NAMES[other]}", "median / median, fresh processes"
+        if dtype == "float32":
+            rows.append(at_most(name, ratio, limit, note=note))
+        else:  # float64 on this network: a diagnostic (the course's deep network is the float64 target)
+            rows.append(row(name, ratio, "x", note="diagnostic: " + note))
         cpu = [fresh.field(results.get((dtype, solver, impl), []), "cpu_seconds") for impl in ("layerwise", other)]
         if all(cpu):
             rows.append(
@@ -177,32 +179,29 @@ def _targets(results, js, dtype, solver, peak, products=None):
     flop = epoch_flop(job["dims"], job["m"], job["batch"]) * job["epochs"]
     frac = flop / ours / 1e9 / peak if ours and peak else None
     rows.append(
-        at_least(
+        row(
             f"fit {solver} {dtype}: layerwise GFLOP/s / GEMM peak",
             frac and 100 * frac,
-            100 * PEAK_FRACTION,
-            unit="%",
-            note=f"peak {peak:.0f} GFLOP/s" if peak else "",
+            "%",
+            note=f"diagnostic: peak {peak:.0f} GFLOP/s" if peak else "diagnostic: no peak measured",
         )
     )
-    if ours and products:  # where the rest goes: the BLAS on these shapes, or the work around the products
-        rows.append(
-            row(
-                f"fit {solver} {dtype}: layerwise GFLOP/s / NumPy's rate on the step's products alone",
-                100 * flop / ours / 1e9 / products,
-                "%",
-                note="diagnostic: the share of fit's time the products take at their own rate",
-            )
-        )
+    # the products-only floor: the time the step's products alone take at NumPy's rate on them, over fit's
+    floor = 100 * flop / ours / 1e9 / products if ours and products else None
+    name = f"fit {solver} {dtype}: products-only floor / layerwise fit"
+    note = "the share of fit's time the products take at their own rate"
+    rows.append(
+        at_least(name, floor, 100 * FLOOR_FRACTION, unit="%", note=note)
+        if dtype == "float32"
+        else row(name, floor, "%", note="diagnostic: " + note)
+    )
     return rows
 
 
 def _memory(results, js):
     rows = []
-    key = ("float32", "sgd", "layerwise")
     for impl in F32_IMPLS:
-        k = ("float32", "sgd", impl)
-        ok = [r for r in results.get(k, []) if "error" not in r]
+        ok = _ok(results, ("float32", "sgd", impl))
         if not ok:
             continue
         peak, base = max(r["peak_mb"] for r in ok), max(r["rss_imports_mb"] for r in ok)
@@ -217,12 +216,21 @@ def _memory(results, js):
                 note=f"{peak - base:.0f} MB above its imports ({base:.0f} MB); data {ok[0]['data_mb']:.0f} MB",
             )
         )
-    ok = [r for r in results.get(key, []) if "error" not in r]
-    peak = max((r["peak_mb"] for r in ok), default=None)
-    data = ok[0]["data_mb"] if ok else 0
-    rows.append(
-        at_most(
-            "memory: layerwise fit peak RSS (whole process) <= data + 100 MB", peak, data + 100, unit="MB", data_mb=data
+    peaks = {
+        impl: max((r["peak_mb"] for r in _ok(results, ("float32", "sgd", impl))), default=None) for impl in F32_IMPLS
+    }
+    for other in ("pytorch", "sklearn"):
+        ours, theirs = peaks["layerwise"], peaks[other]
+        rows.append(
+            at_most(
+                f"memory sgd float32: layerwise peak RSS / {NAMES[other]}'s",
+                ours / theirs if ours and theirs else None,
+                1.0,
+                note=f"{ours:.0f} MB / {theirs:.0f} MB, whole processes" if ours and theirs else "",
+            )
         )
-    )
     return rows
+
+
+def _ok(results, key):
+    return [r for r in results.get(key, []) if "error" not in r]
