@@ -61,7 +61,8 @@ class Page:
         return await self.compute.run(self, fn, *args)
 
     def live(self) -> Session:
-        assert self.session is not None, "handle() lets only settings and csv through before there is a session"
+        """The page's session: ``handle`` lets no message but settings and csv through before there is one."""
+        assert self.session is not None, "a message that needs a session came before any settings"
         return self.session
 
     async def send_json(self, message: dict[str, Any]) -> None:
@@ -70,7 +71,8 @@ class Page:
     async def send_frame(self, epochs: int = 0) -> str | None:
         """Train up to ``epochs`` epochs (for TRAIN_BUDGET s at most), send the frame, return a divergence or None.
         A light page does it in one job; a heavier one draws in slices of about TRAIN_BUDGET, a job each."""
-        session, parts = self.live(), self.live().slices(TRAIN_BUDGET)
+        session = self.live()
+        parts = session.slices(TRAIN_BUDGET)
         if len(parts) == 1:  # advance(0, ...) trains nothing
             diverged, info, maps = await self.run(lambda: (session.advance(epochs, TRAIN_BUDGET), *session.frame()))
         else:
