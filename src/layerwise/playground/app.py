@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -21,12 +20,14 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
+from starlette.types import Message
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from .hosts import HostCheck
-from .page import Page, describe, dumps
+from .page import Page, describe
 from .scheduler import FairScheduler
 from .settings import schema
+from .wire import dumps
 
 STATIC = Path(__file__).parent / "static"
 MAX_PAGES = 32  # pages connected at once (each holds its data and network)
@@ -46,7 +47,7 @@ def same_origin(websocket: WebSocket) -> bool:
     return origin is None or origin in (f"http://{host}", f"https://{host}")
 
 
-async def do_messages(page: Page, inbox: asyncio.Queue[dict[str, Any]]) -> None:
+async def do_messages(page: Page, inbox: asyncio.Queue[Message]) -> None:
     """The page's messages in order; any error answers in the page's error box and the page goes on."""
     while True:
         message = await inbox.get()
@@ -70,14 +71,14 @@ async def websocket_endpoint(websocket: WebSocket) -> None:
     await websocket.accept()
     app = websocket.app
     if len(app.state.pages) >= MAX_PAGES:
-        message = f"{MAX_PAGES} pages are open on this server already, the most it serves; close one and reload"
-        await websocket.send_text(dumps({"type": "error", "message": message}))
+        refusal = f"{MAX_PAGES} pages are open on this server already, the most it serves; close one and reload"
+        await websocket.send_text(dumps({"type": "error", "message": refusal}))
         await websocket.close(code=1013)  # try again later
         return
     page = Page(websocket, app.state.compute, app.state.pages)
     app.state.pages.add(page)
     app.state.compute.join(page)
-    inbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue(maxsize=MAX_WAITING)
+    inbox: asyncio.Queue[Message] = asyncio.Queue(maxsize=MAX_WAITING)
     worker = asyncio.create_task(do_messages(page, inbox))
     try:
         while True:

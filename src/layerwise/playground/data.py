@@ -12,44 +12,48 @@ from __future__ import annotations
 import csv
 import io
 import math
-from typing import NamedTuple
+from collections.abc import Sequence
+from typing import NamedTuple, TypeAlias
 
 import numpy as np
 from sklearn.datasets import make_moons
 from sklearn.utils import check_random_state
 
+from .._typing import FloatArray
 from ..datasets import make_flower
 
 MAX_CSV_BYTES = 5 * 1024 * 1024
 MAX_POINTS = 5000
 MAX_ABS = 1e6  # a CSV's coordinates and labels: beyond this the features (x1^2) and losses leave float range
+CsvData: TypeAlias = "tuple[FloatArray, FloatArray, str]"  # parse_csv's P (m, 2), y (m,), task
 
 
-def _flower(m, noise, rng):
-    return make_flower(m - m % 2, noise=noise, random_state=rng)  # the course's, with its seed: exactly
+def _flower(m: int, noise: float, rng: np.random.RandomState) -> tuple[FloatArray, FloatArray]:
+    # make_flower's random_state is annotated int, but it takes anything check_random_state takes
+    return make_flower(m - m % 2, noise=noise, random_state=rng)  # type: ignore[arg-type]  # the course's, exactly
 
 
-def _circles(m, noise, rng):
+def _circles(m: int, noise: float, rng: np.random.RandomState) -> tuple[FloatArray, FloatArray]:
     r = np.r_[rng.uniform(0, 2.5, m // 2), rng.uniform(3.5, 5, m - m // 2)]  # inner disc 1, outer ring 0
     t = rng.uniform(0, 2 * math.pi, m)
     X = np.c_[r * np.sin(t), r * np.cos(t)] + rng.uniform(-5, 5, (m, 2)) * noise
     return X, (np.arange(m) < m // 2).astype(np.int64)
 
 
-def _xor(m, noise, rng):
+def _xor(m: int, noise: float, rng: np.random.RandomState) -> tuple[FloatArray, FloatArray]:
     X = rng.uniform(-5, 5, (m, 2))
     X += np.sign(X) * 0.3  # a small gap along the axes
     y = (X[:, 0] * X[:, 1] >= 0).astype(np.int64)
     return X + rng.uniform(-5, 5, (m, 2)) * noise, y
 
 
-def _blobs(m, noise, rng):
+def _blobs(m: int, noise: float, rng: np.random.RandomState) -> tuple[FloatArray, FloatArray]:
     y = (np.arange(m) < m // 2).astype(np.int64)
     centre = np.where(y[:, None] == 1, 2.0, -2.0)
     return centre + rng.standard_normal((m, 2)) * (0.5 + 3 * noise), y
 
 
-def _spiral(m, noise, rng):
+def _spiral(m: int, noise: float, rng: np.random.RandomState) -> tuple[FloatArray, FloatArray]:
     n = m // 2
     X, y = [], []
     for label, delta in ((1, 0.0), (0, math.pi)):
@@ -61,17 +65,17 @@ def _spiral(m, noise, rng):
     return np.concatenate(X), np.concatenate(y).astype(np.int64)
 
 
-def _moons(m, noise, rng):
+def _moons(m: int, noise: float, rng: np.random.RandomState) -> tuple[FloatArray, FloatArray]:
     X, y = make_moons(m, noise=noise * 0.5, random_state=rng)
     return (X - [0.5, 0.25]) * 2.5, y.astype(np.int64)
 
 
-def _plane(m, noise, rng):
+def _plane(m: int, noise: float, rng: np.random.RandomState) -> tuple[FloatArray, FloatArray]:
     X = rng.uniform(-5, 5, (m, 2))
     return X, (X[:, 0] + X[:, 1]) / 10 + rng.standard_normal(m) * noise * 0.5
 
 
-def _bump(m, noise, rng):
+def _bump(m: int, noise: float, rng: np.random.RandomState) -> tuple[FloatArray, FloatArray]:
     X = rng.uniform(-5, 5, (m, 2))
     return X, np.exp(-(X**2).sum(axis=1) / 8) + rng.standard_normal(m) * noise * 0.5
 
@@ -100,7 +104,7 @@ FEATURES = {
 }
 
 
-def features(P, names):
+def features(P: FloatArray, names: Sequence[str]) -> FloatArray:
     """Points P (m, 2) -> the features (m, len(names)), one column per name, in order."""
     return np.column_stack([FEATURES[f](P[:, 0], P[:, 1]) for f in names]).astype(np.float64)
 
@@ -117,8 +121,14 @@ class Data(NamedTuple):
 
 
 def make_dataset(
-    dataset="flower", points=400, noise=0.2, train_ratio=0.5, data_seed=1, features_=("x1", "x2"), csv_data=None
-):
+    dataset: str = "flower",
+    points: int = 400,
+    noise: float = 0.2,
+    train_ratio: float = 0.5,
+    data_seed: int = 1,
+    features_: Sequence[str] = ("x1", "x2"),
+    csv_data: CsvData | None = None,
+) -> Data:
     """The page's data: drawn with ``data_seed`` (NumPy's legacy RandomState), split, featurized.
 
     With ``train_ratio`` 1 every point trains, in the generator's order (the course's flower, exactly).
@@ -141,7 +151,7 @@ def make_dataset(
     return Data(task, P[tr], y[tr], P[te], y[te], features(P[tr], names), features(P[te], names), max(extent, 0.5))
 
 
-def parse_csv(text):
+def parse_csv(text: str) -> CsvData:
     """CSV text with two feature columns and a label -> (P (m, 2), y (m,), task). Numbers only.
 
     A first row that is not numeric is a header. Two distinct labels make a classification (the larger

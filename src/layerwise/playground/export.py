@@ -10,11 +10,15 @@ from __future__ import annotations
 import os
 import tempfile
 import warnings
+from collections.abc import Mapping
+from typing import Any
 
 import layerwise
 
+from .session import Session
 
-def estimator_params(values, epochs, task="classification"):
+
+def estimator_params(values: Mapping[str, Any], epochs: int, task: str = "classification") -> dict[str, Any]:
     """The estimator's constructor arguments that train what the page trains, for ``epochs`` epochs.
 
     The page trains a regressor on the raw target (its data sets' targets are already of unit size),
@@ -44,11 +48,11 @@ def estimator_params(values, epochs, task="classification"):
     }
 
 
-def estimator_class(task):
+def estimator_class(task: str) -> type[layerwise.NeuralNetClassifier] | type[layerwise.NeuralNetRegressor]:
     return layerwise.NeuralNetClassifier if task == "classification" else layerwise.NeuralNetRegressor
 
 
-def model_bytes(session):
+def model_bytes(session: Session) -> bytes:
     """The session's current network as a layerwise model file (bytes)."""
     est = estimator_class(session.task)(**{**estimator_params(session.values, 1, session.task), "max_iter": 1})
     with warnings.catch_warnings():
@@ -63,7 +67,7 @@ def model_bytes(session):
             return f.read()
 
 
-def snippet(session):
+def snippet(session: Session) -> str:
     """Python source that retrains the page's run with the estimator (same data, seed, epochs)."""
     v, kind = session.values, estimator_class(session.task).__name__
     args = ",\n    ".join(f"{k}={r!r}" for k, r in estimator_params(v, session.epoch, session.task).items())

@@ -16,41 +16,26 @@ import base64
 import json
 import logging
 import math
-from typing import Any
+from collections.abc import Awaitable, Callable
+from contextlib import suppress
+from typing import Any, TypeVar
 
-from starlette.websockets import WebSocketDisconnect
+from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from ..engine import DivergenceError
 from . import export
-from .data import MAX_CSV_BYTES, parse_csv
+from .data import MAX_CSV_BYTES, CsvData, parse_csv
 from .scheduler import FairScheduler
 from .session import Session
 from .settings import BY_NAME, DEFAULTS, parse
+from .wire import dumps
 
 MAX_MESSAGE = 2 * MAX_CSV_BYTES  # characters of one text message (a CSV travels JSON-escaped)
 FRAME_SECONDS = 1 / 50  # the play loop's pace: at most 50 frames a second
 TRAIN_BUDGET = 0.005  # seconds of one job of a page (training, a slice of drawing): the most another page waits
 MAX_TRAINING = 8  # pages training at once; each then gets at least an eighth of the worker
 log = logging.getLogger("layerwise.playground")
-
-
-def finite(obj: Any) -> Any:
-    """``obj`` with every non-finite float replaced by None (JSON has no NaN; the page shows None as –)."""
-    if isinstance(obj, float):
-        return obj if math.isfinite(obj) else None
-    if isinstance(obj, dict):
-        return {k: finite(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [finite(v) for v in obj]
-    return obj
-
-
-def dumps(obj: Any) -> str:
-    """Strict JSON: never NaN or Infinity, which a browser's JSON.parse refuses."""
-    try:
-        return json.dumps(obj, allow_nan=False)
-    except ValueError:
-        return json.dumps(finite(obj), allow_nan=False)
+T = TypeVar("T")  # what a job returns
 
 
 def describe(exc: Exception) -> str:
@@ -64,15 +49,21 @@ def describe(exc: Exception) -> str:
 class Page:
     """One connected page: its settings, its session and its play loop."""
 
-    def __init__(self, websocket: Any, compute: FairScheduler, pages: set[Page]) -> None:
+    def __init__(self, websocket: WebSocket, compute: FairScheduler, pages: set[Page]) -> None:
         self.ws, self.compute, self.pages = websocket, compute, pages
-        self.values, self.csv = parse(DEFAULTS), None
+        self.values = parse(DEFAULTS)
+        self.csv: CsvData | None = None  # parse_csv's, once a page uploads one
         self.session: Session | None = None
         self.playing: asyncio.Task[None] | None = None
         self.stopping, self.stale = False, True  # stale: a new CSV came, the next settings rebuild the data
 
-    async def run(self, fn: Any, *args: Any) -> Any:
+    async def run(self, fn: Callable[..., T], *args: Any) -> T:
         return await self.compute.run(self, fn, *args)
+
+    def live(self) -> Session:
+        """The page's session: ``handle`` lets no message but settings and csv through before there is one."""
+        assert self.session is not None, "a message that needs a session came before any settings"
+        return self.session
 
     async def send_json(self, message: dict[str, Any]) -> None:
         await self.ws.send_text(dumps(message))
@@ -80,7 +71,8 @@ class Page:
     async def send_frame(self, epochs: int = 0) -> str | None:
         """Train up to ``epochs`` epochs (for TRAIN_BUDGET s at most), send the frame, return a divergence or None.
         A light page does it in one job; a heavier one draws in slices of about TRAIN_BUDGET, a job each."""
-        session, parts = self.session, self.session.slices(TRAIN_BUDGET)
+        session = self.live()
+        parts = session.slices(TRAIN_BUDGET)
         if len(parts) == 1:  # advance(0, ...) trains nothing
             diverged, info, maps = await self.run(lambda: (session.advance(epochs, TRAIN_BUDGET), *session.frame()))
         else:
@@ -101,7 +93,7 @@ class Page:
         values = parse(msg.get("settings"))  # ValueError: refused, the running session goes on
         if not self.stale and all(values[k] == self.values[k] for k in BY_NAME if BY_NAME[k].resets):
             self.values = values
-            self.session.values = values  # view settings only (epochs per frame, test points)
+            self.live().values = values  # view settings only (epochs per frame, test points)
             await self.send_json({"type": "accepted"})
             return
         session = await self.run(Session, values, self.csv)
@@ -127,36 +119,36 @@ class Page:
 
     async def on_step(self, msg: dict[str, Any]) -> None:
         await self.pause()  # finishes a partly trained epoch: a step is always one whole epoch
-        await self.train_to(self.session.epoch + 1)
+        await self.train_to(self.live().epoch + 1)
         await self.send_frame()
 
     async def on_reset(self, msg: dict[str, Any]) -> None:
         await self.pause(finish=False)
-        await self.run(self.session.reset)
+        await self.run(self.live().reset)
         await self.send_json({"type": "reset"})
         await self.send_frame()
 
     async def on_gradcheck(self, msg: dict[str, Any]) -> None:
-        error = await self.run(self.session.gradient_check)
+        error = await self.run(self.live().gradient_check)
         if not math.isfinite(error):
             await self.error(
                 "gradient check: the relative error is not a number, the course's cost overflows at these "
                 "weights (saturated units); press reset, or lower the learning rate"
             )
-        await self.send_json({"type": "gradcheck", "relative_error": error, "epoch": self.session.epoch})
+        await self.send_json({"type": "gradcheck", "relative_error": error, "epoch": self.live().epoch})
 
     async def on_export(self, msg: dict[str, Any]) -> None:
         playing = self.playing is not None
         await self.pause()  # the file holds whole epochs, as the snippet retrains them
-        data = await self.run(export.model_bytes, self.session)
-        name = f"playground-{self.values['dataset']}-epoch{self.session.epoch}"
+        data = await self.run(export.model_bytes, self.live())
+        name = f"playground-{self.values['dataset']}-epoch{self.live().epoch}"
         await self.send_json(
             {
                 "type": "export",
                 "filename": f"{name}.safetensors",
                 "snippet_name": f"{name}.py",
                 "model": base64.b64encode(data).decode(),
-                "snippet": export.snippet(self.session),
+                "snippet": export.snippet(self.live()),
             }
         )
         if playing:
@@ -166,15 +158,15 @@ class Page:
         text = msg.get("text")
         if not isinstance(text, str):
             raise ValueError("csv: expected the file's text")
-        self.csv = await self.run(parse_csv, text)
+        self.csv = csv = await self.run(parse_csv, text)
         self.stale = True
-        await self.send_json({"type": "csv", "rows": len(self.csv[1]), "task": self.csv[2]})
+        await self.send_json({"type": "csv", "rows": len(csv[1]), "task": csv[2]})
 
     # ------------------------------------------------------------ training
     async def train_to(self, target: int) -> None:
         """Train until ``target`` epochs are complete, one budgeted slice per job (DivergenceError stops)."""
-        while self.session.epoch < target:
-            await self.run(self.session.train, target, TRAIN_BUDGET)
+        while self.live().epoch < target:
+            await self.run(self.live().train, target, TRAIN_BUDGET)
 
     async def play_loop(self) -> None:
         loop = asyncio.get_running_loop()
@@ -194,12 +186,10 @@ class Page:
             self.playing = None
             await self.quietly(self.send_json({"type": "state", "playing": False}))
 
-    async def quietly(self, send: Any) -> None:
+    async def quietly(self, send: Awaitable[None]) -> None:
         """Send, unless the page is gone."""
-        try:
+        with suppress(Exception):
             await send
-        except Exception:
-            pass
 
     async def pause(self, finish: bool = True) -> None:
         """Stop the play loop after its current frame; with ``finish``, complete a partly trained epoch."""

@@ -15,20 +15,22 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
+from typing import Any
 
 import numpy as np
 from sklearn.utils import check_random_state
 
 from .. import core
+from .._typing import FloatArray, NDArray
 from ..engine import DivergenceError, FitConfig, Network, TrainState, make_optimizer, run_epoch
-from .data import FEATURES, features, make_dataset
+from .data import FEATURES, CsvData, features, make_dataset
 from .settings import layer_activations
 
 RES = 100  # heatmap pixels per side
 SLICES = (1, 2, 4, 5, 10, 20, 25, 50, 100)  # the ways to cut the RES rows evenly: few sizes, few workspaces
 GRADCHECK_EXAMPLES = 100  # the gradient check runs on the first examples of the training set
 # the page's optimizer -> (engine rule, hyperparameters), as the estimators map their solvers
-OPTIMIZER_RULES = {
+OPTIMIZER_RULES: dict[str, tuple[str, dict[str, Any]]] = {
     "gd": ("gd", {}),
     "sgd": ("momentum", {"beta": 0.9}),
     "rmsprop": ("rmsprop", {"beta": 0.999, "epsilon": 1e-8}),
@@ -36,12 +38,12 @@ OPTIMIZER_RULES = {
 }
 
 
-def _number(x):
+def _number(x: float | None) -> float | None:
     """A float for JSON, or None when there is none or it is not finite (JSON has no NaN)."""
     return None if x is None or not np.isfinite(x) else float(x)
 
 
-def _to_bytes(A):
+def _to_bytes(A: FloatArray) -> NDArray[np.uint8]:
     """Values (any shape) -> uint8, clipped to [-1, 1]."""
     return np.rint((np.clip(A, -1.0, 1.0) + 1.0) * 127.5).astype(np.uint8)
 
@@ -49,7 +51,7 @@ def _to_bytes(A):
 class Session:
     """The data, network, optimizer and counters of one page's run."""
 
-    def __init__(self, values, csv_data=None):
+    def __init__(self, values: dict[str, Any], csv_data: CsvData | None = None) -> None:
         v = self.values = values
         self.data = make_dataset(
             v["dataset"], v["points"], v["noise"], v["train_ratio"], v["data_seed"], v["features"], csv_data
@@ -69,7 +71,7 @@ class Session:
         self.activations = layer_activations(v)
         self.reset()
 
-    def reset(self):
+    def reset(self) -> None:
         """Fresh weights from the seed; the epoch counter back to 0."""
         v, m = self.values, self.X.shape[0]
         rs = check_random_state(v["seed"])
@@ -94,22 +96,22 @@ class Session:
         self.order = np.arange(m)  # the shuffled order, kept across epochs as engine.train keeps it
         self.done, self.cost_sum = 0, 0.0  # rows of the current epoch trained, and their summed cost
         self.batch_seconds = 2e-4  # a minibatch's measured time, for sizing the next chunk
-        self.point_seconds = None  # a grid point's measured drawing time, for sizing the frame's slices
+        self.point_seconds: float | None = None  # a grid point's measured drawing time, for sizing the frame's slices
 
     @property
-    def mid_epoch(self):
+    def mid_epoch(self) -> bool:
         """True when an epoch is partly trained (a frame may show it; step and export finish it first)."""
         return self.done > 0
 
     @property
-    def epoch(self):
+    def epoch(self) -> int:
         return self.state.n_iter
 
-    def step(self, n=1):
+    def step(self, n: int = 1) -> None:
         """n epochs; raises engine.DivergenceError (parameters restored) when the cost blows up."""
         self.train(self.epoch + n, math.inf)
 
-    def train(self, target, budget):
+    def train(self, target: int, budget: float) -> None:
         """Minibatches until ``target`` epochs are complete or ``budget`` seconds have passed (one chunk
         at least, so every call moves on). Raises engine.DivergenceError as run_epoch does.
 
@@ -140,7 +142,7 @@ class Session:
             if time.perf_counter() >= deadline:
                 return
 
-    def advance(self, epochs, budget):
+    def advance(self, epochs: int, budget: float) -> str | None:
         """The play loop's training job: up to ``epochs`` more epochs within ``budget`` seconds (a partial
         epoch counts as one). Returns the divergence message, or None."""
         try:
@@ -149,11 +151,11 @@ class Session:
             return str(exc)
         return None
 
-    def params(self):
+    def params(self) -> tuple[core.LayerParams, ...]:
         """A copy of the parameters: (LayerParams(W[l] (n[l], n[l-1]), b[l] (n[l], 1)), ...)."""
         return self.net.get_params()
 
-    def evaluate(self, X, Y):
+    def evaluate(self, X: FloatArray, Y: FloatArray) -> tuple[float | None, float | None]:
         """(loss, accuracy or None) of the current parameters on X (m, n[0]), Y (m, 1); None, None if m = 0."""
         if X.shape[0] == 0:
             return None, None
@@ -161,17 +163,16 @@ class Session:
         with np.errstate(all="ignore"):
             AL = self.net.forward(ws, X)  # (m, 1)
             J = self.net.cost(ws, Y)  # the data loss, without L2, as the course's compute_cost
-        if self.task != "classification":
-            return J, None
-        return J, float(np.mean((AL > 0.5) == (Y > 0.5)))
+        accuracy = float(np.mean((AL > 0.5) == (Y > 0.5))) if self.task == "classification" else None
+        return J, accuracy
 
-    def frame(self):
+    def frame(self) -> tuple[dict[str, Any], bytes]:
         """(numbers as a JSON-able dict, heatmaps as bytes: output then every hidden unit, RES^2 each)."""
         maps = self.blank_maps()
         self.draw(0, RES * RES, maps)
         return self.numbers(), maps.tobytes()
 
-    def numbers(self):
+    def numbers(self) -> dict[str, Any]:
         """A frame's numbers: the epoch, train and test loss and accuracy, the weights."""
         train_loss, train_acc = self.evaluate(self.X, self.Y)
         test_loss, test_acc = self.evaluate(self.X_test, self.Y_test)
@@ -186,11 +187,11 @@ class Session:
             "b": [b[:, 0].tolist() for b in self.net.b],
         }
 
-    def blank_maps(self):
+    def blank_maps(self) -> NDArray[np.uint8]:
         """The frame's heatmaps to fill: one row of RES^2 bytes for the output, then one per hidden unit."""
         return np.empty((1 + sum(self.layer_dims[1:-1]), RES * RES), np.uint8)
 
-    def draw(self, start, stop, maps):
+    def draw(self, start: int, stop: int, maps: NDArray[np.uint8]) -> None:
         """Fill maps[:, start:stop], the heatmaps at grid points start:stop; times it for ``slices``."""
         t = time.perf_counter()
         ws = self.net.workspace(stop - start)
@@ -204,20 +205,19 @@ class Session:
         seconds = (time.perf_counter() - t) / (stop - start)
         self.point_seconds = seconds if self.point_seconds is None else 0.5 * (self.point_seconds + seconds)
 
-    def slices(self, budget):
+    def slices(self, budget: float) -> list[tuple[int, int]]:
         """The grid cut in runs of whole picture rows, each drawn in about ``budget`` s at the last draws' pace."""
         need = (self.point_seconds or 0.0) * RES * RES / budget
         k = next((k for k in SLICES if k >= need), SLICES[-1])
         return [(i * RES * RES // k, (i + 1) * RES * RES // k) for i in range(k)]
 
-    def network(self):
+    def network(self) -> dict[str, Any]:
         """What the page draws once per run: shapes, the points, the feature heatmaps."""
         d, e = self.data, self.data.extent
         scale = {"x1": e, "x2": e, "x1^2": e * e, "x2^2": e * e, "x1x2": e * e, "sin_x1": 1, "sin_x2": 1}
         plane = features(self.grid_points, list(FEATURES))  # every feature, chosen or not, for the drawing
         feats = {f: _to_bytes(plane[:, j] / scale[f]).tolist() for j, f in enumerate(FEATURES)}
-        m = self.X.shape[0]
-        batch = m if self.values["optimizer"] == "gd" else self.cfg.batch_size
+        batch = self.X.shape[0] if self.values["optimizer"] == "gd" else self.cfg.batch_size
         return {
             "type": "network",
             "layer_dims": self.layer_dims,
@@ -234,14 +234,14 @@ class Session:
             "batch": batch,
         }
 
-    def gradient_check(self):
+    def gradient_check(self) -> float:
         """The course's relative error of backprop against central differences, on the current weights
         and the first GRADCHECK_EXAMPLES training examples (data loss: no L2, no dropout)."""
         k = min(GRADCHECK_EXAMPLES, self.X.shape[0])
         return core.check_network(self.X[:k].T, self.Y[:k].T, self.params(), self.activations or "relu", self.loss)
 
 
-def dimension_table(layer_dims, m, activations):
+def dimension_table(layer_dims: list[int], m: int, activations: list[str]) -> list[dict[str, Any]]:
     """The course's shapes per layer l = 1..L: W[l], b[l], Z[l], A[l] for a batch of m examples."""
     n, names = layer_dims, [*activations, "output"]
     return [

@@ -9,7 +9,8 @@ comma-separated text (``hidden`` "8,8", ``features`` "x1,x2"), so a URL holds th
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
+from collections.abc import Mapping, Sequence
+from typing import Any, NamedTuple
 
 from .data import DATASETS, FEATURES, MAX_POINTS
 
@@ -24,7 +25,7 @@ class Field(NamedTuple):
     kind: str  # choice | int | float | bool | layers | features | activations
     default: object
     label: str
-    options: tuple = ()  # a choice's values
+    options: tuple[str, ...] = ()  # a choice's values
     low: float | None = None
     high: float | None = None
     resets: bool = True  # False: a view setting, applied without restarting training
@@ -98,17 +99,18 @@ PRESETS = {
 }
 
 
-def _number(f, value, integer):
+def _number(f: Field, value: object, integer: bool) -> int | float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or (integer and value != int(value)):
         raise ValueError(
             f"{f.name}: expected {'an integer' if integer else 'a number'} from {f.low} to {f.high}, got {value!r}"
         )
+    assert f.low is not None and f.high is not None, f"{f.name}: a number field without its bounds"
     if not (math.isfinite(value) and f.low <= value <= f.high):
         raise ValueError(f"{f.name}: {value!r} is out of range; use a value from {f.low} to {f.high}")
     return int(value) if integer else float(value)
 
 
-def _names(f, value, allowed):
+def _names(f: Field, value: object, allowed: Sequence[str]) -> list[str]:
     if not isinstance(value, str) or len(value) > 200:
         raise ValueError(f"{f.name}: expected comma-separated names from {', '.join(allowed)}, got {value!r:.60}")
     names = [v.strip() for v in value.split(",") if v.strip()]
@@ -118,7 +120,7 @@ def _names(f, value, allowed):
     return names
 
 
-def _layers(f, value):
+def _layers(f: Field, value: object) -> list[int]:
     if not isinstance(value, str) or len(value) > 200:
         raise ValueError(f"hidden: expected layer sizes like '8,8', got {value!r:.60}")
     parts = [p.strip() for p in value.split(",") if p.strip()]
@@ -132,7 +134,7 @@ def _layers(f, value):
     return sizes
 
 
-def check(f, value):
+def check(f: Field, value: object) -> object:
     """One field's value from the page -> its clean Python value; ValueError with one sentence."""
     if f.kind == "choice":
         if value not in f.options:
@@ -152,14 +154,14 @@ def check(f, value):
     return names
 
 
-def parse(raw):
+def parse(raw: object) -> dict[str, Any]:
     """The page's settings object -> {name: clean value} over the defaults; ValueError when refused."""
     if not isinstance(raw, dict):
         raise ValueError(f"settings must be a JSON object, got {type(raw).__name__}")
     unknown = [k for k in raw if k not in BY_NAME]
     if unknown:
         raise ValueError(f"unknown setting {unknown[0]!r:.40}; known: {', '.join(BY_NAME)}")
-    values = {name: check(BY_NAME[name], raw.get(name, BY_NAME[name].default)) for name in BY_NAME}
+    values: dict[str, Any] = {name: check(BY_NAME[name], raw.get(name, BY_NAME[name].default)) for name in BY_NAME}
     n_layers = len(values["hidden"])
     if values["activations"] and len(values["activations"]) != n_layers:
         raise ValueError(
@@ -169,12 +171,12 @@ def parse(raw):
     return values
 
 
-def layer_activations(values):
+def layer_activations(values: Mapping[str, Any]) -> list[str]:
     """One activation name per hidden layer: the per-layer list, or the global one repeated."""
     return list(values["activations"]) or [values["activation"]] * len(values["hidden"])
 
 
-def schema():
+def schema() -> dict[str, Any]:
     """The schema as JSON for the page: fields (with defaults and limits) and presets."""
     return {
         "fields": [f._asdict() for f in FIELDS],
