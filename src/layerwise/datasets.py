@@ -25,7 +25,7 @@ def _layout(X: Array, y: Array, layout: str) -> tuple[Array, Array]:
 
 
 def make_flower(
-    m: int = 400, noise: float = 0.2, random_state: int = 1, layout: str = "samples"
+    m: int = 400, noise: float = 0.2, random_state: int | np.random.RandomState = 1, layout: str = "samples"
 ) -> tuple[Array, Array]:
     """The course's planar flower: two classes of m/2 points on the petals r = 4 sin(4t).
 

@@ -29,8 +29,7 @@ CsvData: TypeAlias = "tuple[FloatArray, FloatArray, str]"  # parse_csv's P (m, 2
 
 
 def _flower(m: int, noise: float, rng: np.random.RandomState) -> tuple[FloatArray, FloatArray]:
-    # make_flower's random_state is annotated int, but it takes anything check_random_state takes
-    return make_flower(m - m % 2, noise=noise, random_state=rng)  # type: ignore[arg-type]  # the course's, exactly
+    return make_flower(m - m % 2, noise=noise, random_state=rng)  # the course's, exactly
 
 
 def _circles(m: int, noise: float, rng: np.random.RandomState) -> tuple[FloatArray, FloatArray]:
