@@ -15,7 +15,10 @@ from .regressor import NeuralNetRegressor
 from .rows import Rows
 from .state import export_state, restore
 
-ESTIMATORS: dict[str, type[BaseNeuralNet]] = {"NeuralNetClassifier": NeuralNetClassifier, "NeuralNetRegressor": NeuralNetRegressor}
+ESTIMATORS: dict[str, type[BaseNeuralNet]] = {
+    "NeuralNetClassifier": NeuralNetClassifier,
+    "NeuralNetRegressor": NeuralNetRegressor,
+}
 
 
 def from_state(arrays: dict[str, Array], meta: dict[str, Any]) -> BaseNeuralNet:

@@ -61,7 +61,7 @@ class NeuralNetClassifier(ClassifierMixin, BaseNeuralNet):
             check_classification_targets(y)
             kind = type_of_target(y)
             if kind == "multilabel-indicator":
-                self.classes_: NDArray[Any] = np.arange(y.shape[1])  # the labels, sorted
+                self.classes_: NDArray[Any] = np.arange(y.shape[1])  # sorted labels; here the column indices
                 self.output_type_, self.loss_ = kind, "binary_crossentropy"
             else:
                 y = column_or_1d(y, warn=True)  # a column vector y gets scikit-learn's DataConversionWarning
