@@ -38,14 +38,18 @@ def _num(cost: Callable[[dict[str, np.ndarray]], float], params: dict[str, np.nd
     """{"dW1": dJ/dW1, "db1": ...} by central differences of ``cost(params)`` (the reference forward's J)."""
     out = {}
     for key in params:
-        out["d" + key] = numerical_gradient(lambda x, key=key: cost({**params, key: x}), params[key])
+
+        def J(x: np.ndarray, key: str = key) -> float:  # the cost with params[key] replaced by x
+            return cost({**params, key: x})
+
+        out["d" + key] = numerical_gradient(J, params[key])
     return out
 
 
 # ---------------------------------------------------------------- week 2
 def _propagate_num(args: Args) -> dict[str, np.ndarray]:
     w, b, X, Y = args
-    num = _num(lambda p: week2.propagate(p["w"], p["b"], X, Y)[1], {"w": w, "b": np.array(b)})
+    num = _num(lambda p: week2.propagate(p["w"], float(p["b"]), X, Y)[1], {"w": w, "b": np.array(b)})  # b: 0-d
     return {"dw": num["dw"], "db": num["db"]}
 
 

@@ -29,9 +29,9 @@ class AllocationCounter:
     """A CuPy memory hook counting allocations from the memory pool (a captured step must make none)."""
 
     def __init__(self) -> None:
-        cp = cupy_module()
+        from cupy.cuda import MemoryHook  # on first use, as cupy_module (a base class must be a name to mypy)
 
-        class Hook(cp.cuda.MemoryHook):  # type: ignore[misc, name-defined]
+        class Hook(MemoryHook):
             name = "LayerwiseAllocationCounter"
             count = 0
 

@@ -8,16 +8,20 @@ parameters and formulas.
 
 from typing import Any
 
+from .._typing import Array
 from .base import BaseNeuralNet
 from .classifier import NeuralNetClassifier
 from .regressor import NeuralNetRegressor
 from .rows import Rows
 from .state import export_state, restore
 
-ESTIMATORS = {"NeuralNetClassifier": NeuralNetClassifier, "NeuralNetRegressor": NeuralNetRegressor}
+ESTIMATORS: dict[str, type[BaseNeuralNet]] = {
+    "NeuralNetClassifier": NeuralNetClassifier,
+    "NeuralNetRegressor": NeuralNetRegressor,
+}
 
 
-def from_state(arrays: dict[str, Any], meta: dict[str, Any]) -> Any:
+def from_state(arrays: dict[str, Array], meta: dict[str, Any]) -> BaseNeuralNet:
     """The estimator ``export_state`` described (``meta["estimator"]`` names its class), on the CPU."""
     return restore(ESTIMATORS[meta["estimator"]], arrays, meta)
 

@@ -10,7 +10,7 @@ estimators/hyperparams.py's (``NeuralNetParams``).
 from __future__ import annotations
 
 import warnings
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from sklearn.base import is_classifier
@@ -20,7 +20,9 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .. import core
 from .._backend import FLOAT_DTYPES, host
+from .._typing import Array, FloatArray
 from ..engine import DivergenceError, TrainState, fit, host_dtype, precision_scope, predict_forward
+from ..engine.ops import Ops
 from ..engine.predict import CHUNK as PREDICT_CHUNK  # rows per forward pass at prediction, at most
 from ..progress import Progress
 from . import device
@@ -35,22 +37,40 @@ from .solver import fit_config, optimizer
 from .state import summary
 from .validation import split
 
+if TYPE_CHECKING:  # typing.Self from Python 3.11; the annotations are strings (never evaluated) at run time
+    from typing_extensions import Self
+
 
 class BaseNeuralNet(NeuralNetParams):
     """What the classifier and the regressor share; they add encoding y, the output layer and decoding."""
 
-    def _float_dtype(self, first):
+    params_: tuple[core.LayerParams, ...]  # set by fit, as the rest: W (n[l], n[l-1]), b (n[l], 1) per layer
+    loss_: str
+    train_state_: TrainState | None
+    opt_state_: dict[str, Any] | None
+    loss_curve_: list[float]
+    validation_scores_: list[float] | None
+
+    def _float_dtype(self, first: bool) -> Any:
         if not first:
             return host_dtype(self.params_[0].W.dtype)
         return FLOAT_DTYPES if self.dtype is None else np.dtype(self.dtype).type
 
     # ------------------------------------------------------------ fitting
-    def fit_rows(self, X: Any, y: Any, sample_weight: Any = None, *, rows: Any) -> Any:
+    def fit_rows(self, X: Array, y: Array, sample_weight: Array | None = None, *, rows: Rows) -> Self:
         """Fit on this process's rows X, y of a data set spread over processes; ``rows`` (an ``estimators.Rows``)
         says where they sit among all rows and carries the engine's hooks (``layerwise.distributed.fit``)."""
         return self._fit(X, y, sample_weight, rows=rows)
 
-    def _fit(self, X, y, sample_weight=None, incremental=False, classes=None, rows=None):
+    def _fit(
+        self,
+        X: Array,
+        y: Array,
+        sample_weight: Array | None = None,
+        incremental: bool = False,
+        classes: Array | None = None,
+        rows: Rows | None = None,
+    ) -> Self:
         rows = Rows() if rows is None else rows  # one process holding every row, or this process's share
         check_params(self)
         first = rows.fresh or not ((incremental or self.warm_start) and hasattr(self, "params_"))
@@ -85,7 +105,7 @@ class BaseNeuralNet(NeuralNetParams):
         X = self._preprocess(X, dtype, ops)  # warm start or partial_fit of a loaded model: raw columns, as predict
         precision_scope(ops, self.precision, dtype)  # refuses tf32 with float64 before any state changes
         Y, w, y_all = targets(self, rows, y, sample_weight, first, classes, dtype, bounds[rows.rank])  # from all rows
-        X, Y, w = (None if A is None else ops.from_host(A) if isinstance(A, np.ndarray) else A for A in (X, Y, w))
+        X, Y, w = (ops.from_host(A) if isinstance(A, np.ndarray) else A for A in (X, Y, w))  # w may be None
         rs = check_random_state(rows.seed(self.random_state))
         if first:
             self._init_network(X.shape[1], Y.shape[1], rs, dtype)  # drawn on the host, moved by the engine
@@ -96,10 +116,10 @@ class BaseNeuralNet(NeuralNetParams):
             )
         rng = np.random.default_rng(rs.randint(np.iinfo(np.int32).max))
         cfg = fit_config(self, bounds[-1])
-        if first or self.train_state_ is None:
-            self.train_state_ = TrainState(float(self.learning_rate))
+        state = self.train_state_
+        if first or state is None:
+            state = self.train_state_ = TrainState(float(self.learning_rate))
         elif not incremental:
-            state = self.train_state_
             state.no_improve, state.best_loss, state.best_score = 0, float("inf"), float("-inf")
         validate, part = None, (bounds[rows.rank], bounds[rows.rank + 1], bounds[-1])
         if self.early_stopping and not incremental and self.solver != "lbfgs":
@@ -125,7 +145,7 @@ class BaseNeuralNet(NeuralNetParams):
                     Y,
                     w,
                     cfg,
-                    self.train_state_,
+                    state,
                     solver=solver,
                     hyper=hyper,
                     rng=rng,
@@ -138,9 +158,9 @@ class BaseNeuralNet(NeuralNetParams):
                     checkpoint=checkpoint,
                 )
         except DivergenceError as exc:
-            self._store(exc.params)
+            self._store(exc.params, state)
             raise
-        self._store(result.params)
+        self._store(result.params, state)
         if solver != "lbfgs":
             self.opt_state_ = result.opt_state
         if solver == "lbfgs" and not result.converged:
@@ -158,7 +178,7 @@ class BaseNeuralNet(NeuralNetParams):
             )
         return self
 
-    def _init_network(self, n_x, n_y, rs, dtype):
+    def _init_network(self, n_x: int, n_y: int, rs: np.random.RandomState, dtype: np.dtype[Any]) -> None:
         hidden, self.activations_, inits = self._architecture()
         self.layer_dims_ = [int(n_x), *hidden, int(n_y)]
         self.params_ = core.init_params(self.layer_dims_, inits, rs, dtype=dtype)  # course draws, layer by layer
@@ -166,30 +186,28 @@ class BaseNeuralNet(NeuralNetParams):
         self.n_iter_ = 0
         self.train_state_ = self.opt_state_ = None
 
-    def _store(self, params):
+    def _store(self, params: tuple[core.LayerParams, ...], st: TrainState) -> None:
         self.params_ = params
-        st = self.train_state_
         self.n_iter_ = st.n_iter
         self.history_ = {k: list(v) for k, v in st.history.items()}
         self.loss_curve_ = list(st.history["cost"])
         self.validation_scores_ = list(st.history["val_score"]) if "val_score" in st.history else None
         self.best_loss_ = min(self.loss_curve_) if self.loss_curve_ and self.validation_scores_ is None else None
-        val_cost = st.history.get("val_cost")  # early stopping keeps the epoch of least validation cost
-        self.best_validation_score_ = (
-            self.validation_scores_[int(np.argmin(val_cost))] if self.validation_scores_ else None
+        self.best_validation_score_ = (  # early stopping keeps the epoch of least validation cost
+            self.validation_scores_[int(np.argmin(st.history["val_cost"]))] if self.validation_scores_ else None
         )
 
-    def _example_weights(self, y, sample_weight, m, dtype):
+    def _example_weights(self, y: Array, sample_weight: Array | None, m: int, dtype: Any) -> FloatArray | None:
         if sample_weight is None and getattr(self, "class_weight", None) is None:
             return None
         w = check_sample_weight(sample_weight, m, dtype)
         return np.ascontiguousarray(w * self._class_weights(y).astype(dtype, copy=False))
 
-    def _class_weights(self, y):
+    def _class_weights(self, y: Array) -> FloatArray:
         return np.ones(len(y))
 
     # ------------------------------------------------------------ prediction and the fitted network
-    def _forward(self, X):
+    def _forward(self, X: Array) -> tuple[Array, Array]:
         """X (n_samples, n_features) -> (AL (n_samples, n[L]), ZL (n_samples, n[L])), by the engine's
         in-place forward pass in chunks of ``PREDICT_CHUNK`` rows. A plain NumPy matrix takes the quick
         check (``fastcheck``); anything else, and anything it refuses, scikit-learn's ``validate_data``."""
@@ -210,7 +228,7 @@ class BaseNeuralNet(NeuralNetParams):
                 X, [(p.W, p.b) for p in self.params_], self.activations_, self.loss_, chunk=PREDICT_CHUNK
             )
 
-    def _preprocess(self, X, dtype, ops):
+    def _preprocess(self, X: Array, dtype: Any, ops: Ops) -> Array:
         """X through the scaler a model file carried (``preprocessing_``): raw columns in, as the file's
         trainer saw them after scaling. Device arrays go through the scaler on the host."""
         step = getattr(self, "preprocessing_", None)
@@ -220,7 +238,7 @@ class BaseNeuralNet(NeuralNetParams):
             return np.ascontiguousarray(step.transform(X), dtype=dtype)
         return ops.from_host(np.ascontiguousarray(step.transform(host(X)), dtype=dtype))
 
-    def to_device(self, device_name: Any) -> Any:
+    def to_device(self, device_name: Any) -> Self:
         """Move the fitted parameters (and the optimizer's state) to "cpu", "cuda" or a device object; returns self."""
         return device.to_device(self, device_name)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from sklearn.base import ClassifierMixin
@@ -13,10 +13,14 @@ from sklearn.utils.validation import column_or_1d
 
 from .. import core
 from .._backend import host
+from .._typing import Array, FloatArray, NDArray
 from ..engine import ops_for
 from .base import BaseNeuralNet
 from .sanity import check_labels, check_output_layer
 from .scoring import column_or_1d_labels, host_score, hstack
+
+if TYPE_CHECKING:  # typing.Self from Python 3.11 (the annotations are never evaluated at run time)
+    from typing_extensions import Self
 
 OUTPUT_VALUES = 1 << 22  # predict's (rows, classes) outputs at most, a block: 32 MB in float64
 
@@ -34,11 +38,11 @@ class NeuralNetClassifier(ClassifierMixin, BaseNeuralNet):
         tags.classifier_tags.multi_label = True
         return tags
 
-    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> Any:
+    def fit(self, X: Array, y: Array, sample_weight: Array | None = None) -> Self:
         """Train on X (n_samples, n_features), y (n_samples,) labels or (n_samples, n_labels) indicators."""
         return self._fit(X, y, sample_weight)
 
-    def partial_fit(self, X: Any, y: Any, classes: Any = None, sample_weight: Any = None) -> Any:
+    def partial_fit(self, X: Array, y: Array, classes: Array | None = None, sample_weight: Array | None = None) -> Self:
         """One epoch on (X, y); ``classes`` (all labels) is required on the first call."""
         if self.solver == "lbfgs":
             raise ValueError("partial_fit needs a minibatch solver (gd, sgd, rmsprop, adam), not lbfgs")
@@ -49,13 +53,15 @@ class NeuralNetClassifier(ClassifierMixin, BaseNeuralNet):
             )
         return self._fit(X, y, sample_weight, incremental=True, classes=classes)
 
-    def _encode_targets(self, y, first, classes, dtype, sample_weight=None):
+    def _encode_targets(
+        self, y: Array, first: bool, classes: Array | None, dtype: Any, sample_weight: Array | None = None
+    ) -> FloatArray:
         if first:
             check_labels(np.asarray(y).ravel())  # before scikit-learn's "Unknown label type" or NumPy's sort
             check_classification_targets(y)
             kind = type_of_target(y)
             if kind == "multilabel-indicator":
-                self.classes_ = np.arange(y.shape[1])
+                self.classes_: NDArray[Any] = np.arange(y.shape[1])  # sorted labels; here the column indices
                 self.output_type_, self.loss_ = kind, "binary_crossentropy"
             else:
                 y = column_or_1d(y, warn=True)  # a column vector y gets scikit-learn's DataConversionWarning
@@ -96,7 +102,7 @@ class NeuralNetClassifier(ClassifierMixin, BaseNeuralNet):
         Y[np.arange(len(y)), idx] = 1  # one-hot rows (m, K)
         return Y
 
-    def _class_weights(self, y):
+    def _class_weights(self, y: Array) -> FloatArray:
         if self.class_weight is None or self.output_type_ == "multilabel-indicator":
             if self.class_weight is not None:
                 raise ValueError("class_weight is not supported for multilabel targets; pass sample_weight")
@@ -108,20 +114,20 @@ class NeuralNetClassifier(ClassifierMixin, BaseNeuralNet):
         per_class = dict(zip(classes.tolist(), cw))
         return np.array([per_class[v] for v in y.tolist()], dtype=np.float64)
 
-    def _decode(self, AL):
+    def _decode(self, AL: FloatArray) -> NDArray[Any]:
         if self.output_type_ == "multilabel-indicator":
             return (AL > 0.5).astype(int)
         if self.output_type_ == "binary":
             return self.classes_[(AL[:, 0] > 0.5).astype(int)]  # the course's 0.5 threshold
         return self.classes_[np.argmax(AL, axis=1)]
 
-    def _score_outputs(self, AL, y):
+    def _score_outputs(self, AL: FloatArray, y: Array) -> float:
         pred = self._decode(AL)
         if self.output_type_ == "multilabel-indicator":
             return float(np.mean(np.all(pred == y, axis=1)))
         return float(np.mean(pred == column_or_1d_labels(y)))
 
-    def predict(self, X: Any) -> Any:
+    def predict(self, X: Array) -> Array:
         """Labels (n_samples,), or indicators (n_samples, n_labels) for multilabel.
 
         For X on a device the labels are decoded on the host and returned on X's device when numeric.
@@ -136,18 +142,18 @@ class NeuralNetClassifier(ClassifierMixin, BaseNeuralNet):
         labels = self._decode(host(AL))
         return ops_for(AL).from_host(labels) if labels.dtype.kind in "biuf" else labels
 
-    def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
+    def score(self, X: Array, y: Array, sample_weight: Array | None = None) -> float:
         """Mean accuracy of ``predict(X)`` against y (on the host for device arrays)."""
         return host_score(super().score, self, X, y, sample_weight)
 
-    def predict_proba(self, X: Any) -> Any:
+    def predict_proba(self, X: Array) -> Array:
         """Probabilities (n_samples, n_classes), columns in the order of ``classes_``."""
         AL = self._forward(X)[0]
         if self.output_type_ == "binary":
             return hstack([1 - AL, AL])
         return AL
 
-    def predict_log_proba(self, X: Any) -> Any:
+    def predict_log_proba(self, X: Array) -> Array:
         """log predict_proba, from the logits (finite for every finite input)."""
         _, ZL = self._forward(X)
         if self.output_type_ == "binary":
@@ -156,7 +162,7 @@ class NeuralNetClassifier(ClassifierMixin, BaseNeuralNet):
             return core.log_softmax(ZL.T).T
         return -core.softplus(-ZL)
 
-    def decision_function(self, X: Any) -> Any:
+    def decision_function(self, X: Array) -> Array:
         """The logits Z[L]: (n_samples,) for binary, (n_samples, n_classes) otherwise."""
         ZL = self._forward(X)[1]
         return ZL[:, 0] if self.output_type_ == "binary" else ZL

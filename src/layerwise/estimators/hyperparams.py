@@ -34,7 +34,7 @@ _RELU_LIKE = {"relu", "leaky_relu"}
 
 
 @dataclass(repr=False, eq=False)
-class NeuralNetParams(BaseEstimator):  # type: ignore[misc]  # scikit-learn ships no type information
+class NeuralNetParams(BaseEstimator):  # scikit-learn ships no type information: BaseEstimator is Any to mypy
     """The parameters the classifier and the regressor share (as scikit-learn's MLP where it has them)."""
 
     _auto_alpha: ClassVar[float] = 1e-4  # alpha="auto" for every solver but gd (scikit-learn's default)

@@ -11,16 +11,20 @@ the first ``fit`` (or the first ``partial_fit`` batch); warm starts keep it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from sklearn.base import RegressorMixin
 
+from .._typing import Array, FloatArray, NDArray
 from ..engine import host_dtype, ops_for
 from .base import BaseNeuralNet
 from .params import check_sample_weight
 from .sanity import check_target_statistics
 from .scoring import host_score
+
+if TYPE_CHECKING:  # typing.Self from Python 3.11 (the annotations are never evaluated at run time)
+    from typing_extensions import Self
 
 
 @dataclass(repr=False, eq=False)  # standardize_target joins the parameters of NeuralNetParams
@@ -41,22 +45,25 @@ class NeuralNetRegressor(RegressorMixin, BaseNeuralNet):
         tags.target_tags.multi_output = True
         return tags
 
-    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> Any:
+    def fit(self, X: Array, y: Array, sample_weight: Array | None = None) -> Self:
         """Train on X (n_samples, n_features), y (n_samples,) or (n_samples, n_outputs)."""
         return self._fit(X, y, sample_weight)
 
-    def partial_fit(self, X: Any, y: Any, sample_weight: Any = None) -> Any:
+    def partial_fit(self, X: Array, y: Array, sample_weight: Array | None = None) -> Self:
         """One epoch on (X, y)."""
         if self.solver == "lbfgs":
             raise ValueError("partial_fit needs a minibatch solver (gd, sgd, rmsprop, adam), not lbfgs")
         return self._fit(X, y, sample_weight, incremental=True)
 
-    def _encode_targets(self, y, first, classes, dtype, sample_weight=None):
+    def _encode_targets(
+        self, y: Array, first: bool, classes: Array | None, dtype: Any, sample_weight: Array | None = None
+    ) -> FloatArray:
         Y = np.asarray(y, dtype=dtype).reshape(len(y), -1)  # (m, n_outputs)
         if first:
             self.loss_ = "mse"
             self.output_type_ = "continuous" if Y.shape[1] == 1 else "continuous-multioutput"
-            self.target_mean_ = self.target_scale_ = None
+            self.target_mean_: NDArray[Any] | None = None  # (n_outputs,), or None: the target as it came
+            self.target_scale_: NDArray[Any] | None = None
             if self.standardize_target:  # weighted as repeated rows would be
                 w = None if sample_weight is None else check_sample_weight(sample_weight, len(Y), dtype)
                 with np.errstate(over="ignore"):
@@ -68,29 +75,37 @@ class NeuralNetRegressor(RegressorMixin, BaseNeuralNet):
                 check_target_statistics(self.target_mean_, self.target_scale_)
         elif Y.shape[1] != self.n_outputs_:
             raise ValueError(f"y has {Y.shape[1]} output(s) but the model was fitted with {self.n_outputs_}")
-        if getattr(self, "target_scale_", None) is not None:
-            Y = (Y - self.target_mean_.astype(dtype)) / self.target_scale_.astype(dtype)
+        scaling = self._target_scaling()
+        if scaling is not None:  # (target_mean_, target_scale_)
+            Y = (Y - scaling[0].astype(dtype)) / scaling[1].astype(dtype)
         return np.ascontiguousarray(Y)
 
-    def _unscale(self, AL):
-        """Network outputs AL (n_samples, n_outputs) -> predictions in the target's units."""
-        if getattr(self, "target_scale_", None) is None:
-            return AL
-        ops, dtype = ops_for(AL), host_dtype(AL.dtype)
-        return AL * ops.from_host(self.target_scale_.astype(dtype)) + ops.from_host(self.target_mean_.astype(dtype))
+    def _target_scaling(self) -> tuple[NDArray[Any], NDArray[Any]] | None:
+        """(target_mean_, target_scale_) when the target is standardized (set together, by the first fit or a
+        model file), else None."""
+        mean, scale = getattr(self, "target_mean_", None), getattr(self, "target_scale_", None)
+        return None if mean is None or scale is None else (mean, scale)
 
-    def _score_outputs(self, AL, y):
+    def _unscale(self, AL: Array) -> Array:
+        """Network outputs AL (n_samples, n_outputs) -> predictions in the target's units."""
+        scaling = self._target_scaling()
+        if scaling is None:
+            return AL
+        (mean, scale), ops, dtype = scaling, ops_for(AL), host_dtype(AL.dtype)
+        return AL * ops.from_host(scale.astype(dtype)) + ops.from_host(mean.astype(dtype))
+
+    def _score_outputs(self, AL: Array, y: Array) -> float:
         from sklearn.metrics import r2_score
 
         AL = self._unscale(AL)
         return float(r2_score(y, AL[:, 0] if AL.shape[1] == 1 and np.ndim(y) == 1 else AL))
 
-    def predict(self, X: Any) -> Any:
+    def predict(self, X: Array) -> Array:
         """Predictions (n_samples,) for one output, (n_samples, n_outputs) otherwise."""
         AL = self._unscale(self._forward(X)[0])
         return AL[:, 0] if self.output_type_ == "continuous" else AL
 
-    def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
+    def score(self, X: Array, y: Array, sample_weight: Array | None = None) -> float:
         """R^2 of ``predict(X)`` against y (on the host for device arrays)."""
         return host_score(super().score, self, X, y, sample_weight)
 
