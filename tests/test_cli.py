@@ -254,3 +254,32 @@ def test_demo(tmp_path):
     ):
         assert (tmp_path / "out" / name).is_file()
     assert str((tmp_path / "out").resolve()) in r.stdout
+
+
+def test_whole_number_classes_stay_whole_numbers(tmp_path, capsys):
+    """A class column of 0, 1, 2 (read from the CSV as floats) trains the classes 0, 1, 2, not 0.0, 1.0, 2.0:
+    info lists them, predict prints them as the file wrote them, evaluate matches them; checked against
+    the classes an estimator fitted on the same integer labels reports."""
+    from layerwise import load
+    from layerwise.io.tabletarget import class_labels
+
+    y = np.digitize(A[:, 0], [-0.5, 0.5])  # 0, 1, 2
+    data = _write_csv(tmp_path / "d.csv", {"a": A[:, 0], "b": A[:, 1], "c": A[:, 2], "kind": y})
+    out = tmp_path / "m.safetensors"
+    assert main(["train", str(data), "--target", "kind", "--out", str(out), *TRAIN, "--verbose", "0"]) == 0
+    model = load(out)
+    expected = NeuralNetClassifier().fit(A[:10], np.arange(10) % 3).classes_
+    assert model.classes_.dtype == expected.dtype and list(model.classes_) == [0, 1, 2]
+    capsys.readouterr()
+    assert main(["info", str(out)]) == 0
+    assert "Classes: [0, 1, 2]" in capsys.readouterr().out
+    assert main(["predict", str(out), str(data)]) == 0
+    printed = capsys.readouterr().out.split()[1:]
+    assert printed == [str(c) for c in model.predict(A)] and set(printed) <= {"0", "1", "2"}
+    assert main(["evaluate", str(out), str(data)]) == 0
+    assert f"Accuracy:   {accuracy_score(y, model.predict(A)):.4f}" in capsys.readouterr().out
+    # what stays as it was: fractions, a missing value, regression, numbers past float64's whole range
+    for keep, task in [([0.5, 1.0], "classification"), ([0.0, np.nan], "classification"), ([0.0, 1.0], "regression")]:
+        assert class_labels(np.array(keep), task).dtype == np.float64
+    assert class_labels(np.array([0.0, 2.0**60]), "classification").dtype == np.float64
+    assert class_labels(np.array([3.0, -1.0]), "classification").tolist() == [3, -1]

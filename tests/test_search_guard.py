@@ -1,5 +1,8 @@
 """`import layerwise` exposes `layerwise.search` lazily; a script without the __main__ guard gets one line."""
 
+import contextlib
+import socket
+
 import pytest
 from userland import python
 
@@ -25,6 +28,18 @@ def test_layerwise_search_is_there_after_import_layerwise_and_loads_lazily():
     assert r.returncode == 0 and r.stdout.strip() == "layerwise.search.api", r.stderr
 
 
+@contextlib.contextmanager
+def _port_taken(port):
+    """Hold ``port`` for the block (if something else holds it already, it is taken all the same)."""
+    with socket.socket() as s:
+        try:
+            s.bind(("", port))
+            s.listen()
+        except OSError:
+            pass
+        yield
+
+
 def test_a_script_without_the_main_guard_stops_with_one_line(tmp_path):
     pytest.importorskip("distributed")
     (tmp_path / "noguard.py").write_text(SCRIPT)
@@ -33,9 +48,10 @@ def test_a_script_without_the_main_guard_stops_with_one_line(tmp_path):
 
     from userland import env
 
-    r = subprocess.run(
-        [sys.executable, "noguard.py"], cwd=tmp_path, env=env(), capture_output=True, text=True, timeout=300
-    )
+    with _port_taken(8787):  # Dask's default dashboard port, which a user's other cluster or Jupyter may hold
+        r = subprocess.run(
+            [sys.executable, "noguard.py"], cwd=tmp_path, env=env(), capture_output=True, text=True, timeout=300
+        )
     lines = r.stderr.strip().splitlines()
     assert r.returncode != 0 and len(lines) == 1, r.stderr[-3000:]
     assert "noguard.py starts a search when it is imported" in lines[0] and 'if __name__ == "__main__":' in lines[0]

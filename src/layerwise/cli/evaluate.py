@@ -60,6 +60,9 @@ def run(args: argparse.Namespace) -> int:
         pred = model.predict(X)
     print(f"{type(model).__name__} from {args.model} on {len(y)} examples of {args.data}:")
     if hasattr(model, "classes_"):
+        from ..io.tabletarget import class_labels
+
+        y = class_labels(y, "classification")  # as train read them: whole numbers as int labels
         _classification_report(model, y, pred, doc.get("output_type") == "multilabel-indicator")
     else:
         from sklearn.metrics import mean_absolute_error, r2_score, root_mean_squared_error

@@ -69,13 +69,14 @@ def run(args: Any, estimator: Any, task_line: Any, fitting: Any, report_and_save
     from sklearn.pipeline import make_pipeline
 
     from ..io.tableprep import TablePreprocessor, format_report
-    from ..io.tabletarget import check_labels
+    from ..io.tabletarget import check_labels, class_labels
     from .options import task_of
 
     columns, y, targets = _read(args)
     task = task_of(y, args.task)
     check_labels(targets, y, task)
     print(task_line(task, args.task, y))
+    y = class_labels(y, task)  # whole numbers as int labels: the classes print as the file wrote them
     model = estimator(task, args, y)
     prep = TablePreprocessor(categorical=args.categorical, numeric=args.numeric, drop=args.drop, scale=args.scale)
     pipeline = make_pipeline(prep, model)

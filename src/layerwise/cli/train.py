@@ -120,10 +120,12 @@ def run(args: argparse.Namespace) -> int:
         return table_train.run(args, estimator_for, task_line, fitting, report_and_save)
     from ..io.preprocessing import make_scaler
     from ..io.tables import load_table
+    from ..io.tabletarget import class_labels
 
     X, y, features = load_table(args.data, target=args.target, **read_options(args))
     task = task_of(y, args.task)
     print(task_line(task, args.task, y))
+    y = class_labels(y, task)
     scaler = make_scaler(args.scale)
     model = estimator_for(task, args, y)
     with fitting(task, args):

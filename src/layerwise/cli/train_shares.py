@@ -33,6 +33,7 @@ def run_checkpointed(args: Any) -> int:
 
 def _train_shares(args: Any, comm: Any, distributed: Any) -> int:
     from ..io.tables import load_table
+    from ..io.tabletarget import class_labels
 
     if args.distributed:
         X, y, features, _ = distributed.read_share(comm, args.data, args.target)  # this process's rows only
@@ -40,6 +41,7 @@ def _train_shares(args: Any, comm: Any, distributed: Any) -> int:
         X, y, features = load_table(args.data, target=args.target, **read_options(args))
     y_all = distributed.gather_rows(comm, y)
     task = task_of(y_all, args.task)  # decided on all rows, the same everywhere
+    y = y.astype(class_labels(y_all, task).dtype)  # int labels where every process's are whole numbers
     print(task_line(task, args.task, y_all))
     scaler = distributed.fit_scaler(comm, X, args.scale) if args.scale != "none" else None
     X = X if scaler is None else scaler.transform(X)

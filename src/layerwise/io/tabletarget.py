@@ -68,4 +68,16 @@ def check_labels(targets: list[str], y: np.ndarray, task: str) -> None:
         )
 
 
-__all__ = ["split_target", "check_labels"]
+def class_labels(y: np.ndarray, task: str) -> np.ndarray:
+    """For classification, a numeric target of whole numbers as int64 labels, else ``y`` itself.
+
+    A table's numbers are read as float64 (NaN marks a missing value), so a class column of 0, 1, 2 would
+    otherwise train the classes 0.0, 1.0, 2.0, and ``predict`` would print "2.0" where the file said 2."""
+    if task != "classification" or y.ndim != 1 or y.dtype.kind != "f" or not len(y):
+        return y
+    with np.errstate(invalid="ignore"):
+        whole = bool(np.all(np.isfinite(y)) and np.all(y == np.round(y)) and np.abs(y).max() < 2.0**53)
+    return y.astype(np.int64) if whole else y
+
+
+__all__ = ["split_target", "check_labels", "class_labels"]

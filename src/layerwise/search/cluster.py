@@ -120,7 +120,8 @@ def connect(address: str | None = None, client: Any = None, n_workers: int | Non
             n_workers=n,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            dashboard_address=None,  # no dashboard; its HTTP server (health checks) on a free port, not 8787,
+            scheduler_kwargs={"dashboard_address": ":0"},  # which another cluster or Jupyter may hold
             silence_logs=logging.ERROR,
             env=BLAS_ENV,
         ) as cluster,
