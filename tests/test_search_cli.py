@@ -62,6 +62,7 @@ def test_search_command_writes_table_model_and_plot(files, capsys):
     assert f"Best score {float(best['score']):.4f}" in out
     loaded = layerwise.load(str(model))
     assert loaded.get_params()["learning_rate"] == pytest.approx(float(best["learning_rate"]))
+    assert loaded.classes_.dtype.kind == "i" and list(loaded.classes_) == [0, 1]  # the file's 0 and 1, not 0.0
     assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     # the same command again: every trial is already in the table, nothing runs
     assert cli.main(argv) == 0

@@ -75,6 +75,7 @@ def run(args: argparse.Namespace) -> int:
     check_model_output(args)  # --out and --plot writable, before the search starts
     from ..io.preprocessing import make_scaler
     from ..io.tables import load_table
+    from ..io.tabletarget import class_labels
     from ..search import ClusterError, load_space, search
 
     space = load_space(args.space)
@@ -84,7 +85,9 @@ def run(args: argparse.Namespace) -> int:
     scaler = make_scaler(args.scale)
     if scaler is not None:
         X = scaler.fit_transform(X)
-    estimator = estimator_class(task_of(y, args.task))(random_state=args.seed)
+    task = task_of(y, args.task)
+    y = class_labels(y, task)  # whole numbers as int labels, as train reads them
+    estimator = estimator_class(task)(random_state=args.seed)
     prune = False if args.no_prune else None
     print(
         f"Searching {', '.join(space)} with the {args.sampler} sampler on {X.shape[0]} rows; results in {args.results}"
