@@ -79,7 +79,8 @@ def test_diabetes_with_only_the_target_is_regression_and_generalizes(tmp_path, c
     X, y = load_diabetes(return_X_y=True)
     Xtr, Xte, ytr, yte = train_test_split(X, y.astype(int), test_size=0.3, random_state=3)
     train, test, model = _csv(tmp_path / "tr.csv", Xtr, ytr), _csv(tmp_path / "te.csv", Xte, yte), tmp_path / "m"
-    assert main(["train", train, "--target", "target", "--out", str(model)]) == 0
+    # seeded: unseeded, the held-out R^2 of this small set spread 0.32-0.45 over runs (0.41 with seed 0)
+    assert main(["train", train, "--target", "target", "--out", str(model), "--seed", "0"]) == 0
     out = capsys.readouterr().out
     assert "Task: regression, inferred from the target" in out and "--task classification" in out
     assert main(["evaluate", str(model), test]) == 0
