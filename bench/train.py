@@ -199,12 +199,13 @@ def _targets(results, js, dtype, solver, peak, products=None):
 
 
 def _memory(results, js):
-    rows = []
+    rows, peaks = [], {}
     for impl in F32_IMPLS:
         ok = _ok(results, ("float32", "sgd", impl))
         if not ok:
             continue
         peak, base = max(r["peak_mb"] for r in ok), max(r["rss_imports_mb"] for r in ok)
+        peaks[impl] = peak
         rows.append(
             row(
                 f"memory sgd float32: {NAMES[impl]} peak RSS",
@@ -216,11 +217,8 @@ def _memory(results, js):
                 note=f"{peak - base:.0f} MB above its imports ({base:.0f} MB); data {ok[0]['data_mb']:.0f} MB",
             )
         )
-    peaks = {
-        impl: max((r["peak_mb"] for r in _ok(results, ("float32", "sgd", impl))), default=None) for impl in F32_IMPLS
-    }
     for other in ("pytorch", "sklearn"):
-        ours, theirs = peaks["layerwise"], peaks[other]
+        ours, theirs = peaks.get("layerwise"), peaks.get(other)
         rows.append(
             at_most(
                 f"memory sgd float32: layerwise peak RSS / {NAMES[other]}'s",
