@@ -90,6 +90,15 @@ HOSTILE: dict[str, tuple[Edit, str]] = {
     "classes of mixed kinds": (_set("classes", ["ant", 1, 2.5]), "class labels"),
     "classes of lists": (_set("classes", [[1], [2], [3]]), "class labels"),
     "one label 200,000 characters long": (_wide_classes, "classes_dtype"),
+    "an integer label past int64 beside a float": (_set("classes", [-(2**63) - 1, 0.0, 1.0]), "classes_dtype"),
+    "an integer label past float64": (
+        lambda arrays, doc: doc.update(classes=[10**400, 0, 1.5], classes_dtype="float64"),
+        "out of the range of classes_dtype 'float64'",
+    ),
+    "a label past float16": (
+        lambda arrays, doc: doc.update(classes=[7e4, 0.0, 1.5], classes_dtype="float16"),
+        "out of the range",
+    ),
     "NaN weight": (_tensor("W1", (0, 0), np.nan), "NaN or infinite"),
     "infinite bias": (_tensor("b2", (1, 0), np.inf), "NaN or infinite"),
     "zero scaler scale": (_tensor("preprocessing.scale", (1,), 0.0), "scale holds a zero"),

@@ -76,6 +76,14 @@ def test_allowed_classes_dtypes_load(originals):
         folder / "big.safetensors", arrays, doc, lambda a, d: d.update(classes=[3, 5, 300], classes_dtype="int8")
     )
     _refused(big, "out of the range")
+    huge = forge(  # (an int past int64 made np.isfinite raise a TypeError: found by the fuzz test)
+        folder / "huge.safetensors",
+        arrays,
+        doc,
+        lambda a, d: d.update(classes=[-(2**63) - 1, 0.0, 1.5], classes_dtype=None),
+    )
+    model = layerwise.load(huge)
+    assert list(model.classes_) == [-(2**63) - 1, 0.0, 1.5] and set(model.predict(X)) <= set(model.classes_)
 
 
 def test_a_folder_or_a_fifo_is_named_for_what_it_is(tmp_path):

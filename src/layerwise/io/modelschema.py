@@ -16,6 +16,7 @@ and its errors are reported as ``PATH: <key>: <reason>``.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from typing import Any
@@ -136,9 +137,8 @@ def classes_dtype(path: Any, classes: list[Any], name: Any, file_size: int) -> n
     if not kinds <= set(_SCALARS) or not (len(kinds) == 1 or kinds == {int, float}):
         got = sorted(t.__name__ for t in kinds)
         raise ModelFileError(path, f"class labels must be strings, numbers or booleans of one kind; got {got}")
-    if kinds == {float} or kinds == {int, float}:
-        if not all(np.isfinite(c) for c in classes):
-            raise ModelFileError(path, "class labels include NaN or infinity")
+    if not all(math.isfinite(c) for c in classes if isinstance(c, float)):  # (np.isfinite fails on ints past int64)
+        raise ModelFileError(path, "class labels include NaN or infinity")
     if name is None or name == "object":
         return np.dtype(object)
     match = _UNICODE.match(name) if isinstance(name, str) else None
@@ -159,9 +159,10 @@ def classes_dtype(path: Any, classes: list[Any], name: Any, file_size: int) -> n
             path,
             f"classes_dtype {_shown(name)} is not allowed for these labels; expected object, U<n>, bool, an int or a float type",
         )
-    if name in _NUMERIC - {"bool"}:
-        info = np.iinfo(name)
-        if not all(info.min <= c <= info.max for c in classes):
+    if name in (_NUMERIC - {"bool"}) | _FLOATS:
+        high = np.iinfo(name).max if name in _NUMERIC else float(np.finfo(name).max)  # (Python compares ints exactly)
+        low = np.iinfo(name).min if name in _NUMERIC else -high
+        if not all(low <= c <= high for c in classes):
             raise ModelFileError(path, f"class labels out of the range of classes_dtype {name!r}")
     found: np.dtype[Any] = np.dtype(name)
     return found
